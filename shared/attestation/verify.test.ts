@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { AttestationBundle, Claims } from '../protocol/attestation-bundle';
+import { canonicalJson, fromB64u, fromUtf8, toB64u, utf8 } from '../protocol/encoding';
+import { generateSigningKeyPair, sign } from '../crypto/ed25519';
+import { buildBundle } from './bundle';
+import { createSimulatedProvider, simulatedSignedBytes, SIMULATED_SIGNER_PUBLIC_KEY, simulatedSignerKeyPair } from './simulated';
+import { verifyBundle } from './verify';
+
+const now = new Date('2026-11-22T12:00:00Z');
+const t = Math.floor(now.getTime() / 1000);
+const claims: Claims = {
+  version: 1,
+  hostId: 'host-test',
+  hpkePublicKey: toB64u(new Uint8Array(32).fill(1)),
+  signingPublicKey: toB64u(new Uint8Array(32).fill(2)),
+  models: [{ name: 'cocoon-demo-bigram', weightsDigest: 'ab'.repeat(32) }],
+  engine: 'llama.cpp',
+  gpuEvidenceDigests: [],
+  createdAt: t - 60,
+  expiresAt: t + 3600,
+};
+const allow = { policy: { allowSimulated: true }, now };
+const bundle = () => buildBundle(claims, createSimulatedProvider());
+
+function editQuote(b: AttestationBundle, edit: (q: Record<string, unknown>) => void): AttestationBundle {
+  const q = JSON.parse(fromUtf8(fromB64u(b.quote))) as Record<string, unknown>;
+  edit(q);
+  return { ...b, quote: toB64u(utf8(JSON.stringify(q))) };
+}
+const failedCheck = (r: { checks: { name: string; ok: boolean }[] }) => r.checks.find((c) => !c.ok)?.name;
+
+describe('simulated attestation', () => {
+  it('the pinned signer key is the one derived from the published dev seed', async () => {
+    expect(toB64u((await simulatedSignerKeyPair()).publicKey)).toBe(SIMULATED_SIGNER_PUBLIC_KEY);
+  });
+
+  it('verifies a fresh bundle and hands back its claims, naming every check', async () => {
+    const r = await verifyBundle(await bundle(), allow);
+    expect(r.ok).toBe(true);
+    expect(r.simulated).toBe(true);
+    expect(r.claims).toEqual(claims);
+    expect(r.checks.map((c) => c.name)).toEqual([
+      'bundle.schema', 'claims.decode', 'policy.simulated_allowed', 'quote.parse', 'quote.signer_pinned', 'quote.signature', 'claims.report_data_binding', 'claims.not_expired',
+    ]);
+  });
+
+  it('refuses the simulated TEE when the policy does not allow it', async () => {
+    const r = await verifyBundle(await bundle(), { policy: { allowSimulated: false }, now });
+    expect([r.ok, r.error?.code, failedCheck(r)]).toEqual([false, 'attestation.simulated_not_allowed', 'policy.simulated_allowed']);
+    expect(r.claims).toBeUndefined();
+  });
+
+  it('rejects claims swapped after quoting (reportData binding)', async () => {
+    const b = await bundle();
+    const other = { ...claims, hpkePublicKey: toB64u(new Uint8Array(32).fill(9)) };
+    const r = await verifyBundle({ ...b, claims: toB64u(utf8(canonicalJson(other))) }, allow);
+    expect([r.error?.code, failedCheck(r)]).toEqual(['attestation.report_data_mismatch', 'claims.report_data_binding']);
+  });
+
+  it('rejects a tampered quote signature', async () => {
+    const b = editQuote(await bundle(), (q) => {
+      q.reportData = '00'.repeat(64);
+    });
+    const r = await verifyBundle(b, allow);
+    expect([r.error?.code, failedCheck(r)]).toEqual(['attestation.signature_invalid', 'quote.signature']);
+  });
+
+  it('rejects a quote signed by a look-alike key', async () => {
+    const rogue = await generateSigningKeyPair();
+    const b = await bundle();
+    const forged = editQuote(b, (q) => {
+      q.signerPublicKey = toB64u(rogue.publicKey);
+    });
+    const q = JSON.parse(fromUtf8(fromB64u(forged.quote)));
+    const sig = await sign(rogue.privateKey, simulatedSignedBytes(q));
+    const r = await verifyBundle(editQuote(forged, (x) => { x.signature = toB64u(sig); }), allow);
+    expect([r.error?.code, failedCheck(r)]).toEqual(['attestation.signature_invalid', 'quote.signer_pinned']);
+  });
+
+  it('rejects expired and not-yet-valid claims', async () => {
+    const b = await bundle();
+    const late = await verifyBundle(b, { ...allow, now: new Date((claims.expiresAt + 1) * 1000) });
+    expect([late.error?.code, failedCheck(late)]).toEqual(['attestation.claims_expired', 'claims.not_expired']);
+    const early = await verifyBundle(b, { ...allow, now: new Date((claims.createdAt - 3600) * 1000) });
+    expect(early.error?.code).toBe('attestation.claims_expired');
+  });
+
+  it.each([
+    ['not an object', 'nope'],
+    ['wrong version', { version: 2 }],
+    ['claims not base64url JSON', { version: 1, tee: 'simulated', claims: 'AAAA', quote: 'AAAA', gpuEvidence: [] }],
+  ])('answers malformed input with a typed error: %s', async (_, input) => {
+    const r = await verifyBundle(input, allow);
+    expect([r.ok, r.error?.code]).toEqual([false, 'attestation.bundle_malformed']);
+  });
+
+  it('rejects non-canonical claims encoding', async () => {
+    const b = await bundle();
+    const spaced = toB64u(utf8(JSON.stringify(claims, null, 1)));
+    expect((await verifyBundle({ ...b, claims: spaced }, allow)).error?.code).toBe('attestation.bundle_malformed');
+  });
+
+  it('reports TDX bundles as not verifiable by this build rather than passing them', async () => {
+    const b = await bundle();
+    const r = await verifyBundle({ ...b, tee: 'tdx' }, allow);
+    expect([r.ok, r.error?.code]).toEqual([false, 'attestation.unsupported_tee']);
+  });
+});

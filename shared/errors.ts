@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/**
+ * Every error that can cross a process boundary, with a stable code.
+ * Codes never change meaning once released; clients switch on them, never on message text.
+ * The HTTP status is the one the broker answers with when the error ends a request.
+ */
+export const ErrorCodes = {
+  'protocol.malformed_message': 400,
+  'protocol.unsupported_version': 400,
+  'auth.init_data_invalid': 401,
+  'auth.init_data_expired': 401,
+  'auth.session_invalid': 401,
+  'auth.session_expired': 401,
+  'auth.host_invalid': 401,
+  'job.model_unavailable': 503,
+  'job.not_found': 404,
+  'job.invalid_state': 409,
+  'job.host_gone': 502,
+  'job.cancelled': 499,
+  'job.timeout': 504,
+  'ledger.insufficient_credits': 402,
+  'ledger.invariant_violated': 500,
+  'envelope.open_failed': 400,
+  'envelope.chunk_tampered': 400,
+  'envelope.chunk_out_of_order': 400,
+  'envelope.chunk_replayed': 400,
+  'envelope.stream_truncated': 400,
+  'envelope.data_after_final': 400,
+  'attestation.bundle_malformed': 400,
+  'attestation.signature_invalid': 400,
+  'attestation.report_data_mismatch': 400,
+  'attestation.claims_expired': 400,
+  'attestation.simulated_not_allowed': 400,
+  'attestation.host_mismatch': 400,
+  'attestation.unsupported_tee': 400,
+  'receipt.signature_invalid': 400,
+  'receipt.mismatch': 400,
+  'engine.unavailable': 503,
+  'engine.bad_request': 400,
+  'engine.model_not_found': 404,
+  'engine.stream_failed': 502,
+  'config.invalid': 500,
+  'internal': 500,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+const codeList = Object.keys(ErrorCodes) as [ErrorCode, ...ErrorCode[]];
+export const ErrorCodeSchema = z.enum(codeList);
+
+/** The wire form of an error: what the broker sends and what the worker returns across comlink. */
+export const WireErrorSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+});
+export type WireError = z.infer<typeof WireErrorSchema>;
+
+/**
+ * The one error class of the project. `message` must never contain secrets or user content.
+ * @example throw new CocoonError('ledger.insufficient_credits', 'balance 10 < hold 25')
+ */
+export class CocoonError extends Error {
+  override readonly name = 'CocoonError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  get httpStatus(): number {
+    return ErrorCodes[this.code];
+  }
+
+  toWire(): WireError {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export function isCocoonError(e: unknown, code?: ErrorCode): e is CocoonError {
+  return e instanceof CocoonError && (code === undefined || e.code === code);
+}
+
+/** The funnel: anything thrown becomes a wire error; internals are never leaked. */
+export function toWireError(e: unknown): WireError {
+  if (e instanceof CocoonError) return e.toWire();
+  return { code: 'internal', message: 'internal error' };
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { PriceSchema } from '../pricing';
+import { AttestationBundleSchema, HostIdSchema, ModelNameSchema } from './attestation-bundle';
+import { BigIntString } from './encoding';
+
+/** HTTP API of the broker. Errors answer with `{ error: { code, message } }` and the code's status. */
+
+/** POST /api/session */
+export const SessionRequestSchema = z.object({ initData: z.string().min(1).max(8192) });
+export const UserSchema = z.object({ id: z.string(), firstName: z.string(), username: z.string().optional() });
+export const SessionResponseSchema = z.object({
+  token: z.string(),
+  /** Unix seconds. */
+  expiresAt: z.number().int(),
+  user: UserSchema,
+  balance: BigIntString,
+});
+
+/** GET /api/me */
+export const MeResponseSchema = z.object({ user: UserSchema, balance: BigIntString, held: BigIntString });
+
+/** GET /api/models */
+export const ModelsResponseSchema = z.object({
+  models: z.array(z.object({ name: ModelNameSchema, hostCount: z.number().int(), price: PriceSchema })),
+});
+
+/** GET /api/hosts?model=NAME: online hosts serving the model, best first. */
+export const HostsQuerySchema = z.object({ model: ModelNameSchema });
+export const HostsResponseSchema = z.object({
+  hosts: z.array(
+    z.object({ hostId: HostIdSchema, bundle: AttestationBundleSchema, priceCoefficientMilli: z.number().int() }),
+  ),
+});
+
+export const ErrorResponseSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

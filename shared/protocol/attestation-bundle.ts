@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { B64uSchema, b64uBytes } from './encoding';
+
+/**
+ * What a TEE kind is. `simulated` is for development, CI and the embedded demo only: it is never
+ * confidential and a verifier accepts it only when its policy says `allowSimulated`.
+ */
+export const TeeKinds = { simulated: 'simulated', tdx: 'tdx' } as const;
+export const TeeKindSchema = z.enum([TeeKinds.simulated, TeeKinds.tdx]);
+export type TeeKind = z.infer<typeof TeeKindSchema>;
+
+export const HostIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'expected a host id');
+export const ModelNameSchema = z.string().min(1).max(128).regex(/^[\w./:-]+$/, 'expected a model name');
+
+/**
+ * The enclave's claims (ARCHITECTURE.md, "The confidential path", step 1). Their canonical JSON
+ * bytes are what `reportData = SHA-512(claims)` commits to; the bundle carries those exact bytes.
+ */
+export const ClaimsSchema = z.object({
+  version: z.literal(1),
+  hostId: HostIdSchema,
+  hpkePublicKey: b64uBytes(32),
+  signingPublicKey: b64uBytes(32),
+  models: z.array(z.object({ name: ModelNameSchema, weightsDigest: z.string().regex(/^[0-9a-f]{64}$/) })).min(1),
+  engine: z.string().min(1).max(128),
+  gpuEvidenceDigests: z.array(z.string().regex(/^[0-9a-f]{64}$/)),
+  /** Unix seconds. */
+  createdAt: z.number().int().nonnegative(),
+  expiresAt: z.number().int().nonnegative(),
+});
+export type Claims = z.infer<typeof ClaimsSchema>;
+
+/** The simulated TEE's stand-in for a quote: measurements and reportData signed by a dev key. */
+export const SimulatedQuoteSchema = z.object({
+  kind: z.literal('cocoon-simulated-quote-v1'),
+  measurements: z.object({ mrTd: z.string().regex(/^[0-9a-f]{96}$/), rtmr0: z.string().regex(/^[0-9a-f]{96}$/) }),
+  reportData: z.string().regex(/^[0-9a-f]{128}$/),
+  signerPublicKey: b64uBytes(32),
+  signature: b64uBytes(64),
+});
+export type SimulatedQuote = z.infer<typeof SimulatedQuoteSchema>;
+
+/**
+ * The attestation bundle = claims + TEE evidence (+ GPU evidence and Intel collateral for `tdx`).
+ * `claims` is base64url of the canonical claims JSON, so the hashed bytes travel unchanged.
+ */
+export const AttestationBundleSchema = z.object({
+  version: z.literal(1),
+  tee: TeeKindSchema,
+  claims: B64uSchema.max(16_384),
+  /** `simulated`: base64url of a SimulatedQuote's JSON; `tdx`: base64url of the raw quote. */
+  quote: B64uSchema.max(65_536),
+  gpuEvidence: z.array(z.object({ kind: z.string().max(64), data: B64uSchema.max(65_536) })).max(16),
+  collateral: z.string().max(262_144).optional(),
+});
+export type AttestationBundle = z.infer<typeof AttestationBundleSchema>;
+
+export const CheckSchema = z.object({ name: z.string(), ok: z.boolean(), skipped: z.boolean().optional(), reason: z.string().optional() });
+export type Check = z.infer<typeof CheckSchema>;

@@ -1,0 +1,56 @@
+import { ReceiptSchema, type Receipt, type SignedReceipt } from './protocol/receipt';
+import type { SealedChunk, SealedRequest } from './protocol/jobs';
+import { canonicalJson, concatBytes, fromB64u, sha256, toB64u, toHex, utf8 } from './protocol/encoding';
+import { sign, verify } from './crypto/ed25519';
+
+/**
+ * Usage receipts and the digests they commit to (ARCHITECTURE.md, step 8). Every signature has
+ * its own context string, so a signature made for one purpose can never be replayed as another.
+ */
+const RECEIPT_CONTEXT = 'cocoon/v1 receipt ';
+const HOST_HELLO_CONTEXT = 'cocoon/v1 host-hello ';
+
+const receiptBytes = (r: Receipt): Uint8Array => utf8(RECEIPT_CONTEXT + canonicalJson(ReceiptSchema.parse(r)));
+
+export async function signReceipt(receipt: Receipt, privateKey: CryptoKey): Promise<SignedReceipt> {
+  return { receipt, signature: toB64u(await sign(privateKey, receiptBytes(receipt))) };
+}
+
+/** True only if `signingPublicKey` (from verified claims) signed exactly this receipt. */
+export async function verifyReceipt(signed: SignedReceipt, signingPublicKey: Uint8Array): Promise<boolean> {
+  const parsed = ReceiptSchema.safeParse(signed.receipt);
+  if (!parsed.success) return false;
+  return verify(signingPublicKey, fromB64u(signed.signature), receiptBytes(parsed.data));
+}
+
+/** Hex SHA-256(enc || ciphertext) of a sealed request, as relayed. */
+export const requestDigest = async (sealed: SealedRequest): Promise<string> =>
+  toHex(await sha256(concatBytes(fromB64u(sealed.enc), fromB64u(sealed.ciphertext))));
+
+/**
+ * A hash chain over the non-final sealed chunks of a response, in order:
+ * h0 = 32 zero bytes, h(i+1) = SHA-256(h(i) || u32 seq || chunk bytes). Host, broker and client
+ * each compute it over what they sent or saw.
+ */
+export class ResponseDigest {
+  private state: Uint8Array = new Uint8Array(32);
+
+  async update(chunk: SealedChunk): Promise<void> {
+    const seq = new Uint8Array(4);
+    new DataView(seq.buffer).setUint32(0, chunk.seq);
+    this.state = await sha256(concatBytes(this.state, seq, fromB64u(chunk.data)));
+  }
+
+  hex(): string {
+    return toHex(this.state);
+  }
+}
+
+/** The host proves possession of its claims' signing key by signing the broker's challenge. */
+export async function signHostHello(challenge: Uint8Array, privateKey: CryptoKey): Promise<string> {
+  return toB64u(await sign(privateKey, concatBytes(utf8(HOST_HELLO_CONTEXT), challenge)));
+}
+
+export async function verifyHostHello(challenge: Uint8Array, signature: string, signingPublicKey: Uint8Array): Promise<boolean> {
+  return verify(signingPublicKey, fromB64u(signature), concatBytes(utf8(HOST_HELLO_CONTEXT), challenge));
+}
