@@ -8,6 +8,7 @@ import { z } from 'zod';
 export const ErrorCodes = {
   'protocol.malformed_message': 400,
   'protocol.unsupported_version': 400,
+  'http.not_found': 404,
   'auth.init_data_invalid': 401,
   'auth.init_data_expired': 401,
   'auth.session_invalid': 401,

@@ -1,0 +1,100 @@
+import WebSocket from 'ws';
+import { sign as signInitData } from '@telegram-apps/init-data-node';
+import { verifyBundle } from '../../shared/attestation/verify';
+import { sealRequest } from '../../shared/crypto/envelope';
+import type { ResponseOpener } from '../../shared/crypto/response-stream';
+import { CocoonError, type WireError } from '../../shared/errors';
+import { HostsResponseSchema, SessionResponseSchema } from '../../shared/protocol/api';
+import { fromB64u } from '../../shared/protocol/encoding';
+import type { ChatRequest } from '../../shared/protocol/jobs';
+import type { SignedReceipt } from '../../shared/protocol/receipt';
+import { BrokerToClientSchema, type ClientToBroker } from '../../shared/protocol/ws-messages';
+import { verifyReceipt } from '../../shared/receipt';
+
+/**
+ * A Node client of the broker speaking exactly the Mini App's protocol (session, host choice,
+ * attestation, sealing, streaming, receipt), for integration tests and `npm run bench`.
+ */
+export function signedInitData(botToken: string, user: { id: number; first_name: string }, authDate = new Date()): string {
+  return signInitData({ user, query_id: 'AAHdF6IQAAAAAN0XohDhrOrc' }, botToken, authDate);
+}
+
+export async function openSession(baseUrl: string, initData: string) {
+  const res = await fetch(`${baseUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ initData }) });
+  if (!res.ok) throw new Error(`session failed: ${res.status} ${await res.text()}`);
+  return SessionResponseSchema.parse(await res.json());
+}
+
+export interface ChatResult {
+  text: string;
+  receipt: SignedReceipt;
+  charged: bigint;
+  balance: bigint;
+  hold: bigint;
+  /** Milliseconds from sending job.create to the first opened delta, and to the end. */
+  ttftMs: number;
+  totalMs: number;
+  deltas: number;
+}
+
+export class ChatError extends Error {
+  constructor(readonly error: WireError) {
+    super(`${error.code}: ${error.message}`);
+  }
+}
+
+export async function chat(baseUrl: string, token: string, opts: { model: string; request: ChatRequest; maxTokens?: number; onDelta?: () => void }): Promise<ChatResult> {
+  const hostsRes = await fetch(`${baseUrl}/api/hosts?model=${encodeURIComponent(opts.model)}`, { headers: { authorization: `Bearer ${token}` } });
+  const { hosts } = HostsResponseSchema.parse(await hostsRes.json());
+  const host = hosts[0];
+  if (!host) throw new ChatError({ code: 'job.model_unavailable', message: 'no host serves the model' });
+  const verified = await verifyBundle(host.bundle, { policy: { allowSimulated: true } });
+  if (!verified.ok || !verified.claims) throw new ChatError(verified.error ?? { code: 'internal', message: 'verification failed' });
+  const meta = { jobId: crypto.randomUUID(), hostId: host.hostId, model: opts.model, maxTokens: opts.maxTokens ?? 64 };
+  const { sealed, opener } = await sealRequest({ recipientPublicKey: fromB64u(verified.claims.hpkePublicKey), meta, request: opts.request });
+  const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + '/api/ws');
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const send = (m: ClientToBroker) => ws.send(JSON.stringify(m));
+  try {
+    return await stream(ws, opener, verified.claims.signingPublicKey, () => {
+      send({ type: 'auth', token });
+      send({ type: 'job.create', meta, request: sealed });
+    }, opts.onDelta);
+  } finally {
+    ws.close();
+  }
+}
+
+function stream(ws: WebSocket, opener: ResponseOpener, signingKey: string, begin: () => void, onDelta?: () => void): Promise<ChatResult> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    let hold = 0n;
+    let deltas = 0;
+    let t0 = 0;
+    let ttft = -1;
+    let queue = Promise.resolve();
+    ws.on('close', () => reject(new ChatError({ code: 'job.host_gone', message: 'connection closed' })));
+    ws.on('message', (data) => {
+      queue = queue.then(async () => {
+        const msg = BrokerToClientSchema.parse(JSON.parse(data.toString()));
+        if (msg.type === 'job.accepted') hold = msg.hold;
+        else if (msg.type === 'job.start') await opener.start(msg.responseNonce);
+        else if (msg.type === 'job.chunk') {
+          const p = await opener.open(msg.chunk);
+          if (p.type === 'delta') {
+            if (ttft < 0) ttft = performance.now() - t0;
+            text += p.text;
+            deltas++;
+            onDelta?.();
+          }
+        } else if (msg.type === 'job.settled') {
+          opener.end();
+          if (!(await verifyReceipt(msg.receipt, fromB64u(signingKey)))) throw new CocoonError('receipt.signature_invalid', 'receipt does not verify');
+          resolve({ text, receipt: msg.receipt, charged: msg.charged, balance: msg.balance, hold, ttftMs: ttft, totalMs: performance.now() - t0, deltas });
+        } else if (msg.type === 'error') reject(new ChatError(msg.error));
+      }).catch((e: unknown) => reject(e instanceof CocoonError ? new ChatError(e.toWire()) : e));
+    });
+    t0 = performance.now();
+    begin();
+  });
+}

@@ -1,0 +1,115 @@
+import { createSimulatedProvider } from '../../shared/attestation/simulated';
+import { CocoonError } from '../../shared/errors';
+import { fromB64u } from '../../shared/protocol/encoding';
+import { signHostHello } from '../../shared/receipt';
+import { createEngineClient, type EngineClient } from '../engine/engine-client';
+import { createBrokerLink, type BrokerLink } from './broker-link';
+import { createEnclaveIdentity, type EnclaveIdentity } from './enclave-identity';
+import { runJob } from './job-runner';
+import { createLogger, type Logger } from './logger';
+import { startEngine, type EngineConfig, type RunningEngine } from './engine-setup';
+
+export interface HostAgentConfig {
+  /** The broker's host endpoint, e.g. `ws://127.0.0.1:8080/api/host`. */
+  brokerUrl: string;
+  enrollToken: string;
+  hostId: string;
+  engine: EngineConfig;
+  tee: 'simulated';
+  priceCoefficientMilli: number;
+  claimsTtlSeconds: number;
+  logLevel: string;
+}
+
+export interface HostAgent {
+  /** Resolves once the broker has verified the bundle and welcomed the host. */
+  start(): Promise<{ hostId: string; engineUrl: string }>;
+  close(): Promise<void>;
+  readonly identity: EnclaveIdentity | undefined;
+}
+
+/**
+ * The GPU host agent: enclave identity, engine, broker link, jobs. See ARCHITECTURE.md,
+ * "The confidential path". `main.ts` only reads config and handles signals.
+ */
+export function createHostAgent(config: HostAgentConfig, deps: { logger?: Logger } = {}): HostAgent {
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const jobs = new Map<string, AbortController>();
+  let identity: EnclaveIdentity | undefined;
+  let engine: RunningEngine | undefined;
+  let link: BrokerLink | undefined;
+  let refreshTimer: NodeJS.Timeout | undefined;
+
+  const abortAll = () => {
+    for (const c of jobs.values()) c.abort(new CocoonError('job.host_gone', 'broker connection lost'));
+    jobs.clear();
+  };
+
+  function connect(id: EnclaveIdentity, client: EngineClient): Promise<void> {
+    let welcomed: () => void = () => {};
+    const ready = new Promise<void>((resolve) => (welcomed = resolve));
+    link = createBrokerLink({
+      url: config.brokerUrl,
+      logger,
+      onDisconnect: abortAll,
+      async onMessage(msg, send) {
+        switch (msg.type) {
+          case 'host.challenge':
+            return send({
+              type: 'host.hello',
+              protocol: 1,
+              bundle: id.bundle(),
+              enrollToken: config.enrollToken,
+              challengeSignature: await signHostHello(fromB64u(msg.challenge), id.signing.privateKey),
+              priceCoefficientMilli: config.priceCoefficientMilli,
+            });
+          case 'host.welcome':
+            logger.info({ hostId: msg.hostId }, 'enrolled with broker');
+            return welcomed();
+          case 'job.open': {
+            const ctl = new AbortController();
+            jobs.set(msg.meta.jobId, ctl);
+            const started = Date.now();
+            await runJob({ meta: msg.meta, request: msg.request, identity: id, engine: client, send, signal: ctl.signal }).finally(() => jobs.delete(msg.meta.jobId));
+            return logger.info({ jobId: msg.meta.jobId, ms: Date.now() - started }, 'job finished');
+          }
+          case 'job.cancel':
+            return jobs.get(msg.jobId)?.abort(new CocoonError('job.cancelled', 'cancelled by client'));
+          case 'error':
+            return logger.warn({ code: msg.error.code, reason: msg.error.message }, 'broker reported an error');
+        }
+      },
+    });
+    void link.start();
+    return ready;
+  }
+
+  return {
+    get identity() {
+      return identity;
+    },
+    async start() {
+      engine = await startEngine(config.engine, logger);
+      identity = await createEnclaveIdentity({
+        hostId: config.hostId,
+        models: engine.models,
+        engine: engine.description,
+        provider: createSimulatedProvider(),
+        claimsTtlSeconds: config.claimsTtlSeconds,
+      });
+      // Re-attest well before the claims expire, so clients never see an expired bundle.
+      refreshTimer = setInterval(() => {
+        void identity!.reattest().then((bundle) => link?.send({ type: 'host.refresh', bundle }));
+      }, config.claimsTtlSeconds * 800);
+      refreshTimer.unref();
+      await connect(identity, createEngineClient({ baseUrl: engine.url, apiKey: engine.apiKey }));
+      return { hostId: config.hostId, engineUrl: engine.url };
+    },
+    async close() {
+      clearInterval(refreshTimer);
+      abortAll();
+      await link?.close();
+      await engine?.close();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { HostIdSchema } from '../shared/protocol/attestation-bundle';
+import type { HostAgentConfig } from './agent/host-agent';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const EnvSchema = z.object({
+  COCOON_BROKER_URL: z.url({ protocol: /^wss?$/ }).default('ws://127.0.0.1:8080/api/host'),
+  COCOON_ENROLL_TOKEN: z.string().min(16, 'COCOON_ENROLL_TOKEN: the enrollment token from the app (16+ characters)'),
+  COCOON_HOST_ID: HostIdSchema.optional(),
+  /** An OpenAI-compatible engine (vLLM, SGLang, llama.cpp server). Unset: the built-in engine. */
+  COCOON_ENGINE_URL: z.url().optional(),
+  COCOON_ENGINE_API_KEY: z.string().optional(),
+  COCOON_ENGINE_NAME: z.string().default('vLLM'),
+  /** JSON `{ "<model id>": "<sha256 of weights>" }`, required with COCOON_ENGINE_URL. */
+  COCOON_MODEL_DIGESTS: z.string().default('{}'),
+  COCOON_MODEL_CACHE: z.string().default('.cache/models'),
+  COCOON_SIMULATED_TEE: bool.default(true),
+  COCOON_PRICE_COEFFICIENT_MILLI: z.coerce.number().int().min(100).max(100_000).default(1000),
+  COCOON_CLAIMS_TTL_S: z.coerce.number().int().min(60).max(7 * 86400).default(3600),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+const DigestsSchema = z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/, 'expected a hex SHA-256'));
+
+/** The only reader of the host's environment. Throws one message listing every bad value. */
+export function loadHostConfig(env: NodeJS.ProcessEnv): HostAgentConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`invalid host configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  const e = parsed.data;
+  if (!e.COCOON_SIMULATED_TEE) throw new Error('invalid host configuration:\n  COCOON_SIMULATED_TEE: only the simulated TEE is available in this build');
+  const digests = DigestsSchema.safeParse(JSON.parse(e.COCOON_MODEL_DIGESTS));
+  if (!digests.success) throw new Error('invalid host configuration:\n  COCOON_MODEL_DIGESTS: expected a JSON object of model id -> sha256 hex');
+  return {
+    brokerUrl: e.COCOON_BROKER_URL,
+    enrollToken: e.COCOON_ENROLL_TOKEN,
+    hostId: e.COCOON_HOST_ID ?? `host-${randomBytes(4).toString('hex')}`,
+    engine: e.COCOON_ENGINE_URL
+      ? { kind: 'external', url: e.COCOON_ENGINE_URL, apiKey: e.COCOON_ENGINE_API_KEY, name: e.COCOON_ENGINE_NAME, modelDigests: digests.data }
+      : { kind: 'builtin', modelCacheDir: e.COCOON_MODEL_CACHE },
+    tee: 'simulated',
+    priceCoefficientMilli: e.COCOON_PRICE_COEFFICIENT_MILLI,
+    claimsTtlSeconds: e.COCOON_CLAIMS_TTL_S,
+    logLevel: e.LOG_LEVEL,
+  };
+}

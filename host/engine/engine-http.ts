@@ -1,0 +1,58 @@
+import { CocoonError, type ErrorCode } from '../../shared/errors';
+import { ErrorBodySchema, errorBodyMessage } from '../../shared/protocol/openai-chat';
+
+/** Longest engine message we carry into an error; engines can echo long inputs back. */
+const MAX_MESSAGE = 500;
+
+/**
+ * The engine's HTTP status as our error code: 404 is an unknown model (vLLM answers it even for
+ * streamed requests), other 4xx are our request's fault, and 429 or 5xx mean the engine cannot
+ * serve now.
+ */
+export function codeForStatus(status: number): ErrorCode {
+  if (status === 404) return 'engine.model_not_found';
+  if (status === 429 || status >= 500) return 'engine.unavailable';
+  return 'engine.bad_request';
+}
+
+/** The message of an OpenAI-style error body (nested or legacy flat form), else the text itself. */
+export function engineMessage(text: string): string {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return text.trim().slice(0, MAX_MESSAGE); // not JSON: a proxy's text or HTML error page
+  }
+  const body = ErrorBodySchema.safeParse(json);
+  return body.success ? errorBodyMessage(body.data).slice(0, MAX_MESSAGE) : text.trim().slice(0, MAX_MESSAGE);
+}
+
+/** Turns a non-2xx response into the CocoonError its status calls for, with the engine's message. */
+export async function errorFromResponse(res: Response): Promise<CocoonError> {
+  const text = await res.text().catch(() => '');
+  const message = engineMessage(text) || res.statusText;
+  return new CocoonError(codeForStatus(res.status), `engine answered HTTP ${res.status}: ${message}`);
+}
+
+export type EngineFetch = (input: string, init: RequestInit) => Promise<Response>;
+
+/**
+ * One request to the engine. Network failures become `engine.unavailable`; an abort by the
+ * caller's signal is rethrown unchanged so cancellation stays recognisable.
+ */
+export async function engineRequest(
+  fetchImpl: EngineFetch,
+  url: string,
+  init: RequestInit,
+): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetchImpl(url, init);
+  } catch (cause) {
+    if (init.signal?.aborted) throw cause;
+    const reason = cause instanceof Error && cause.cause instanceof Error ? cause.cause.message : String(cause);
+    throw new CocoonError('engine.unavailable', `engine at ${new URL(url).origin} unreachable: ${reason}`, { cause });
+  }
+  if (!res.ok) throw await errorFromResponse(res);
+  return res;
+}

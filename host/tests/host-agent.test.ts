@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { verifyBundle } from '../../shared/attestation/verify';
+import { sealRequest } from '../../shared/crypto/envelope';
+import { fromB64u, toB64u } from '../../shared/protocol/encoding';
+import type { ChunkPayload, JobMeta } from '../../shared/protocol/jobs';
+import { HostToBrokerSchema, type BrokerToHost } from '../../shared/protocol/ws-messages';
+import { requestDigest, verifyHostHello, verifyReceipt } from '../../shared/receipt';
+import { createHostAgent, type HostAgent } from '../agent/host-agent';
+import { createLogger } from '../agent/logger';
+
+type HostMsg = ReturnType<typeof HostToBrokerSchema.parse>;
+
+/** A stand-in broker: a real WebSocket server speaking the host protocol, recording what it gets. */
+function fakeBroker() {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  const received: HostMsg[] = [];
+  const waiters: (() => void)[] = [];
+  let socket: WebSocket | undefined;
+  const challenge = crypto.getRandomValues(new Uint8Array(32));
+  wss.on('connection', (ws) => {
+    socket = ws;
+    ws.on('message', (d) => {
+      received.push(HostToBrokerSchema.parse(JSON.parse(d.toString())));
+      waiters.splice(0).forEach((w) => w());
+    });
+    ws.send(JSON.stringify({ type: 'host.challenge', challenge: toB64u(challenge) } satisfies BrokerToHost));
+  });
+  const until = async <T extends HostMsg>(pred: (m: HostMsg) => m is T, timeoutMs = 30_000): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const m = received.find(pred);
+      if (m) return m;
+      if (Date.now() > deadline) throw new Error('timed out waiting for host message');
+      await new Promise<void>((r) => (waiters.push(r), setTimeout(r, 200)));
+    }
+  };
+  return {
+    challenge,
+    received,
+    until,
+    send: (m: BrokerToHost) => socket!.send(JSON.stringify(m)),
+    url: () => `ws://127.0.0.1:${(wss.address() as { port: number }).port}`,
+    dropConnection: () => socket?.terminate(),
+    close: () => new Promise<void>((r) => wss.close(() => r())),
+  };
+}
+
+const is = <K extends HostMsg['type']>(type: K, jobId?: string) => (m: HostMsg): m is Extract<HostMsg, { type: K }> =>
+  m.type === type && (jobId === undefined || !('jobId' in m) || m.jobId === jobId);
+
+describe('host agent against a stand-in broker, with the built-in engine', () => {
+  const broker = fakeBroker();
+  let agent: HostAgent;
+
+  beforeAll(async () => {
+    agent = createHostAgent(
+      { brokerUrl: broker.url(), enrollToken: 'enroll-token-0123456789', hostId: 'host-agent-test', engine: { kind: 'builtin', modelCacheDir: '.cache/models' }, tee: 'simulated', priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, logLevel: 'silent' },
+      { logger: createLogger('silent') },
+    );
+    await Promise.all([agent.start(), broker.until(is('host.hello')).then(() => broker.send({ type: 'host.welcome', hostId: 'host-agent-test' }))]);
+  }, 120_000);
+  afterAll(async () => {
+    await agent.close();
+    await broker.close();
+  });
+
+  async function hello() {
+    const h = await broker.until(is('host.hello'));
+    const v = await verifyBundle(h.bundle, { policy: { allowSimulated: true } });
+    return { h, claims: v.claims! };
+  }
+
+  async function submit(maxTokens = 24, content = 'What is free software?') {
+    const { claims } = await hello();
+    const meta: JobMeta = { jobId: crypto.randomUUID(), hostId: claims.hostId, model: claims.models[0]!.name, maxTokens };
+    const { sealed, opener } = await sealRequest({ recipientPublicKey: fromB64u(claims.hpkePublicKey), meta, request: { messages: [{ role: 'user', content }], seed: 1 } });
+    return { meta, sealed, opener, claims };
+  }
+
+  it('says hello with a verifiable bundle and a signature over the challenge', async () => {
+    const { h, claims } = await hello();
+    expect(claims.hostId).toBe('host-agent-test');
+    expect(h.enrollToken).toBe('enroll-token-0123456789');
+    expect(await verifyHostHello(broker.challenge, h.challengeSignature, fromB64u(claims.signingPublicKey))).toBe(true);
+  });
+
+  it('answers a sealed job with sealed chunks and a signed receipt from the engine usage', async () => {
+    const { meta, sealed, opener, claims } = await submit();
+    broker.send({ type: 'job.open', meta, request: sealed });
+    const end = await broker.until(is('job.end', meta.jobId));
+    const start = await broker.until(is('job.start', meta.jobId));
+    await opener.start(start.responseNonce);
+    const payloads: ChunkPayload[] = [];
+    for (const m of broker.received.filter(is('job.chunk', meta.jobId))) payloads.push(await opener.open(m.chunk));
+    opener.end();
+    const text = payloads.flatMap((p) => (p.type === 'delta' ? [p.text] : [])).join('');
+    expect(text.trim().length).toBeGreaterThan(0);
+    const last = payloads.at(-1)!;
+    expect(last.type).toBe('end');
+    expect(last.type === 'end' && last.receipt).toEqual(end.receipt);
+    expect(await verifyReceipt(end.receipt, fromB64u(claims.signingPublicKey))).toBe(true);
+    expect(end.receipt.receipt).toMatchObject({ jobId: meta.jobId, model: meta.model, requestDigest: await requestDigest(sealed) });
+    expect(end.receipt.receipt.promptTokens).toBeGreaterThan(0);
+    expect(end.receipt.receipt.completionTokens).toBeGreaterThan(0);
+    expect(end.receipt.receipt.completionTokens).toBeLessThanOrEqual(meta.maxTokens);
+  });
+
+  it('refuses a request whose metadata was swapped, with envelope.open_failed', async () => {
+    const { meta, sealed } = await submit();
+    broker.send({ type: 'job.open', meta: { ...meta, maxTokens: meta.maxTokens + 1 }, request: sealed });
+    const err = await broker.until(is('job.error', meta.jobId));
+    expect(err.error.code).toBe('envelope.open_failed');
+    expect(broker.received.some(is('job.start', meta.jobId))).toBe(false);
+  });
+
+  it('stops on cancel and still ends with a signed receipt marked cancelled', async () => {
+    const { meta, sealed } = await submit(400, 'Write a long essay about software freedom and licenses.');
+    broker.send({ type: 'job.open', meta, request: sealed });
+    await broker.until(is('job.chunk', meta.jobId));
+    broker.send({ type: 'job.cancel', jobId: meta.jobId });
+    const end = await broker.until(is('job.end', meta.jobId));
+    expect(end.receipt.receipt.finishReason).toBe('cancelled');
+    expect(end.receipt.receipt.completionTokens).toBeLessThan(400);
+  });
+
+  it('reconnects after the broker drops the connection and says hello again', async () => {
+    const hellos = broker.received.filter(is('host.hello')).length;
+    broker.dropConnection();
+    const deadline = Date.now() + 20_000;
+    while (broker.received.filter(is('host.hello')).length === hellos && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(broker.received.filter(is('host.hello')).length).toBe(hellos + 1);
+  });
+});

@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createEngineClient } from '../host/engine/engine-client';
+import { chat, openSession, signedInitData } from '../e2e/support/chat-client';
+import { startStack } from './lib/stack';
+
+/**
+ * `npm run bench`: a chat through broker + host agent (sealing, relay, opening, receipt,
+ * settlement) against the same engine called directly, in one run, as ratios. The baseline every
+ * later speed goal is measured from.
+ */
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const MAX_TOKENS = 48;
+const BOT = '7000000002:BENCH-token-not-secret-AAAAAAAAAAAAAA';
+const request = { messages: [{ role: 'user' as const, content: 'Explain what free software means for users.' }], temperature: 0.8, seed: 42 };
+
+interface Sample { ttftMs: number; totalMs: number; tokens: number }
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const tps = (s: Sample) => (s.tokens / s.totalMs) * 1000;
+
+async function direct(engineUrl: string, model: string): Promise<Sample> {
+  const client = createEngineClient({ baseUrl: engineUrl });
+  const t0 = performance.now();
+  let ttft = -1;
+  let tokens = 0;
+  for await (const ev of client.streamChat({ model, messages: request.messages, max_tokens: MAX_TOKENS, temperature: request.temperature, seed: request.seed })) {
+    if (ev.type === 'delta' && ttft < 0) ttft = performance.now() - t0;
+    if (ev.type === 'usage') tokens = ev.completionTokens;
+  }
+  return { ttftMs: ttft, totalMs: performance.now() - t0, tokens };
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'cocoon-bench-'));
+let engineUrl = '';
+const stack = await startStack({
+  dataDir: join(dataDir, 'pglite'),
+  botToken: BOT,
+  logLevel: 'warn',
+  logStream: new Writable({ write: (_c, _e, cb) => cb() }),
+  hostOutput: (line) => {
+    const m = /engine (http:\/\/[\d.:]+)/.exec(line);
+    if (m) engineUrl = m[1]!;
+  },
+});
+try {
+  while (!engineUrl) await new Promise((r) => setTimeout(r, 50));
+  const { models } = await (await fetch(`${stack.url}/api/models`)).json() as { models: { name: string }[] };
+  const model = models[0]!.name;
+  const session = await openSession(stack.url, signedInitData(BOT, { id: 1, first_name: 'Bench' }));
+  const viaBroker = async (): Promise<Sample> => {
+    const r = await chat(stack.url, session.token, { model, request, maxTokens: MAX_TOKENS });
+    return { ttftMs: r.ttftMs, totalMs: r.totalMs, tokens: r.receipt.receipt.completionTokens };
+  };
+  await direct(engineUrl, model);
+  await viaBroker();
+  const d: Sample[] = [];
+  const b: Sample[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    d.push(await direct(engineUrl, model));
+    b.push(await viaBroker());
+  }
+  const row = (name: string, s: Sample[]) => `${name.padEnd(22)} ttft ${median(s.map((x) => x.ttftMs)).toFixed(1).padStart(7)} ms   ${median(s.map(tps)).toFixed(1).padStart(7)} tokens/s   (${s[0]!.tokens} tokens, median of ${s.length})`;
+  console.log(`\nchat benchmark: model ${model}, ${MAX_TOKENS} max tokens, seed ${request.seed}`);
+  console.log(row('engine direct', d));
+  console.log(row('broker + host agent', b));
+  const ttftRatio = median(b.map((x) => x.ttftMs)) / median(d.map((x) => x.ttftMs));
+  const tpsRatio = median(b.map(tps)) / median(d.map(tps));
+  console.log(`ratio (confidential / direct): ttft x${ttftRatio.toFixed(2)}, tokens/s x${tpsRatio.toFixed(2)}`);
+} finally {
+  await stack.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
