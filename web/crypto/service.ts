@@ -1,0 +1,145 @@
+import { CocoonError, toWireError, type WireError } from '../../shared/errors';
+import { decodeClaims } from '../../shared/attestation/claims';
+import { bundleDigest, verifyBundle } from '../../shared/attestation/verify';
+import { sealRequest } from '../../shared/crypto/envelope';
+import type { ResponseOpener } from '../../shared/crypto/response-stream';
+import { AttestationBundleSchema, type Claims } from '../../shared/protocol/attestation-bundle';
+import { fromB64u } from '../../shared/protocol/encoding';
+import { ChatRequestSchema, JobMetaSchema, ResponseNonceSchema, SealedChunkSchema, type JobMeta } from '../../shared/protocol/jobs';
+import type { SignedReceipt } from '../../shared/protocol/receipt';
+import { requestDigest, ResponseDigest, verifyReceipt } from '../../shared/receipt';
+import type { CryptoWorkerApi, ReceiptCheck, Result } from './api';
+
+
+interface Job {
+  meta: JobMeta;
+  opener: ResponseOpener;
+  signingPublicKey: Uint8Array;
+  requestDigest: string;
+  /** Over the non-final chunks as relayed, to match the receipt's `responseDigest`. */
+  responseDigest: ResponseDigest;
+}
+
+const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+const fail = (error: WireError): Result<never> => ({ ok: false, error });
+
+/** Runs `fn`, turning anything thrown into a wire error (the worker's one funnel). */
+async function guard<T>(fn: () => Promise<T>): Promise<Result<T>> {
+  try {
+    return ok(await fn());
+  } catch (e) {
+    return fail(toWireError(e));
+  }
+}
+
+function readClaims(b64u: string): Claims | undefined {
+  try {
+    return decodeClaims(b64u).claims;
+  } catch {
+    return undefined;
+  }
+}
+
+function parsed<T>(result: { success: true; data: T } | { success: false }, what: string): T {
+  if (!result.success) throw new CocoonError('protocol.malformed_message', `${what} does not match its schema`);
+  return result.data;
+}
+
+/**
+ * The crypto worker's state and logic, kept apart from comlink so it can be tested in Node.
+ * Verified claims are cached by bundle digest; a job's response opener lives until `finish`.
+ */
+export function createCryptoService(clock: { now: () => Date } = { now: () => new Date() }): CryptoWorkerApi {
+  const verified = new Map<string, Claims>();
+  const jobs = new Map<string, Job>();
+
+  function jobFor(jobId: string): Job {
+    const job = jobs.get(jobId);
+    if (!job) throw new CocoonError('job.not_found', 'no sealed job with this id in this session');
+    return job;
+  }
+
+  async function checkReceipt(job: Job, signed: SignedReceipt): Promise<ReceiptCheck> {
+    if (!(await verifyReceipt(signed, job.signingPublicKey))) {
+      return { valid: false, error: { code: 'receipt.signature_invalid', message: 'the receipt is not signed by the attested enclave' } };
+    }
+    const r = signed.receipt;
+    const same = r.jobId === job.meta.jobId && r.hostId === job.meta.hostId && r.model === job.meta.model;
+    const digestsMatch = r.requestDigest === job.requestDigest && r.responseDigest === job.responseDigest.hex();
+    if (!same || !digestsMatch || r.completionTokens > job.meta.maxTokens) {
+      return { valid: false, error: { code: 'receipt.mismatch', message: 'the receipt does not describe this request' } };
+    }
+    return { valid: true, error: null };
+  }
+
+  return {
+    verifyHost: (input, policy) =>
+      guard(async () => {
+        const bundle = parsed(AttestationBundleSchema.safeParse(input), 'attestation bundle');
+        const digest = await bundleDigest(bundle);
+        const result = await verifyBundle(bundle, { policy: { allowSimulated: policy.allowSimulated }, now: clock.now() });
+        if (result.ok && result.claims) verified.set(digest, result.claims);
+        else verified.delete(digest);
+        // Unverified claims are read for display only (what the host says it is); never cached.
+        const claims = result.claims ?? readClaims(bundle.claims);
+        return {
+          bundleDigest: digest,
+          verified: result.ok && result.claims !== undefined,
+          hostId: claims?.hostId ?? null,
+          tee: result.tee,
+          simulated: result.simulated,
+          checks: result.checks.map((c) => ({ ...c })),
+          models: claims?.models.map((m) => ({ ...m })) ?? [],
+          engine: claims?.engine ?? null,
+          expiresAt: claims?.expiresAt ?? null,
+          error: result.error ?? null,
+        };
+      }),
+
+    seal: (digest, metaInput, requestInput) =>
+      guard(async () => {
+        const meta = parsed(JobMetaSchema.safeParse(metaInput), 'job metadata');
+        const request = parsed(ChatRequestSchema.safeParse(requestInput), 'chat request');
+        const claims = verified.get(digest);
+        if (!claims) throw new CocoonError('job.invalid_state', 'this host has not passed attestation in this session');
+        if (claims.expiresAt * 1000 <= clock.now().getTime()) throw new CocoonError('attestation.claims_expired', 'the host attestation has expired');
+        if (claims.hostId !== meta.hostId) throw new CocoonError('attestation.host_mismatch', 'the job names a different host than the attested one');
+        if (!claims.models.some((m) => m.name === meta.model)) throw new CocoonError('attestation.host_mismatch', 'the attested host does not serve this model');
+        if (jobs.has(meta.jobId)) throw new CocoonError('job.invalid_state', 'job id already used');
+        const { sealed, opener } = await sealRequest({ recipientPublicKey: fromB64u(claims.hpkePublicKey), meta, request });
+        jobs.set(meta.jobId, {
+          meta,
+          opener,
+          signingPublicKey: fromB64u(claims.signingPublicKey),
+          requestDigest: await requestDigest(sealed),
+          responseDigest: new ResponseDigest(),
+        });
+        return sealed;
+      }),
+
+    start: (jobId, responseNonce) =>
+      guard(async () => {
+        await jobFor(jobId).opener.start(parsed(ResponseNonceSchema.safeParse(responseNonce), 'response nonce'));
+        return null;
+      }),
+
+    open: (jobId, chunkInput) =>
+      guard(async () => {
+        const job = jobFor(jobId);
+        const chunk = parsed(SealedChunkSchema.safeParse(chunkInput), 'sealed chunk');
+        const payload = await job.opener.open(chunk);
+        if (!chunk.final) await job.responseDigest.update(chunk);
+        const receipt = payload.type === 'end' ? await checkReceipt(job, payload.receipt) : null;
+        return { payload, receipt };
+      }),
+
+    finish: (jobId) =>
+      guard(async () => {
+        const job = jobs.get(jobId);
+        jobs.delete(jobId);
+        if (!job) return null;
+        job.opener.end();
+        return null;
+      }),
+  };
+}

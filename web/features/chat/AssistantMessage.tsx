@@ -1,0 +1,67 @@
+import { WarningIcon } from '../../ui/icons';
+import type { AssistantMessage as AssistantMessageData } from './chat-state';
+import { friendlyMessage } from './error-messages';
+import { JobCost } from './JobCost';
+
+const waitingLabel: Partial<Record<AssistantMessageData['status'], string>> = {
+  sealing: 'Encrypting on this device…',
+  queued: 'Waiting for the enclave…',
+  streaming: 'Decrypting…',
+};
+
+function TypingDots() {
+  return (
+    <span className="inline-flex gap-1 align-middle" aria-hidden>
+      {[0, 150, 300].map((d) => (
+        <span key={d} className="size-1.5 animate-shimmer rounded-full bg-tg-hint" style={{ animationDelay: `${d}ms` }} />
+      ))}
+    </span>
+  );
+}
+
+function Footnote({ message }: { message: AssistantMessageData }) {
+  if (message.status === 'failed' && message.error) {
+    return (
+      <p className="mt-1 flex items-center gap-1 px-1 text-[12px] text-tg-destructive">
+        <WarningIcon className="size-3.5" />
+        {friendlyMessage(message.error.code).title}
+      </p>
+    );
+  }
+  if (message.status === 'stopped') return <p className="mt-1 px-1 text-[12px] text-tg-hint">Stopped</p>;
+  if (message.finishReason === 'length') return <p className="mt-1 px-1 text-[12px] text-tg-hint">Reached the answer length limit</p>;
+  return null;
+}
+
+/** An answer as it streams: decrypted text, a caret while open, then its verified cost. */
+export function AssistantMessage({ message }: { message: AssistantMessageData }) {
+  const open = message.status === 'sealing' || message.status === 'queued' || message.status === 'streaming';
+  const empty = message.text.length === 0;
+  if (empty && !open) {
+    return (
+      <div className="-mt-2 flex animate-rise flex-col items-end" data-testid="message-assistant" data-status={message.status} data-job-id={message.id}>
+        <Footnote message={message} />
+        <JobCost message={message} />
+      </div>
+    );
+  }
+  return (
+    <div className="flex animate-rise flex-col items-start pr-10" data-testid="message-assistant" data-status={message.status} data-job-id={message.id}>
+      <div className="max-w-full rounded-[18px] rounded-bl-md bg-tg-section-bg px-3.5 py-2 text-[16px] leading-snug shadow-[0_0.5px_1px_rgb(0_0_0/0.08)]">
+        {empty && open ? (
+          <span className="flex items-center gap-2 text-[14px] text-tg-hint">
+            <TypingDots />
+            {waitingLabel[message.status]}
+          </span>
+        ) : (
+          <p className="break-words whitespace-pre-wrap" data-testid="message-assistant-text">
+            {message.text}
+            {open && <span className="ml-0.5 inline-block h-[1.1em] w-[2px] translate-y-[3px] animate-caret bg-tg-text" data-testid="streaming-caret" />}
+          </p>
+        )}
+      </div>
+      <Footnote message={message} />
+      <JobCost message={message} />
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+import { useCallback, useState } from 'react';
+import { useMe, useModels } from '../../api/queries';
+import { useSession } from '../../api/session';
+import { useVerticalSwipesDisabled } from '../../telegram/hooks';
+import { useBrokerSocket } from '../../ws/use-broker-socket';
+import { AttestationBadge } from './AttestationBadge';
+import { AttestationSheet } from './AttestationSheet';
+import { ChatHeader } from './ChatHeader';
+import { Composer } from './Composer';
+import { CreditsBalance } from './CreditsBalance';
+import { EmptyState } from './EmptyState';
+import { ErrorBanner } from './ErrorBanner';
+import { MessageList } from './MessageList';
+import { ModelPicker, type ModelInfo } from './ModelPicker';
+import { sendReadiness } from './send-readiness';
+import { useChat } from './use-chat';
+import { useVerifiedHost } from './use-verified-host';
+
+const defaultModel = (models: ModelInfo[] | undefined): string | null =>
+  (models?.find((m) => m.hostCount > 0) ?? models?.[0])?.name ?? null;
+
+export function ChatScreen() {
+  useVerticalSwipesDisabled();
+  const { session } = useSession();
+  const me = useMe();
+  const models = useModels();
+  const [picked, setPicked] = useState<string | null>(null);
+  const model = models.data?.models.some((m) => m.name === picked) ? picked : defaultModel(models.data?.models);
+  const host = useVerifiedHost(model);
+  const { socket, status } = useBrokerSocket();
+  const chat = useChat(socket, status);
+  const [draft, setDraft] = useState('');
+  const [sheetOpen, setSheetOpen] = useState(false);
+  const closeSheet = useCallback(() => setSheetOpen(false), []);
+
+  const streaming = chat.state.activeJobId !== null;
+  const readiness = sendReadiness({
+    model,
+    modelsLoading: models.isPending,
+    host: host.data,
+    hostLoading: host.isPending && model !== null,
+    hostFailed: host.isError,
+    socket: status,
+  });
+  const chosen = host.data?.state === 'verified' ? host.data.host : null;
+  const price = models.data?.models.find((m) => m.name === model)?.price;
+
+  const send = () => {
+    const text = draft.trim();
+    if (!text || !readiness.ready || !chosen || !model || !price) return;
+    setDraft('');
+    void chat.send(text, { model, host: chosen, pricing: { price, coefficientMilli: chosen.coefficientMilli } });
+  };
+
+  const sheetHost = host.data && host.data.state !== 'none' ? host.data.host : null;
+  return (
+    <div className="flex h-app flex-col overflow-hidden bg-tg-secondary-bg">
+      <ChatHeader>
+        <ModelPicker models={models.data?.models} value={model} onChange={setPicked} disabled={streaming} />
+        <CreditsBalance balance={me.data?.balance ?? session.balance} />
+      </ChatHeader>
+      <AttestationBadge host={host.data} loading={host.isPending || host.isFetching} onOpen={() => setSheetOpen(true)} />
+      {chat.state.messages.length === 0 ? (
+        <EmptyState onPick={setDraft} disabled={streaming} simulated={chosen?.verification.simulated ?? false} />
+      ) : (
+        <MessageList messages={chat.state.messages} />
+      )}
+      {chat.state.banner && <ErrorBanner error={chat.state.banner} onDismiss={chat.dismissError} />}
+      <Composer
+        value={draft}
+        onChange={setDraft}
+        onSend={send}
+        onStop={chat.stop}
+        streaming={streaming}
+        canSend={readiness.ready}
+        hint={readiness.ready ? null : readiness.reason}
+      />
+      {sheetHost && <AttestationSheet open={sheetOpen} onClose={closeSheet} hostId={sheetHost.hostId} verification={sheetHost.verification} />}
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import type { Receipt } from '../../../shared/protocol/receipt';
+import { activeJob, chatReducer, conversation, initialChatState, type AssistantMessage, type ChatAction, type ChatState } from './chat-state';
+
+const pricing = { price: { promptPerMillion: 1_000_000n, completionPerMillion: 2_000_000n }, coefficientMilli: 1000n };
+const receipt = (jobId: string, finishReason: Receipt['finishReason'] = 'stop'): Receipt => ({
+  version: 1,
+  jobId,
+  hostId: 'host-1',
+  model: 'demo',
+  promptTokens: 10,
+  completionTokens: 3,
+  finishReason,
+  requestDigest: '00'.repeat(32),
+  responseDigest: '11'.repeat(32),
+});
+
+const run = (actions: ChatAction[], from: ChatState = initialChatState) => actions.reduce(chatReducer, from);
+const assistant = (s: ChatState, id = 'j1') => s.messages.find((m): m is AssistantMessage => m.role === 'assistant' && m.id === id)!;
+const send = (jobId: string, text = 'hi'): ChatAction => ({ type: 'send', jobId, text, model: 'demo', pricing });
+
+describe('chatReducer', () => {
+  it('streams deltas into the answer and releases the job at the end', () => {
+    const s = run([
+      send('j1'),
+      { type: 'queued', jobId: 'j1' },
+      { type: 'started', jobId: 'j1' },
+      { type: 'delta', jobId: 'j1', text: 'Hel' },
+      { type: 'delta', jobId: 'j1', text: 'lo' },
+    ]);
+    expect(activeJob(s)?.status).toBe('streaming');
+    expect(assistant(s).text).toBe('Hello');
+    const done = run([{ type: 'ended', jobId: 'j1', receipt: receipt('j1'), signature: 'sig', receiptValid: true }], s);
+    expect(assistant(done)).toMatchObject({ status: 'done', finishReason: 'stop', streamReceipt: { valid: true } });
+    expect(done.activeJobId).toBeNull();
+  });
+
+  it('shows a failure in the banner, keeps partial text and lets the user send again', () => {
+    const s = run([send('j1'), { type: 'delta', jobId: 'j1', text: 'par' }, { type: 'failed', jobId: 'j1', error: { code: 'envelope.chunk_tampered' } }]);
+    expect(assistant(s)).toMatchObject({ status: 'failed', text: 'par', error: { code: 'envelope.chunk_tampered' } });
+    expect(s.banner?.code).toBe('envelope.chunk_tampered');
+    expect(s.activeJobId).toBeNull();
+    const again = run([send('j2')], s);
+    expect(again.activeJobId).toBe('j2');
+    expect(again.banner).toBeNull();
+  });
+
+  it('ignores frames that arrive after the job closed', () => {
+    const s = run([send('j1'), { type: 'failed', jobId: 'j1', error: { code: 'job.host_gone' } }, { type: 'dismiss' }]);
+    const late = run([{ type: 'delta', jobId: 'j1', text: 'late' }, { type: 'failed', jobId: 'j1', error: { code: 'job.timeout' } }], s);
+    expect(late).toBe(s);
+  });
+
+  it('treats a cancel as stopped, not as an error', () => {
+    const s = run([send('j1'), { type: 'delta', jobId: 'j1', text: 'so' }, { type: 'stop', jobId: 'j1' }, { type: 'failed', jobId: 'j1', error: { code: 'job.cancelled' } }]);
+    expect(assistant(s)).toMatchObject({ status: 'stopped', error: null, stopRequested: true });
+    expect(s.banner).toBeNull();
+    const ended = run([send('j2'), { type: 'ended', jobId: 'j2', receipt: receipt('j2', 'cancelled'), signature: 's', receiptValid: true }]);
+    expect(assistant(ended, 'j2').status).toBe('stopped');
+  });
+
+  it('records the settlement even when it arrives after the end', () => {
+    const s = run([
+      send('j1'),
+      { type: 'ended', jobId: 'j1', receipt: receipt('j1'), signature: 'sig', receiptValid: true },
+      { type: 'settled', jobId: 'j1', charged: 16n, receipt: receipt('j1'), signature: 'sig' },
+    ]);
+    expect(assistant(s).settled?.charged).toBe(16n);
+  });
+});
+
+describe('conversation', () => {
+  it('sends completed turns and leaves failed ones out', () => {
+    const s = run([
+      send('j1', 'first'),
+      { type: 'delta', jobId: 'j1', text: 'one' },
+      { type: 'ended', jobId: 'j1', receipt: receipt('j1'), signature: 's', receiptValid: true },
+      send('j2', 'second'),
+      { type: 'failed', jobId: 'j2', error: { code: 'job.host_gone' } },
+      send('j3', 'third'),
+    ]);
+    expect(conversation(s.messages)).toEqual([
+      { role: 'user', content: 'first' },
+      { role: 'assistant', content: 'one' },
+    ]);
+  });
+});

@@ -1,0 +1,158 @@
+import type { Price } from '../../../shared/pricing';
+import type { ChatRequest } from '../../../shared/protocol/jobs';
+import type { FinishReason, Receipt } from '../../../shared/protocol/receipt';
+import type { UiError } from './error-messages';
+
+/**
+ * The chat's state: messages in memory only (ARCHITECTURE.md keeps history on the device), the
+ * job in flight and the error banner. A pure reducer, so the stream's life is testable.
+ */
+export type AssistantStatus = 'sealing' | 'queued' | 'streaming' | 'done' | 'stopped' | 'failed';
+
+export interface UserMessage {
+  id: string;
+  role: 'user';
+  text: string;
+}
+
+/** The price the job was sent at, kept to check the charge against the signed receipt. */
+export interface JobPricing {
+  price: Price;
+  coefficientMilli: bigint;
+}
+
+export interface AssistantMessage {
+  /** The job id. */
+  id: string;
+  role: 'assistant';
+  text: string;
+  status: AssistantStatus;
+  model: string;
+  pricing: JobPricing;
+  stopRequested: boolean;
+  finishReason: FinishReason | null;
+  /** The receipt from the sealed stream, with the worker's signature check. */
+  streamReceipt: { receipt: Receipt; signature: string; valid: boolean } | null;
+  /** What the broker charged, with the receipt it billed from. */
+  settled: { charged: bigint; receipt: Receipt; signature: string } | null;
+  error: UiError | null;
+}
+
+export type Message = UserMessage | AssistantMessage;
+
+export interface ChatState {
+  messages: Message[];
+  activeJobId: string | null;
+  banner: UiError | null;
+}
+
+export const initialChatState: ChatState = { messages: [], activeJobId: null, banner: null };
+
+export type ChatAction =
+  | { type: 'send'; jobId: string; text: string; model: string; pricing: JobPricing }
+  | { type: 'queued'; jobId: string }
+  | { type: 'started'; jobId: string }
+  | { type: 'delta'; jobId: string; text: string }
+  | { type: 'stop'; jobId: string }
+  | { type: 'ended'; jobId: string; receipt: Receipt; signature: string; receiptValid: boolean }
+  | { type: 'settled'; jobId: string; charged: bigint; receipt: Receipt; signature: string }
+  | { type: 'failed'; jobId: string; error: UiError }
+  | { type: 'error'; error: UiError }
+  | { type: 'dismiss' };
+
+const FINISHED: readonly AssistantStatus[] = ['done', 'stopped', 'failed'];
+const isFinished = (m: AssistantMessage): boolean => FINISHED.includes(m.status);
+
+function updateJob(state: ChatState, jobId: string, fn: (m: AssistantMessage) => AssistantMessage): ChatState {
+  let changed = false;
+  const messages = state.messages.map((m) => {
+    if (m.role !== 'assistant' || m.id !== jobId) return m;
+    const next = fn(m);
+    changed ||= next !== m;
+    return next;
+  });
+  return changed ? { ...state, messages } : state;
+}
+
+/** Applies a streaming step only while the job is still open; late frames are ignored. */
+const whileOpen = (fn: (m: AssistantMessage) => AssistantMessage) => (m: AssistantMessage) => (isFinished(m) ? m : fn(m));
+
+const release = (state: ChatState, jobId: string): ChatState => (state.activeJobId === jobId ? { ...state, activeJobId: null } : state);
+
+export function chatReducer(state: ChatState, action: ChatAction): ChatState {
+  switch (action.type) {
+    case 'send': {
+      const user: UserMessage = { id: `${action.jobId}:user`, role: 'user', text: action.text };
+      const assistant: AssistantMessage = {
+        id: action.jobId,
+        role: 'assistant',
+        text: '',
+        status: 'sealing',
+        model: action.model,
+        pricing: action.pricing,
+        stopRequested: false,
+        finishReason: null,
+        streamReceipt: null,
+        settled: null,
+        error: null,
+      };
+      return { messages: [...state.messages, user, assistant], activeJobId: action.jobId, banner: null };
+    }
+    case 'queued':
+      return updateJob(state, action.jobId, whileOpen((m) => ({ ...m, status: 'queued' })));
+    case 'started':
+      return updateJob(state, action.jobId, whileOpen((m) => ({ ...m, status: 'streaming' })));
+    case 'delta':
+      return updateJob(state, action.jobId, whileOpen((m) => ({ ...m, status: 'streaming', text: m.text + action.text })));
+    case 'stop':
+      return updateJob(state, action.jobId, whileOpen((m) => ({ ...m, stopRequested: true })));
+    case 'ended': {
+      const { receipt, signature, receiptValid } = action;
+      const next = updateJob(
+        state,
+        action.jobId,
+        whileOpen((m) => ({
+          ...m,
+          status: receipt.finishReason === 'cancelled' ? 'stopped' : 'done',
+          finishReason: receipt.finishReason,
+          streamReceipt: { receipt, signature, valid: receiptValid },
+        })),
+      );
+      return release(next, action.jobId);
+    }
+    case 'settled':
+      return updateJob(state, action.jobId, (m) => ({ ...m, settled: { charged: action.charged, receipt: action.receipt, signature: action.signature } }));
+    case 'failed': {
+      const stopped = action.error.code === 'job.cancelled';
+      const next = updateJob(state, action.jobId, whileOpen((m) => ({ ...m, status: stopped ? 'stopped' : 'failed', error: stopped ? null : action.error })));
+      if (next === state) return state;
+      return { ...release(next, action.jobId), banner: stopped ? state.banner : action.error };
+    }
+    case 'error':
+      return { ...state, banner: action.error };
+    case 'dismiss':
+      return { ...state, banner: null };
+  }
+}
+
+export const activeJob = (state: ChatState): AssistantMessage | null => {
+  const m = state.messages.find((x) => x.role === 'assistant' && x.id === state.activeJobId);
+  return m?.role === 'assistant' ? m : null;
+};
+
+/**
+ * The conversation sent with the next turn: every user message whose answer arrived (in full or
+ * stopped with some text), with that answer. Failed turns are left out.
+ */
+export function conversation(messages: readonly Message[]): ChatRequest['messages'] {
+  const out: ChatRequest['messages'] = [];
+  for (let i = 0; i < messages.length; i++) {
+    const user = messages[i];
+    const answer = messages[i + 1];
+    if (user?.role !== 'user' || answer?.role !== 'assistant') continue;
+    if ((answer.status === 'done' || answer.status === 'stopped') && answer.text.length > 0) {
+      out.push({ role: 'user', content: user.text }, { role: 'assistant', content: answer.text });
+    }
+  }
+  return out;
+}

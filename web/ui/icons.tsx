@@ -1,0 +1,98 @@
+import type { SVGProps } from 'react';
+
+/** The few line icons the app uses, drawn at 24x24 and sized by the caller's class. */
+type IconProps = SVGProps<SVGSVGElement>;
+
+const base = (props: IconProps): IconProps => ({
+  viewBox: '0 0 24 24',
+  fill: 'none',
+  stroke: 'currentColor',
+  strokeWidth: 2,
+  strokeLinecap: 'round',
+  strokeLinejoin: 'round',
+  'aria-hidden': true,
+  ...props,
+});
+
+export const ArrowUpIcon = (p: IconProps) => (
+  <svg {...base(p)} strokeWidth={2.4}>
+    <path d="M12 19V5M5 12l7-7 7 7" />
+  </svg>
+);
+
+export const StopIcon = (p: IconProps) => (
+  <svg {...base(p)}>
+    <rect x="7" y="7" width="10" height="10" rx="2" fill="currentColor" stroke="none" />
+  </svg>
+);
+
+export const ShieldCheckIcon = (p: IconProps) => (
+  <svg {...base(p)}>
+    <path d="M12 3l7 3v5c0 4.5-3 8.3-7 9.5C8 19.3 5 15.5 5 11V6l7-3z" />
+    <path d="M9 12l2 2 4-4" />
+  </svg>
+);
+
+export const ShieldAlertIcon = (p: IconProps) => (
+  <svg {...base(p)}>
+    <path d="M12 3l7 3v5c0 4.5-3 8.3-7 9.5C8 19.3 5 15.5 5 11V6l7-3z" />
+    <path d="M12 8v4M12 15.5v.01" />
+  </svg>
+);
+
+export const WarningIcon = (p: IconProps) => (
+  <svg {...base(p)}>
+    <path d="M10.3 4.2L2.7 17.5A2 2 0 004.4 20.5h15.2a2 2 0 001.7-3L13.7 4.2a2 2 0 00-3.4 0z" />
+    <path d="M12 9.5v4M12 17v.01" />
+  </svg>
+);
+
+export const LockIcon = (p: IconProps) => (
+  <svg {...base(p)}>
+    <rect x="5" y="11" width="14" height="9" rx="2" />
+    <path d="M8 11V8a4 4 0 018 0v3" />
+  </svg>
+);
+
+export const ChevronDownIcon = (p: IconProps) => (
+  <svg {...base(p)}>
+    <path d="M6 9l6 6 6-6" />
+  </svg>
+);
+
+export const ChevronRightIcon = (p: IconProps) => (
+  <svg {...base(p)}>
+    <path d="M9 6l6 6-6 6" />
+  </svg>
+);
+
+export const CheckIcon = (p: IconProps) => (
+  <svg {...base(p)} strokeWidth={2.6}>
+    <path d="M5 12.5l4.5 4.5L19 7.5" />
+  </svg>
+);
+
+export const CrossIcon = (p: IconProps) => (
+  <svg {...base(p)} strokeWidth={2.4}>
+    <path d="M6 6l12 12M18 6L6 18" />
+  </svg>
+);
+
+export const MinusIcon = (p: IconProps) => (
+  <svg {...base(p)} strokeWidth={2.4}>
+    <path d="M6 12h12" />
+  </svg>
+);
+
+export const CoinIcon = (p: IconProps) => (
+  <svg {...base(p)}>
+    <circle cx="12" cy="12" r="8.5" />
+    <path d="M14.8 9.2a3.4 3.4 0 100 5.6" />
+  </svg>
+);
+
+export const SparkIcon = (p: IconProps) => (
+  <svg {...base(p)}>
+    <path d="M12 3v4M12 17v4M3 12h4M17 12h4M6 6l2.5 2.5M15.5 15.5L18 18M6 18l2.5-2.5M15.5 8.5L18 6" />
+  </svg>
+);
