@@ -33,6 +33,8 @@ export interface ChatResult {
   hold: bigint;
   /** Milliseconds from sending job.create to the first opened delta, and to the end. */
   ttftMs: number;
+  /** Milliseconds from sending job.create to the last delta. */
+  lastDeltaMs: number;
   totalMs: number;
   deltas: number;
 }
@@ -72,6 +74,7 @@ function stream(ws: WebSocket, opener: ResponseOpener, signingKey: string, begin
     let deltas = 0;
     let t0 = 0;
     let ttft = -1;
+    let last = -1;
     let queue = Promise.resolve();
     ws.on('close', () => reject(new ChatError({ code: 'job.host_gone', message: 'connection closed' })));
     ws.on('message', (data) => {
@@ -83,6 +86,7 @@ function stream(ws: WebSocket, opener: ResponseOpener, signingKey: string, begin
           const p = await opener.open(msg.chunk);
           if (p.type === 'delta') {
             if (ttft < 0) ttft = performance.now() - t0;
+            last = performance.now() - t0;
             text += p.text;
             deltas++;
             onDelta?.();
@@ -90,7 +94,7 @@ function stream(ws: WebSocket, opener: ResponseOpener, signingKey: string, begin
         } else if (msg.type === 'job.settled') {
           opener.end();
           if (!(await verifyReceipt(msg.receipt, fromB64u(signingKey)))) throw new CocoonError('receipt.signature_invalid', 'receipt does not verify');
-          resolve({ text, receipt: msg.receipt, charged: msg.charged, balance: msg.balance, hold, ttftMs: ttft, totalMs: performance.now() - t0, deltas });
+          resolve({ text, receipt: msg.receipt, charged: msg.charged, balance: msg.balance, hold, ttftMs: ttft, lastDeltaMs: last, totalMs: performance.now() - t0, deltas });
         } else if (msg.type === 'error') reject(new ChatError(msg.error));
       }).catch((e: unknown) => reject(e instanceof CocoonError ? new ChatError(e.toWire()) : e));
     });

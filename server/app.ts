@@ -1,0 +1,82 @@
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { CocoonError } from '../shared/errors';
+import { registerAuthRoutes, registerDevRoutes } from './auth/routes';
+import type { ServerConfig } from './config';
+import { registerHostSocket } from './hosts/host-socket';
+import { registerHostRoutes } from './hosts/routes';
+import { installErrorHandling } from './http/errors';
+import { registerHealth } from './http/health';
+import { installNotFound, registerWebApp } from './http/static';
+import { createLogger, withPrivacy } from './logger';
+import { startMaintenance } from './maintenance';
+import { registerClientSocket } from './relay/client-socket';
+import { openServices, type Services } from './services';
+import { SocketSet } from './ws/socket-set';
+
+export interface CocoonServer {
+  app: FastifyInstance;
+  /** Opens the database (migrating it), starts upkeep and listens. */
+  start(): Promise<{ url: string }>;
+  /** Closes sockets (releasing the holds of jobs in flight), upkeep and the database. */
+  close(): Promise<void>;
+  /** The live services, once `start()` or `app.ready()` has run: for tests and embedding. */
+  services(): Services;
+}
+
+/** The largest frame either socket needs: a host's sealed chunk (≤ 1 MiB of base64url) plus JSON. */
+const MAX_WS_FRAME_BYTES = 1_048_576 + 64 * 1024;
+const MAINTENANCE_INTERVAL_MS = 5_000;
+const SOCKET_CLOSE_GRACE_MS = 2_000;
+
+/** Builds the broker. Nothing is opened until `start()` (or `app.ready()` / `app.inject()`). */
+export function createServer(config: ServerConfig, opts: { logger?: Logger } = {}): CocoonServer {
+  const logger = opts.logger ? withPrivacy(opts.logger) : createLogger(config.LOG_LEVEL);
+  const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 64 * 1024 });
+  const sockets = new SocketSet();
+  let services: Services | undefined;
+  let maintenance: { stop(): Promise<void> } | undefined;
+  const get = (): Services => {
+    if (!services) throw new CocoonError('internal', 'server is not ready');
+    return services;
+  };
+
+  installErrorHandling(app);
+  installNotFound(app, config.WEB_DIST);
+  app.register(websocket, {
+    options: { maxPayload: MAX_WS_FRAME_BYTES },
+    preClose: async () => {
+      await sockets.closeAll(SOCKET_CLOSE_GRACE_MS);
+      app.websocketServer.close();
+    },
+  });
+  app.register(async (api) => {
+    registerHealth(api, get);
+    registerAuthRoutes(api, get);
+    if (config.DEV_MODE) registerDevRoutes(api, get);
+    registerHostRoutes(api, get);
+    registerHostSocket(api, get, sockets);
+    registerClientSocket(api, get, sockets);
+  });
+  if (config.WEB_DIST) app.register((web) => registerWebApp(web, config.WEB_DIST!));
+
+  app.addHook('onReady', async () => {
+    services = await openServices(config, app.log);
+    maintenance = startMaintenance(services, app.log, MAINTENANCE_INTERVAL_MS);
+  });
+  app.addHook('onClose', async () => {
+    await maintenance?.stop();
+    await services?.database.close();
+  });
+
+  return {
+    app,
+    services: get,
+    async start() {
+      const address = await app.listen({ port: config.PORT, host: config.HOST });
+      return { url: config.PUBLIC_URL ?? address };
+    },
+    close: () => app.close(),
+  };
+}

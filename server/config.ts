@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { CocoonError } from '../shared/errors';
+
+/**
+ * The broker's configuration: the only module that reads `process.env` (CONVENTIONS.md, 8).
+ * Every value is validated at boot; a bad one fails with a message naming it.
+ */
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''], { error: 'expected true or false' })
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? fallback : v === 'true' || v === '1' || v === 'yes'));
+
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'expected a non-negative integer')
+    .transform(Number)
+    .pipe(z.number().min(min, `expected at least ${min}`).max(max, `expected at most ${max}`))
+    .default(fallback);
+
+const bigintValue = (fallback: bigint) =>
+  z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,30})$/, 'expected a non-negative integer')
+    .transform((s) => BigInt(s))
+    .default(fallback);
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** Enrollment tokens: a comma list; each must be a length hosts can send (see host.hello). */
+const tokenList = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0))
+  .pipe(z.array(z.string().min(16, 'each token needs at least 16 characters').max(256)));
+
+export const ConfigSchema = z.object({
+  PORT: int(8080, 0, 65535),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  BOT_TOKEN: z.string({ error: 'required (the Telegram bot token)' }).regex(/^\d+:[\w-]{20,}$/, 'expected a Telegram bot token like 123456:ABC...'),
+  DATABASE_URL: optionalString.pipe(z.string().regex(/^postgres(ql)?:\/\//, 'expected postgres://…').optional()),
+  DATA_DIR: z.string().min(1).default('.data/pglite'),
+  HOST_ENROLL_TOKENS: tokenList,
+  ALLOW_SIMULATED_TEE: bool(false),
+  DEV_MODE: bool(false),
+  INIT_DATA_MAX_AGE_S: int(600, 1),
+  SESSION_TTL_S: int(86_400, 1),
+  STARTER_CREDITS: bigintValue(100_000_000n),
+  DEFAULT_PRICE_PROMPT_PER_M: bigintValue(1_000_000_000n),
+  DEFAULT_PRICE_COMPLETION_PER_M: bigintValue(2_000_000_000n),
+  NETWORK_COMMISSION_BPS: int(500, 0, 10_000),
+  WEB_DIST: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type ServerConfig = z.output<typeof ConfigSchema>;
+
+/**
+ * Validates an environment (`process.env` in main.ts, a literal object in tests).
+ * @throws CocoonError('config.invalid') listing every bad variable.
+ */
+export function loadConfig(env: Record<string, string | undefined>): ServerConfig {
+  const picked = Object.fromEntries(Object.keys(ConfigSchema.shape).map((k) => [k, env[k]]));
+  const parsed = ConfigSchema.safeParse(picked);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new CocoonError('config.invalid', `invalid configuration:\n${lines.join('\n')}`);
+}

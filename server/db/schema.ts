@@ -1,0 +1,129 @@
+import { sql } from 'drizzle-orm';
+import { bigint, check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * The broker's one schema, used on PGlite and on PostgreSQL alike. Money is `bigint` end to end
+ * (micro-credits). Migrations under ./migrations are generated from this file by drizzle-kit.
+ */
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const money = (name: string) => bigint(name, { mode: 'bigint' });
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  telegramId: bigint('telegram_id', { mode: 'bigint' }).notNull().unique(),
+  firstName: text('first_name').notNull(),
+  username: text('username'),
+  createdAt: createdAt(),
+});
+
+/** Session tokens are stored as SHA-256 hex: a leaked table does not let anyone sign in. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const AccountKinds = {
+  user: 'user',
+  hostEarnings: 'host_earnings',
+  networkFees: 'network_fees',
+  externalPromo: 'external_promo',
+} as const;
+export type AccountKind = (typeof AccountKinds)[keyof typeof AccountKinds];
+
+/** Ledger accounts, with deterministic ids (`user:<uuid>`, `host:<hostId>`, `network:fees`, …). */
+export const accounts = pgTable('accounts', {
+  id: text('id').primaryKey(),
+  kind: text('kind').$type<AccountKind>().notNull(),
+  createdAt: createdAt(),
+});
+
+/** Double entry: each row moves `amount` from `debit_account` to `credit_account`. */
+export const transfers = pgTable(
+  'transfers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    debitAccount: text('debit_account').notNull().references(() => accounts.id),
+    creditAccount: text('credit_account').notNull().references(() => accounts.id),
+    amount: money('amount').notNull(),
+    kind: text('kind').notNull(),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    jobId: uuid('job_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('transfers_amount_positive', sql`${t.amount} > 0`),
+    check('transfers_distinct_accounts', sql`${t.debitAccount} <> ${t.creditAccount}`),
+    index('transfers_debit_idx').on(t.debitAccount),
+    index('transfers_credit_idx').on(t.creditAccount),
+  ],
+);
+
+export const HoldStatuses = { active: 'active', settled: 'settled', released: 'released' } as const;
+export type HoldStatus = (typeof HoldStatuses)[keyof typeof HoldStatuses];
+
+export const holds = pgTable(
+  'holds',
+  {
+    jobId: uuid('job_id').primaryKey(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    amount: money('amount').notNull(),
+    status: text('status').$type<HoldStatus>().notNull().default('active'),
+    charged: money('charged'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [
+    check('holds_amount_nonnegative', sql`${t.amount} >= 0`),
+    index('holds_user_status_idx').on(t.userId, t.status),
+    index('holds_status_expiry_idx').on(t.status, t.expiresAt),
+  ],
+);
+
+export const hosts = pgTable('hosts', {
+  id: text('id').primaryKey(),
+  priceCoefficientMilli: integer('price_coefficient_milli').notNull().default(1000),
+  status: text('status').$type<'online' | 'offline'>().notNull(),
+  teeKind: text('tee_kind').notNull(),
+  bundleDigest: text('bundle_digest').notNull(),
+  lastSeen: timestamp('last_seen', { withTimezone: true }).notNull(),
+  createdAt: createdAt(),
+});
+
+export const JobStatuses = {
+  open: 'open',
+  streaming: 'streaming',
+  settled: 'settled',
+  failed: 'failed',
+} as const;
+export type JobStatus = (typeof JobStatuses)[keyof typeof JobStatuses];
+
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    hostId: text('host_id').notNull().references(() => hosts.id),
+    model: text('model').notNull(),
+    maxTokens: integer('max_tokens').notNull(),
+    requestBytes: integer('request_bytes').notNull(),
+    status: text('status').$type<JobStatus>().notNull(),
+    hold: money('hold').notNull(),
+    charged: money('charged'),
+    promptTokens: integer('prompt_tokens'),
+    completionTokens: integer('completion_tokens'),
+    receipt: jsonb('receipt'),
+    errorCode: text('error_code'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('jobs_user_idx').on(t.userId, t.createdAt), index('jobs_host_idx').on(t.hostId, t.createdAt)],
+);

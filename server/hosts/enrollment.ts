@@ -1,0 +1,58 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { bundleDigest, verifyBundle } from '../../shared/attestation/verify';
+import { CocoonError } from '../../shared/errors';
+import type { AttestationBundle, Claims, TeeKind } from '../../shared/protocol/attestation-bundle';
+import { fromB64u } from '../../shared/protocol/encoding';
+import { verifyHostHello } from '../../shared/receipt';
+
+export interface EnrollmentPolicy {
+  enrollTokens: readonly string[];
+  allowSimulated: boolean;
+}
+
+export interface VerifiedIdentity {
+  claims: Claims;
+  bundleDigest: string;
+  tee: TeeKind;
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Constant-time membership: every accepted token is compared, by hash, whatever matches. */
+export function isAcceptedToken(token: string, accepted: readonly string[]): boolean {
+  const given = digest(token);
+  let found = false;
+  for (const t of accepted) found = timingSafeEqual(given, digest(t)) || found;
+  return found;
+}
+
+/**
+ * Verifies a bundle against the broker's policy; only then are its claims trusted.
+ * @throws CocoonError with the verifier's code (attestation.*).
+ */
+export async function verifyHostBundle(bundle: AttestationBundle, policy: EnrollmentPolicy, now?: Date): Promise<VerifiedIdentity> {
+  const result = await verifyBundle(bundle, { policy: { allowSimulated: policy.allowSimulated }, now });
+  if (!result.ok || !result.claims) {
+    const error = result.error ?? { code: 'attestation.bundle_malformed' as const, message: 'bundle rejected' };
+    throw new CocoonError(error.code, error.message);
+  }
+  return { claims: result.claims, bundleDigest: await bundleDigest(bundle), tee: result.tee };
+}
+
+/**
+ * A host joins when it holds an accepted enrollment token, its bundle verifies, and it signed
+ * this connection's challenge with the attested signing key (so a copied bundle is useless).
+ */
+export async function enrollHost(
+  hello: { enrollToken: string; bundle: AttestationBundle; challengeSignature: string },
+  challenge: Uint8Array,
+  policy: EnrollmentPolicy,
+): Promise<VerifiedIdentity> {
+  if (!isAcceptedToken(hello.enrollToken, policy.enrollTokens)) throw new CocoonError('auth.host_invalid', 'enrollment token not accepted');
+  const identity = await verifyHostBundle(hello.bundle, policy);
+  const signer = fromB64u(identity.claims.signingPublicKey);
+  if (!(await verifyHostHello(challenge, hello.challengeSignature, signer))) {
+    throw new CocoonError('auth.host_invalid', 'challenge signature does not verify with the attested key');
+  }
+  return identity;
+}

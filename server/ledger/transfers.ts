@@ -1,0 +1,76 @@
+import { eq } from 'drizzle-orm';
+import { CocoonError } from '../../shared/errors';
+import type { Executor, Tx } from '../db/client';
+import { transfers } from '../db/schema';
+import { ensureAccounts, lockAccount, type AccountRef } from './accounts';
+import { balanceOf, heldBy } from './balances';
+
+export const TransferKinds = {
+  starterCredits: 'starter_credits',
+  jobEarning: 'job_earning',
+  jobCommission: 'job_commission',
+} as const;
+export type TransferKind = (typeof TransferKinds)[keyof typeof TransferKinds];
+
+export interface TransferInput {
+  debit: AccountRef;
+  credit: AccountRef;
+  amount: bigint;
+  kind: TransferKind;
+  /** A retried key returns the first transfer and moves nothing. */
+  idempotencyKey: string;
+  jobId?: string;
+}
+
+export type TransferRow = typeof transfers.$inferSelect;
+export interface TransferResult {
+  transfer: TransferRow;
+  /** False when the key had been used: nothing moved this time. */
+  created: boolean;
+}
+
+/** Inside a transaction: moves `amount` unless the key was used; user accounts never go below their holds. */
+export async function transferIn(tx: Tx, t: TransferInput): Promise<TransferResult> {
+  if (t.amount <= 0n) throw new CocoonError('ledger.invariant_violated', 'transfer amount must be positive');
+  const existing = await findByKey(tx, t.idempotencyKey);
+  if (existing) return { transfer: existing, created: false };
+  await ensureAccounts(tx, [t.debit, t.credit]);
+  if (t.debit.kind === 'user') await assertAvailable(tx, t.debit, t.amount);
+  const [row] = await tx
+    .insert(transfers)
+    .values({
+      debitAccount: t.debit.id,
+      creditAccount: t.credit.id,
+      amount: t.amount,
+      kind: t.kind,
+      idempotencyKey: t.idempotencyKey,
+      jobId: t.jobId ?? null,
+    })
+    .onConflictDoNothing({ target: transfers.idempotencyKey })
+    .returning();
+  if (row) return { transfer: row, created: true };
+  // A concurrent transaction used the key first (PostgreSQL); return its transfer.
+  const raced = await findByKey(tx, t.idempotencyKey);
+  if (!raced) throw new CocoonError('ledger.invariant_violated', 'idempotency key conflict without a row');
+  return { transfer: raced, created: false };
+}
+
+export function transfer(exec: Executor, t: TransferInput): Promise<TransferResult> {
+  return exec.transaction((tx) => transferIn(tx, t));
+}
+
+async function findByKey(exec: Executor, key: string): Promise<TransferRow | undefined> {
+  const [row] = await exec.select().from(transfers).where(eq(transfers.idempotencyKey, key));
+  return row;
+}
+
+/** Locks the user's account and checks balance − active holds ≥ amount. */
+export async function assertAvailable(tx: Tx, account: AccountRef, amount: bigint): Promise<void> {
+  await ensureAccounts(tx, [account]);
+  await lockAccount(tx, account);
+  const userId = account.id.slice('user:'.length);
+  const available = (await balanceOf(tx, account)) - (await heldBy(tx, userId));
+  if (available < amount) {
+    throw new CocoonError('ledger.insufficient_credits', `available ${available} < required ${amount}`);
+  }
+}

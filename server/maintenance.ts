@@ -1,0 +1,48 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { CocoonError } from '../shared/errors';
+import type { Services } from './services';
+import { CloseCodes } from './ws/json-socket';
+
+const SESSION_PURGE_EVERY_MS = 10 * 60_000;
+/** Sessions stay a day past expiry so their owners are told "expired", not "invalid". */
+const SESSION_KEEP_EXPIRED_MS = 24 * 3600_000;
+
+/**
+ * One round of upkeep: idle jobs time out, expired holds are released, hosts whose attested claims
+ * expired are disconnected and, when asked, long-expired sessions are purged.
+ */
+export async function maintain(s: Services, now: Date, opts: { purgeSessions: boolean }): Promise<void> {
+  await s.relay.sweep(now);
+  disconnectExpiredHosts(s, now);
+  if (opts.purgeSessions) await s.sessions.purgeExpired(new Date(now.getTime() - SESSION_KEEP_EXPIRED_MS));
+}
+
+/** Runs `maintain` every `intervalMs`; rounds never overlap. */
+export function startMaintenance(s: Services, log: FastifyBaseLogger, intervalMs: number): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  let lastPurge = 0;
+  const round = () => {
+    const now = new Date();
+    const purgeSessions = now.getTime() - lastPurge > SESSION_PURGE_EVERY_MS;
+    if (purgeSessions) lastPurge = now.getTime();
+    return maintain(s, now, { purgeSessions });
+  };
+  const timer = setInterval(() => {
+    running = running.then(round).catch((err: unknown) => log.error({ err }, 'maintenance failed'));
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+function disconnectExpiredHosts(s: Services, now: Date): void {
+  for (const host of s.registry.all()) {
+    if (host.claims.expiresAt * 1000 > now.getTime()) continue;
+    host.link.send({ type: 'error', error: new CocoonError('attestation.claims_expired', 'attested claims expired; reconnect with a fresh bundle').toWire() });
+    host.link.close(CloseCodes.policy, 'attestation.claims_expired');
+  }
+}

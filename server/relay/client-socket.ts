@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import type {} from '@fastify/websocket';
+import { CocoonError } from '../../shared/errors';
+import { ClientToBrokerSchema, type BrokerToClient } from '../../shared/protocol/ws-messages';
+import { toFailure } from '../http/errors';
+import type { Services } from '../services';
+import { CloseCodes, sendJson, serveJsonSocket } from '../ws/json-socket';
+import type { SocketSet } from '../ws/socket-set';
+import type { ClientLink } from './relay';
+
+/** A client must authenticate within this time after connecting. */
+const AUTH_TIMEOUT_MS = 10_000;
+
+/**
+ * `GET /api/ws`: a Mini App or developer proxy connection. The first message is `auth` with a
+ * session token; then `job.create` / `job.cancel`. Frames carry ciphertext the broker never opens.
+ */
+export function registerClientSocket(app: FastifyInstance, services: () => Services, sockets: SocketSet): void {
+  app.get('/api/ws', { websocket: true }, (socket, req) => {
+    const s = services();
+    const log = req.log.child({ ws: 'client' });
+    const send = (m: BrokerToClient) => sendJson(socket, m);
+    const reject = (e: unknown) => {
+      send({ type: 'error', error: toFailure(e).error });
+      socket.close(CloseCodes.policy, 'authentication failed');
+    };
+    const timer = setTimeout(() => reject(new CocoonError('auth.session_invalid', 'no auth in time')), AUTH_TIMEOUT_MS);
+    let token: string | undefined;
+    let link: ClientLink | undefined;
+
+    const { finished } = serveJsonSocket(socket, {
+      schema: ClientToBrokerSchema,
+      log,
+      sendError: (error) => send({ type: 'error', error }),
+      onMessage: async (msg) => {
+        if (!link) {
+          if (msg.type !== 'auth') return reject(new CocoonError('auth.session_invalid', 'authenticate first'));
+          clearTimeout(timer);
+          const user = await s.sessions.authenticate(msg.token).catch((e: unknown) => void reject(e));
+          if (!user) return;
+          token = msg.token;
+          link = { userId: user.id, send };
+          return send({ type: 'auth.ok' });
+        }
+        if (msg.type === 'auth') throw new CocoonError('protocol.malformed_message', 'already authenticated');
+        const jobId = msg.type === 'job.create' ? msg.meta.jobId : msg.jobId;
+        try {
+          if (msg.type === 'job.cancel') return s.relay.cancelJob(link, msg.jobId);
+          await s.sessions.authenticate(token!); // a session that expired while connected opens no new jobs
+          await s.relay.openJob(link, msg.meta, msg.request);
+        } catch (e) {
+          const failure = toFailure(e);
+          if (failure.status >= 500) log.error({ err: e, jobId }, 'job request failed');
+          send({ type: 'error', jobId, error: failure.error });
+        }
+      },
+      onClose: () => {
+        clearTimeout(timer);
+        if (link) s.relay.clientGone(link);
+      },
+    });
+    sockets.add(socket, finished);
+  });
+}

@@ -1,0 +1,135 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { CocoonError, type ErrorCode } from '../../shared/errors';
+import { fromB64u } from '../../shared/protocol/encoding';
+import type { JobMeta, SealedChunk, SealedRequest } from '../../shared/protocol/jobs';
+import { requestDigest } from '../../shared/receipt';
+import type { Db } from '../db/client';
+import { servesModel, type HostRegistry, type OnlineHost } from '../hosts/registry';
+import type { Ledger } from '../ledger/ledger';
+import type { PriceBook } from '../pricing/price-book';
+import { JobCloser } from './job-closer';
+import { insertJob, markFailed, markStreaming } from './jobs-repo';
+import { LiveJob } from './live-job';
+import type { ClientLink, HostJobMessage, Relay } from './relay';
+
+export interface InProcessRelayDeps {
+  db: Db;
+  ledger: Ledger;
+  prices: PriceBook;
+  registry: HostRegistry;
+  log: FastifyBaseLogger;
+  /** A job with no host activity for this long fails with job.timeout. */
+  idleTimeoutMs: number;
+  /** How long a hold lives before the sweeper releases it, if nothing settled it. */
+  holdTtlMs: number;
+}
+
+/** The relay for one broker instance: clients and hosts connected to this process. */
+export class InProcessRelay implements Relay {
+  private readonly jobs = new Map<string, LiveJob>();
+  private readonly closer: JobCloser;
+
+  constructor(private readonly d: InProcessRelayDeps) {
+    this.closer = new JobCloser(d);
+  }
+
+  async openJob(client: ClientLink, meta: JobMeta, request: SealedRequest): Promise<void> {
+    const host = this.d.registry.get(meta.hostId);
+    if (!host || !servesModel(host, meta.model)) throw new CocoonError('job.model_unavailable', 'no online host serves this model under this host id');
+    if (this.jobs.has(meta.jobId)) throw new CocoonError('job.invalid_state', 'job id already used');
+    const requestBytes = fromB64u(request.ciphertext).length;
+    const hold = this.d.prices.holdFor(meta.model, requestBytes, meta.maxTokens, host.priceCoefficientMilli);
+    const digest = await requestDigest(request);
+    await this.d.db.transaction(async (tx) => {
+      await this.d.ledger.placeHold({ jobId: meta.jobId, userId: client.userId, amount: hold, expiresAt: new Date(Date.now() + this.d.holdTtlMs) }, tx);
+      await insertJob(tx, { meta, userId: client.userId, requestBytes, hold });
+    });
+    const job = new LiveJob(meta, client, host, hold, requestBytes, digest, Date.now());
+    this.jobs.set(meta.jobId, job);
+    host.activeJobs++;
+    if (this.d.registry.get(host.hostId) !== host) return this.end(job, 'job.host_gone', 'host disconnected');
+    client.send({ type: 'job.accepted', jobId: meta.jobId, hold: String(hold) });
+    host.link.send({ type: 'job.open', meta, request });
+    this.d.log.info({ jobId: meta.jobId, hostId: meta.hostId, model: meta.model, hold: String(hold) }, 'job opened');
+  }
+
+  cancelJob(client: ClientLink, jobId: string): void {
+    const job = this.jobs.get(jobId);
+    if (!job || job.client !== client) throw new CocoonError('job.not_found', 'no such job in flight');
+    this.requestCancel(job);
+  }
+
+  clientGone(client: ClientLink): void {
+    for (const job of this.jobs.values()) if (job.client === client) this.requestCancel(job);
+  }
+
+  async hostMessage(host: OnlineHost, msg: HostJobMessage): Promise<void> {
+    const job = this.jobs.get(msg.jobId);
+    if (!job || job.host !== host) {
+      host.link.send({ type: 'error', error: { code: 'job.not_found', message: 'no such job on this host' } });
+      return;
+    }
+    job.lastActivity = Date.now();
+    switch (msg.type) {
+      case 'job.start':
+        if (job.started) return this.end(job, 'protocol.malformed_message', 'response started twice', true);
+        job.started = true;
+        job.client.send(msg);
+        return markStreaming(this.d.db, job.jobId);
+      case 'job.chunk':
+        return this.relayChunk(job, msg.chunk);
+      case 'job.end':
+        if (!this.take(job)) return;
+        return this.closer.settle(job, msg.receipt);
+      case 'job.error':
+        return this.end(job, msg.error.code, msg.error.message);
+    }
+  }
+
+  async hostGone(host: OnlineHost): Promise<void> {
+    for (const job of [...this.jobs.values()]) if (job.host === host) await this.end(job, 'job.host_gone', 'the host disconnected');
+  }
+
+  async sweep(now = new Date()): Promise<void> {
+    for (const job of [...this.jobs.values()]) {
+      if (now.getTime() - job.lastActivity > this.d.idleTimeoutMs) await this.end(job, 'job.timeout', 'no activity from the host', true);
+    }
+    const expired = await this.d.ledger.releaseExpired(now);
+    for (const jobId of expired) {
+      const job = this.jobs.get(jobId);
+      if (job) await this.end(job, 'job.timeout', 'the hold expired', true);
+    }
+    await markFailed(this.d.db, expired, 'job.timeout');
+  }
+
+  /** Chunks are relayed unchanged, in order; the non-final ones feed the response digest. */
+  private async relayChunk(job: LiveJob, chunk: SealedChunk): Promise<void> {
+    if (!job.started || job.finalSeen || chunk.seq !== job.nextSeq) {
+      return this.end(job, 'envelope.chunk_out_of_order', 'chunk out of order', true);
+    }
+    job.nextSeq++;
+    if (chunk.final) job.finalSeen = true;
+    else await job.response.update(chunk);
+    job.client.send({ type: 'job.chunk', jobId: job.jobId, chunk });
+  }
+
+  private requestCancel(job: LiveJob): void {
+    if (job.cancelRequested) return;
+    job.cancelRequested = true;
+    job.host.link.send({ type: 'job.cancel', jobId: job.jobId });
+  }
+
+  /** Removes the job from flight; only the caller that removed it may close it. */
+  private take(job: LiveJob): boolean {
+    if (this.jobs.get(job.jobId) !== job) return false;
+    this.jobs.delete(job.jobId);
+    job.host.activeJobs--;
+    return true;
+  }
+
+  private async end(job: LiveJob, code: ErrorCode, message: string, cancelHost = false): Promise<void> {
+    if (!this.take(job)) return;
+    if (cancelHost) job.host.link.send({ type: 'job.cancel', jobId: job.jobId });
+    await this.closer.fail(job, code, message);
+  }
+}

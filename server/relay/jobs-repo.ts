@@ -1,0 +1,61 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { ErrorCode } from '../../shared/errors';
+import type { JobMeta } from '../../shared/protocol/jobs';
+import type { SignedReceipt } from '../../shared/protocol/receipt';
+import type { Executor } from '../db/client';
+import { jobs, JobStatuses } from '../db/schema';
+
+/** The jobs table: what the broker records about a job (never its content). */
+
+export interface NewJob {
+  meta: JobMeta;
+  userId: string;
+  requestBytes: number;
+  hold: bigint;
+}
+
+export async function insertJob(exec: Executor, j: NewJob): Promise<void> {
+  await exec.insert(jobs).values({
+    id: j.meta.jobId,
+    userId: j.userId,
+    hostId: j.meta.hostId,
+    model: j.meta.model,
+    maxTokens: j.meta.maxTokens,
+    requestBytes: j.requestBytes,
+    status: JobStatuses.open,
+    hold: j.hold,
+  });
+}
+
+export async function markStreaming(exec: Executor, jobId: string): Promise<void> {
+  await exec
+    .update(jobs)
+    .set({ status: JobStatuses.streaming, updatedAt: new Date() })
+    .where(and(eq(jobs.id, jobId), eq(jobs.status, JobStatuses.open)));
+}
+
+export async function markSettled(exec: Executor, jobId: string, signed: SignedReceipt, charged: bigint): Promise<void> {
+  const now = new Date();
+  await exec
+    .update(jobs)
+    .set({
+      status: JobStatuses.settled,
+      charged,
+      promptTokens: signed.receipt.promptTokens,
+      completionTokens: signed.receipt.completionTokens,
+      receipt: signed,
+      updatedAt: now,
+      finishedAt: now,
+    })
+    .where(eq(jobs.id, jobId));
+}
+
+/** Marks unfinished jobs failed; jobs already settled or failed keep their outcome. */
+export async function markFailed(exec: Executor, jobIds: string[], code: ErrorCode): Promise<void> {
+  if (jobIds.length === 0) return;
+  const now = new Date();
+  await exec
+    .update(jobs)
+    .set({ status: JobStatuses.failed, errorCode: code, charged: 0n, updatedAt: now, finishedAt: now })
+    .where(and(inArray(jobs.id, jobIds), inArray(jobs.status, [JobStatuses.open, JobStatuses.streaming])));
+}

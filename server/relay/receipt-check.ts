@@ -1,0 +1,28 @@
+import { CocoonError } from '../../shared/errors';
+import { promptTokenBound } from '../../shared/pricing';
+import { fromB64u } from '../../shared/protocol/encoding';
+import type { SignedReceipt } from '../../shared/protocol/receipt';
+import { verifyReceipt } from '../../shared/receipt';
+import type { LiveJob } from './live-job';
+
+/**
+ * A receipt is billed only when the attested key signed it and it describes exactly this job as
+ * the broker relayed it: same ids and model, the digests of what crossed the broker, and token
+ * counts within what the request and `maxTokens` allow.
+ * @throws CocoonError('receipt.signature_invalid' | 'receipt.mismatch')
+ */
+export async function checkReceipt(job: LiveJob, signed: SignedReceipt): Promise<void> {
+  const key = fromB64u(job.host.claims.signingPublicKey);
+  if (!(await verifyReceipt(signed, key))) throw new CocoonError('receipt.signature_invalid', 'receipt signature does not verify with the attested key');
+  const r = signed.receipt;
+  const mismatched = [
+    r.jobId !== job.meta.jobId && 'jobId',
+    r.hostId !== job.meta.hostId && 'hostId',
+    r.model !== job.meta.model && 'model',
+    r.requestDigest !== job.requestDigest && 'requestDigest',
+    r.responseDigest !== job.response.hex() && 'responseDigest',
+    r.completionTokens > job.meta.maxTokens && 'completionTokens',
+    r.promptTokens > promptTokenBound(job.requestBytes) && 'promptTokens',
+  ].filter((f): f is string => typeof f === 'string');
+  if (mismatched.length > 0) throw new CocoonError('receipt.mismatch', `receipt does not match the job: ${mismatched.join(', ')}`);
+}

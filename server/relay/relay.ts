@@ -1,0 +1,30 @@
+import type { JobMeta, SealedRequest } from '../../shared/protocol/jobs';
+import type { BrokerToClient, HostToBroker } from '../../shared/protocol/ws-messages';
+import type { OnlineHost } from '../hosts/registry';
+
+/** A way to talk to one authenticated client connection. */
+export interface ClientLink {
+  readonly userId: string;
+  send(msg: BrokerToClient): void;
+}
+
+/** The host messages that belong to a job. */
+export type HostJobMessage = Extract<HostToBroker, { type: 'job.start' | 'job.chunk' | 'job.end' | 'job.error' }>;
+
+/**
+ * Moves jobs between clients and hosts and settles them. The sockets only call this interface, so
+ * an implementation over NATS (client and host on different broker instances) can replace the
+ * in-process one without touching them.
+ */
+export interface Relay {
+  /** Holds credits, records the job and forwards it to its host. Throws a CocoonError when refused. */
+  openJob(client: ClientLink, meta: JobMeta, request: SealedRequest): Promise<void>;
+  /** Asks the host to stop; the host still ends with a receipt, which is settled normally. */
+  cancelJob(client: ClientLink, jobId: string): void;
+  clientGone(client: ClientLink): void;
+  hostMessage(host: OnlineHost, msg: HostJobMessage): Promise<void>;
+  /** Fails every job in flight on the host and releases their holds. */
+  hostGone(host: OnlineHost): Promise<void>;
+  /** Times out idle jobs and releases expired holds. */
+  sweep(now?: Date): Promise<void>;
+}

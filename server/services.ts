@@ -1,0 +1,35 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { SessionStore } from './auth/sessions';
+import type { ServerConfig } from './config';
+import { openDatabase, type Database } from './db/client';
+import { HostRegistry } from './hosts/registry';
+import { Ledger } from './ledger/ledger';
+import { PriceBook } from './pricing/price-book';
+import { InProcessRelay } from './relay/in-process-relay';
+import type { Relay } from './relay/relay';
+
+/** Everything the routes and sockets use, built once the database is open. */
+export interface Services {
+  config: ServerConfig;
+  database: Database;
+  ledger: Ledger;
+  sessions: SessionStore;
+  prices: PriceBook;
+  registry: HostRegistry;
+  relay: Relay;
+}
+
+/** Hosts must show activity on a job at least this often. */
+export const JOB_IDLE_TIMEOUT_MS = 120_000;
+/** A hold not settled by then is released by the sweeper (a crashed broker's jobs, say). */
+export const HOLD_TTL_MS = 60 * 60_000;
+
+export async function openServices(config: ServerConfig, log: FastifyBaseLogger): Promise<Services> {
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const db = database.db;
+  const ledger = new Ledger(db, { commissionBps: config.NETWORK_COMMISSION_BPS });
+  const prices = new PriceBook({ promptPerMillion: config.DEFAULT_PRICE_PROMPT_PER_M, completionPerMillion: config.DEFAULT_PRICE_COMPLETION_PER_M });
+  const registry = new HostRegistry();
+  const relay = new InProcessRelay({ db, ledger, prices, registry, log, idleTimeoutMs: JOB_IDLE_TIMEOUT_MS, holdTtlMs: HOLD_TTL_MS });
+  return { config, database, ledger, sessions: new SessionStore(db, config.SESSION_TTL_S), prices, registry, relay };
+}

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { costOf, holdFor } from '../../shared/pricing';
+import type { SignedReceipt } from '../../shared/protocol/receipt';
+import { Accounts } from '../ledger/accounts';
+import { insertJob } from '../relay/jobs-repo';
+import { ciphertextBytes, openClient, sealJob } from './support/client';
+import { createFakeIdentity, defaultScript, FakeHost } from './support/fake-host';
+import { HOST_COEFFICIENT, PRICE, STARTER, startJobFixture, type JobFixture } from './support/job-fixture';
+import { ENROLL_TOKEN, signIn } from './support/test-server';
+
+describe('job lifecycle: refusals, cancellation, failures and timeouts', () => {
+  let f: JobFixture;
+  let t: JobFixture['t'];
+  let id: JobFixture['id'];
+  let host: JobFixture['host'];
+
+  beforeAll(async () => {
+    f = await startJobFixture();
+    ({ t, id, host } = f);
+  });
+  afterAll(async () => f?.t.close());
+  beforeEach(() => {
+    host.script = defaultScript;
+  });
+
+  const funds = (userId: string) => f.funds(userId);
+  const jobRow = (jobId: string) => f.jobRow(jobId);
+
+  it('refuses a job when the user cannot cover the hold, charging nothing', async () => {
+    const { token, userId } = await signIn(t.server);
+    const services = t.server.services();
+    const job = await sealJob(id, { maxTokens: 4096 });
+    // Spend all but less than the hold.
+    const hold = holdFor(PRICE, ciphertextBytes(job), 4096, HOST_COEFFICIENT);
+    await services.ledger.transfer({ debit: Accounts.user(userId), credit: Accounts.networkFees, amount: STARTER - hold + 1n, kind: 'job_commission', idempotencyKey: `drain:${userId}` });
+    const client = await openClient(t.wsUrl, token);
+    client.send({ type: 'job.create', meta: job.meta, request: job.request });
+    expect(await client.next('error')).toMatchObject({ jobId: job.meta.jobId, error: { code: 'ledger.insufficient_credits' } });
+    expect(await funds(userId)).toEqual({ balance: hold - 1n, held: 0n, available: hold - 1n });
+    expect(host.opened.map((m) => m.jobId)).not.toContain(job.meta.jobId);
+    client.close();
+  });
+
+  it('refuses a model no online host serves, and an unknown host', async () => {
+    const { token } = await signIn(t.server);
+    const client = await openClient(t.wsUrl, token);
+    const other = await sealJob(id, { model: 'nobody/serves-this' });
+    client.send({ type: 'job.create', meta: other.meta, request: other.request });
+    expect(await client.next('error')).toMatchObject({ jobId: other.meta.jobId, error: { code: 'job.model_unavailable' } });
+    const job = await sealJob(id);
+    client.send({ type: 'job.create', meta: { ...job.meta, hostId: 'offline-host' }, request: job.request });
+    expect(await client.next('error')).toMatchObject({ error: { code: 'job.model_unavailable' } });
+    client.close();
+  });
+
+  it('refuses a replayed job id, even after the first one settled', async () => {
+    const { token, userId } = await signIn(t.server);
+    const client = await openClient(t.wsUrl, token);
+    const job = await sealJob(id);
+    client.send({ type: 'job.create', meta: job.meta, request: job.request });
+    const settled = await client.next<{ balance: string }>('job.settled');
+    client.send({ type: 'job.create', meta: job.meta, request: job.request });
+    expect(await client.next('error')).toMatchObject({ jobId: job.meta.jobId, error: { code: 'job.invalid_state' } });
+    expect((await funds(userId)).balance).toBe(BigInt(settled.balance));
+    expect(host.opened.filter((m) => m.jobId === job.meta.jobId)).toHaveLength(1);
+    client.close();
+  });
+
+  it('releases the hold with job.host_gone when the host dies mid-stream', async () => {
+    const dying = await createFakeIdentity({ hostId: 'dying-host', models: ['demo/dying'] });
+    const dyingHost = await FakeHost.start(t.wsUrl, dying, { enrollToken: ENROLL_TOKEN });
+    dyingHost.script = { ...defaultScript, dieAfterDeltas: 2 };
+    const { token, userId } = await signIn(t.server);
+    const client = await openClient(t.wsUrl, token);
+    const job = await sealJob(dying);
+    client.send({ type: 'job.create', meta: job.meta, request: job.request });
+    await client.next('job.accepted');
+    await client.next('job.chunk');
+    expect(await client.next('error')).toEqual({ type: 'error', jobId: job.meta.jobId, error: { code: 'job.host_gone', message: expect.any(String) } });
+    expect(await funds(userId)).toEqual({ balance: STARTER, held: 0n, available: STARTER });
+    const models = await t.server.app.inject('/api/models');
+    expect(models.json().models.map((m: { name: string }) => m.name)).not.toContain('demo/dying');
+    client.close();
+  });
+
+  it('a cancelled job is settled from the host\'s receipt for what it produced', async () => {
+    host.script = { deltas: ['partial'], usage: { promptTokens: 0, completionTokens: 1 }, awaitCancel: true };
+    const { token, userId } = await signIn(t.server);
+    const client = await openClient(t.wsUrl, token);
+    const job = await sealJob(id);
+    client.send({ type: 'job.create', meta: job.meta, request: job.request });
+    await client.next('job.chunk');
+    client.send({ type: 'job.cancel', jobId: job.meta.jobId });
+    const settled = await client.next<{ receipt: SignedReceipt; charged: string }>('job.settled');
+    expect(settled.receipt.receipt.finishReason).toBe('cancelled');
+    expect(BigInt(settled.charged)).toBe(costOf(PRICE, { promptTokens: 0, completionTokens: 1 }, HOST_COEFFICIENT));
+    expect((await funds(userId)).held).toBe(0n);
+    client.close();
+  });
+
+  it('a client that disconnects cancels its job at the host, which still settles', async () => {
+    host.script = { deltas: ['partial'], usage: { promptTokens: 0, completionTokens: 1 }, awaitCancel: true };
+    const { token, userId } = await signIn(t.server);
+    const client = await openClient(t.wsUrl, token);
+    const job = await sealJob(id);
+    client.send({ type: 'job.create', meta: job.meta, request: job.request });
+    await client.next('job.chunk');
+    client.terminate();
+    await expect.poll(() => host.cancelled.has(job.meta.jobId)).toBe(true);
+    const charged = costOf(PRICE, { promptTokens: 0, completionTokens: 1 }, HOST_COEFFICIENT);
+    await expect.poll(async () => (await funds(userId)).balance).toBe(STARTER - charged);
+    expect((await funds(userId)).held).toBe(0n);
+  });
+
+  it('times out a job with no host activity, releasing the hold and cancelling at the host', async () => {
+    host.script = { ...defaultScript, stall: true };
+    const { token, userId } = await signIn(t.server);
+    const client = await openClient(t.wsUrl, token);
+    const job = await sealJob(id);
+    client.send({ type: 'job.create', meta: job.meta, request: job.request });
+    await client.next('job.accepted');
+    expect((await funds(userId)).held).toBeGreaterThan(0n);
+    await t.server.services().relay.sweep(new Date(Date.now() + 121_000));
+    expect(await client.next('error')).toMatchObject({ jobId: job.meta.jobId, error: { code: 'job.timeout' } });
+    await expect.poll(() => host.cancelled.has(job.meta.jobId)).toBe(true);
+    expect(await funds(userId)).toEqual({ balance: STARTER, held: 0n, available: STARTER });
+    client.close();
+  });
+
+  it('the sweeper releases holds left behind by a broker that died mid-job', async () => {
+    const { userId } = await signIn(t.server);
+    const { database, ledger, relay } = t.server.services();
+    const meta = { jobId: crypto.randomUUID(), hostId: 'fake-host-1', model: 'demo/tiny', maxTokens: 8 };
+    await database.db.transaction(async (tx) => {
+      await ledger.placeHold({ jobId: meta.jobId, userId, amount: 1234n, expiresAt: new Date(Date.now() + 60_000) }, tx);
+      await insertJob(tx, { meta, userId, requestBytes: 100, hold: 1234n });
+    });
+    await relay.sweep(new Date());
+    expect((await funds(userId)).held).toBe(1234n);
+    await relay.sweep(new Date(Date.now() + 61_000));
+    expect((await funds(userId)).held).toBe(0n);
+    expect(await jobRow(meta.jobId)).toMatchObject({ status: 'failed', errorCode: 'job.timeout' });
+  });
+});

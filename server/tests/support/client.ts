@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { decodeClaims } from '../../../shared/attestation/claims';
+import { sealRequest } from '../../../shared/crypto/envelope';
+import type { ResponseOpener } from '../../../shared/crypto/response-stream';
+import { fromB64u } from '../../../shared/protocol/encoding';
+import type { ChatRequest, JobMeta, SealedRequest } from '../../../shared/protocol/jobs';
+import type { FakeIdentity } from './fake-host';
+import { TestSocket } from './ws-client';
+
+/** A Mini App connection, authenticated. */
+export async function openClient(wsUrl: string, token: string): Promise<TestSocket> {
+  const socket = await TestSocket.open(`${wsUrl}/api/ws`);
+  socket.send({ type: 'auth', token });
+  const reply = await socket.next();
+  if (reply.type !== 'auth.ok') throw new Error(`auth refused: ${JSON.stringify(reply)}`);
+  return socket;
+}
+
+export interface SealedJob {
+  meta: JobMeta;
+  request: SealedRequest;
+  opener: ResponseOpener;
+}
+
+/** Seals a chat request to the host's attested key, as the Mini App's worker does. */
+export async function sealJob(host: FakeIdentity, opts: { model?: string; maxTokens?: number; prompt?: string; jobId?: string } = {}): Promise<SealedJob> {
+  const { claims } = decodeClaims(host.bundle.claims);
+  const meta: JobMeta = { jobId: opts.jobId ?? randomUUID(), hostId: claims.hostId, model: opts.model ?? claims.models[0]!.name, maxTokens: opts.maxTokens ?? 64 };
+  const request: ChatRequest = { messages: [{ role: 'user', content: opts.prompt ?? 'Say hello' }] };
+  const { sealed, opener } = await sealRequest({ recipientPublicKey: fromB64u(claims.hpkePublicKey), meta, request });
+  return { meta, request: sealed, opener };
+}
+
+export const ciphertextBytes = (job: SealedJob): number => fromB64u(job.request.ciphertext).length;

@@ -1,0 +1,155 @@
+import { buildBundle } from '../../../shared/attestation/bundle';
+import { createSimulatedProvider, type TeeProvider } from '../../../shared/attestation/simulated';
+import { generateSigningKeyPair, type SigningKeyPair } from '../../../shared/crypto/ed25519';
+import { openRequest } from '../../../shared/crypto/envelope';
+import { generateHpkeKeyPair, type HpkeKeyPair } from '../../../shared/crypto/hpke-suite';
+import type { AttestationBundle, Claims } from '../../../shared/protocol/attestation-bundle';
+import { fromB64u, toB64u } from '../../../shared/protocol/encoding';
+import type { JobMeta, SealedRequest } from '../../../shared/protocol/jobs';
+import type { Receipt } from '../../../shared/protocol/receipt';
+import { BrokerToHostSchema, type HostToBroker } from '../../../shared/protocol/ws-messages';
+import { requestDigest, ResponseDigest, signHostHello, signReceipt } from '../../../shared/receipt';
+import { TestSocket } from './ws-client';
+
+/**
+ * A host agent for broker tests, built from shared/ only: a real simulated-TEE identity, real
+ * sealing, real receipts, with knobs to misbehave.
+ */
+export interface FakeIdentity {
+  hpke: HpkeKeyPair;
+  signing: SigningKeyPair;
+  claims: Claims;
+  bundle: AttestationBundle;
+}
+
+export async function createFakeIdentity(opts: { hostId?: string; models?: string[]; ttlS?: number; provider?: TeeProvider } = {}): Promise<FakeIdentity> {
+  const hpke = await generateHpkeKeyPair();
+  const signing = await generateSigningKeyPair();
+  const now = Math.floor(Date.now() / 1000);
+  const claims: Claims = {
+    version: 1,
+    hostId: opts.hostId ?? 'fake-host-1',
+    hpkePublicKey: toB64u(hpke.publicKey),
+    signingPublicKey: toB64u(signing.publicKey),
+    models: (opts.models ?? ['demo/tiny']).map((name) => ({ name, weightsDigest: 'ab'.repeat(32) })),
+    engine: 'fake',
+    gpuEvidenceDigests: [],
+    createdAt: now,
+    expiresAt: now + (opts.ttlS ?? 3600),
+  };
+  return { hpke, signing, claims, bundle: await buildBundle(claims, opts.provider ?? createSimulatedProvider()) };
+}
+
+export interface HelloOptions {
+  enrollToken: string;
+  priceCoefficientMilli?: number;
+  /** Sign the challenge with this key instead of the attested one. */
+  challengeSigner?: SigningKeyPair;
+  bundle?: AttestationBundle;
+}
+
+/** Connects and answers the challenge; returns the socket before the broker's verdict. */
+export async function sayHello(wsBase: string, id: FakeIdentity, opts: HelloOptions): Promise<TestSocket> {
+  const socket = await TestSocket.open(`${wsBase}/api/host`);
+  const { challenge } = await socket.next<{ challenge: string }>('host.challenge');
+  const signer = opts.challengeSigner ?? id.signing;
+  socket.send({
+    type: 'host.hello',
+    protocol: 1,
+    bundle: opts.bundle ?? id.bundle,
+    enrollToken: opts.enrollToken,
+    challengeSignature: await signHostHello(fromB64u(challenge), signer.privateKey),
+    priceCoefficientMilli: opts.priceCoefficientMilli ?? 1000,
+  } satisfies HostToBroker);
+  return socket;
+}
+
+/** How the fake host answers a job. */
+export interface JobScript {
+  deltas: string[];
+  usage: { promptTokens: number; completionTokens: number };
+  /** Change the receipt before it is signed (a lying host). */
+  editReceipt?: (r: Receipt) => Receipt;
+  /** Flip a bit of the signature after signing (a forged receipt). */
+  corruptSignature?: boolean;
+  /** Drop the connection after this many delta chunks. */
+  dieAfterDeltas?: number;
+  /** After the deltas, wait for job.cancel and end with finishReason "cancelled". */
+  awaitCancel?: boolean;
+  /** Answer with job.error instead. */
+  fail?: boolean;
+  /** Do nothing at all (a stalled host). */
+  stall?: boolean;
+}
+
+export const defaultScript: JobScript = { deltas: ['Hello', ', ', 'world'], usage: { promptTokens: 21, completionTokens: 3 } };
+
+export class FakeHost {
+  readonly opened: JobMeta[] = [];
+  readonly cancelled = new Set<string>();
+  private readonly cancelWaiters = new Map<string, () => void>();
+  script: JobScript = defaultScript;
+
+  private constructor(
+    readonly socket: TestSocket,
+    readonly id: FakeIdentity,
+  ) {
+    socket.ws.on('message', (data) => this.onFrame(String(data)));
+  }
+
+  /** Enrolls and waits for `host.welcome`; throws with the broker's error code otherwise. */
+  static async start(wsBase: string, id: FakeIdentity, opts: HelloOptions): Promise<FakeHost> {
+    const socket = await sayHello(wsBase, id, opts);
+    const reply = await socket.next<{ type: string; error?: { code: string } }>();
+    if (reply.type !== 'host.welcome') throw new Error(`enrollment refused: ${reply.error?.code}`);
+    return new FakeHost(socket, id);
+  }
+
+  send(msg: HostToBroker): void {
+    this.socket.send(msg);
+  }
+
+  private onFrame(text: string): void {
+    const msg = BrokerToHostSchema.parse(JSON.parse(text));
+    if (msg.type === 'job.open') void this.run(msg.meta, msg.request);
+    if (msg.type === 'job.cancel') {
+      this.cancelled.add(msg.jobId);
+      this.cancelWaiters.get(msg.jobId)?.();
+    }
+  }
+
+  private async run(meta: JobMeta, request: SealedRequest): Promise<void> {
+    this.opened.push(meta);
+    const script = this.script;
+    if (script.stall) return;
+    const jobId = meta.jobId;
+    if (script.fail) return this.send({ type: 'job.error', jobId, error: { code: 'engine.unavailable', message: 'engine is down' } });
+    const { sealer } = await openRequest({ keyPair: this.id.hpke.keyPair, meta, sealed: request });
+    this.send({ type: 'job.start', jobId, responseNonce: sealer.responseNonce });
+    const digest = new ResponseDigest();
+    for (const [i, text] of script.deltas.entries()) {
+      if (script.dieAfterDeltas === i) return this.socket.terminate();
+      const chunk = await sealer.seal({ type: 'delta', text }, false);
+      await digest.update(chunk);
+      this.send({ type: 'job.chunk', jobId, chunk });
+    }
+    let finishReason: Receipt['finishReason'] = 'stop';
+    if (script.awaitCancel) {
+      await new Promise<void>((resolve) => (this.cancelled.has(jobId) ? resolve() : this.cancelWaiters.set(jobId, resolve)));
+      finishReason = 'cancelled';
+    }
+    let receipt: Receipt = {
+      version: 1, jobId, hostId: this.id.claims.hostId, model: meta.model, ...script.usage, finishReason,
+      requestDigest: await requestDigest(request), responseDigest: digest.hex(),
+    };
+    receipt = script.editReceipt?.(receipt) ?? receipt;
+    const signed = await signReceipt(receipt, this.id.signing.privateKey);
+    if (script.corruptSignature) {
+      const sig = fromB64u(signed.signature);
+      sig[0]! ^= 1;
+      signed.signature = toB64u(sig);
+    }
+    this.send({ type: 'job.chunk', jobId, chunk: await sealer.seal({ type: 'end', receipt: signed }, true) });
+    this.send({ type: 'job.end', jobId, receipt: signed });
+  }
+}

@@ -1,0 +1,71 @@
+import { Writable } from 'node:stream';
+import { createServer, type CocoonServer } from '../../app';
+import { signInitData } from '../../auth/init-data';
+import { loadConfig, type ServerConfig } from '../../config';
+import { pino } from 'pino';
+
+export const TEST_BOT_TOKEN = '7000000001:AAtest-bot-token-for-broker-tests_xyz';
+export const ENROLL_TOKEN = 'enroll-token-for-tests-0123456789';
+
+export interface TestServer {
+  server: CocoonServer;
+  config: ServerConfig;
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** ws://127.0.0.1:PORT */
+  wsUrl: string;
+  /** Every log line the server wrote. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** Builds a config the way main.ts does, from environment-like strings. */
+export function testConfig(env: Record<string, string | undefined> = {}): ServerConfig {
+  return loadConfig({
+    BOT_TOKEN: TEST_BOT_TOKEN,
+    DATA_DIR: 'memory://',
+    PORT: '0',
+    HOST_ENROLL_TOKENS: ENROLL_TOKEN,
+    ALLOW_SIMULATED_TEE: 'true',
+    LOG_LEVEL: 'trace',
+    ...env,
+  });
+}
+
+/** A broker built like production, with its logs captured in memory. */
+export function buildTestServer(env: Record<string, string | undefined> = {}): { server: CocoonServer; config: ServerConfig; logs: string[] } {
+  const config = testConfig(env);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  // A plain pino logger, as an embedding process passes one: the server adds its privacy rules.
+  return { server: createServer(config, { logger: pino({ level: config.LOG_LEVEL }, sink) }), config, logs };
+}
+
+/** Starts a broker on a free port. */
+export async function startTestServer(env: Record<string, string | undefined> = {}): Promise<TestServer> {
+  const { server, config, logs } = buildTestServer(env);
+  const { url } = await server.start();
+  return { server, config, url, wsUrl: url.replace(/^http/, 'ws'), logs, close: () => server.close() };
+}
+
+let nextTelegramId = 500_000_000;
+
+/** initData for a fresh Telegram user, signed with the test bot token. */
+export function initDataFor(opts: { telegramId?: number; firstName?: string; authDate?: Date; botToken?: string } = {}): string {
+  const user = { id: opts.telegramId ?? nextTelegramId++, first_name: opts.firstName ?? 'Tester', username: 'tester' };
+  const authDate = Math.floor((opts.authDate ?? new Date()).getTime() / 1000);
+  return signInitData({ auth_date: String(authDate), query_id: 'test', user: JSON.stringify(user) }, opts.botToken ?? TEST_BOT_TOKEN);
+}
+
+/** Signs a new user in; returns the session token and user id. */
+export async function signIn(server: CocoonServer, opts: Parameters<typeof initDataFor>[0] = {}): Promise<{ token: string; userId: string }> {
+  const res = await server.app.inject({ method: 'POST', url: '/api/session', payload: { initData: initDataFor(opts) } });
+  if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.body}`);
+  const body = res.json<{ token: string; user: { id: string } }>();
+  return { token: body.token, userId: body.user.id };
+}
