@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MeResponseSchema } from '../shared/protocol/api';
+import { ErrorResponseSchema, MeResponseSchema } from '../shared/protocol/api';
 import { costOf } from '../shared/pricing';
 import { startStack, type Stack } from '../scripts/lib/stack';
 import { chat, ChatError, openSession, signedInitData } from './support/chat-client';
@@ -82,8 +82,8 @@ describe('full stack: broker + host agent', () => {
   it('rejects expired and forged initData with stable codes', async () => {
     const post = (initData: string) => fetch(`${stack.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ initData }) });
     const old = await post(signedInitData(BOT, { id: 1, first_name: 'Old' }, new Date(Date.now() - 3600_000)));
-    expect([old.status, (await old.json()).error.code]).toEqual([401, 'auth.init_data_expired']);
+    expect([old.status, ErrorResponseSchema.parse(await old.json()).error.code]).toEqual([401, 'auth.init_data_expired']);
     const forged = await post(signedInitData('7000000003:someone-elses-token-AAAAAAAAAAAAAAA', { id: 1, first_name: 'Eve' }));
-    expect([forged.status, (await forged.json()).error.code]).toEqual([401, 'auth.init_data_invalid']);
+    expect([forged.status, ErrorResponseSchema.parse(await forged.json()).error.code]).toEqual([401, 'auth.init_data_invalid']);
   });
 });

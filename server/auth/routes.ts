@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { CocoonError } from '../../shared/errors';
-import { MeResponseSchema, SessionRequestSchema, SessionResponseSchema } from '../../shared/protocol/api';
+import { DevInitDataResponseSchema, MeResponseSchema, SessionRequestSchema, SessionResponseSchema } from '../../shared/protocol/api';
 import type { Services } from '../services';
 import { signInitData, validateInitData } from './init-data';
 import type { UserRow } from './sessions';
@@ -49,6 +49,7 @@ export function registerDevRoutes(app: FastifyInstance, services: () => Services
   app.get('/api/dev/init-data', async () => {
     const s = services();
     const fields = { auth_date: String(Math.floor(Date.now() / 1000)), query_id: 'dev', user: JSON.stringify(DEMO_USER) };
-    return { initData: signInitData(fields, s.config.BOT_TOKEN) };
+    const body: z.input<typeof DevInitDataResponseSchema> = { initData: signInitData(fields, s.config.BOT_TOKEN) };
+    return body;
   });
 }

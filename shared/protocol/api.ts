@@ -33,3 +33,6 @@ export const HostsResponseSchema = z.object({
 });
 
 export const ErrorResponseSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/** GET /api/dev/init-data (DEV_MODE only): freshly signed initData for the mocked Telegram. */
+export const DevInitDataResponseSchema = z.object({ initData: z.string().min(1) });

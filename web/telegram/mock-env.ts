@@ -1,12 +1,12 @@
 import { emitEvent, isTMA, mockTelegramEnv, parseInitDataQuery, type ThemeParams } from '@telegram-apps/sdk-react';
 import { z } from 'zod';
+import { DevInitDataResponseSchema } from '../../shared/protocol/api';
 
 /**
  * Dev and e2e builds only (web/config.ts): imitates the Telegram client in a plain browser.
  * Init data comes from the URL hash when it carries `tgWebAppData` (as Telegram and the e2e
  * tests launch the app), otherwise from the dev broker, which signs it with the dev bot token.
  */
-const DevInitDataSchema = z.object({ initData: z.string().min(1) });
 const ThemeSchema = z.record(z.string(), z.templateLiteral(['#', z.string().regex(/^[0-9a-fA-F]{6}$/)]));
 type Theme = z.infer<typeof ThemeSchema>;
 
@@ -49,7 +49,7 @@ const dark: Theme = {
 async function devInitData(): Promise<string> {
   const res = await fetch('/api/dev/init-data');
   if (!res.ok) throw new Error(`GET /api/dev/init-data answered ${res.status}`);
-  return DevInitDataSchema.parse(await res.json()).initData;
+  return DevInitDataResponseSchema.parse(await res.json()).initData;
 }
 
 function themeFrom(hash: URLSearchParams): Theme {
