@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * The broker's one schema, used on PGlite and on PostgreSQL alike. Money is `bigint` end to end
@@ -34,6 +34,8 @@ export const AccountKinds = {
   hostEarnings: 'host_earnings',
   networkFees: 'network_fees',
   externalPromo: 'external_promo',
+  externalStars: 'external_stars',
+  externalTon: 'external_ton',
 } as const;
 export type AccountKind = (typeof AccountKinds)[keyof typeof AccountKinds];
 
@@ -127,3 +129,77 @@ export const jobs = pgTable(
   },
   (t) => [index('jobs_user_idx').on(t.userId, t.createdAt), index('jobs_host_idx').on(t.hostId, t.createdAt)],
 );
+
+/*
+ * Money in (issue 5). A top-up is credited exactly once per external id: Telegram's
+ * `telegram_payment_charge_id` for Stars, the transaction hash for TON.
+ */
+export const PaymentProviders = { stars: 'stars', ton: 'ton' } as const;
+export type PaymentProvider = (typeof PaymentProviders)[keyof typeof PaymentProviders];
+export const PaymentStatuses = { credited: 'credited', refunded: 'refunded' } as const;
+export type PaymentStatus = (typeof PaymentStatuses)[keyof typeof PaymentStatuses];
+
+export const payments = pgTable(
+  'payments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    provider: text('provider').$type<PaymentProvider>().notNull(),
+    /** `telegram_payment_charge_id` (Stars) or the transaction hash, hex (TON). */
+    externalId: text('external_id').notNull(),
+    /** What was paid, in the provider's smallest unit: Stars, or nanoTON. */
+    paidAmount: money('paid_amount').notNull(),
+    credits: money('credits').notNull(),
+    packId: text('pack_id'),
+    status: text('status').$type<PaymentStatus>().notNull().default('credited'),
+    createdAt: createdAt(),
+    refundedAt: timestamp('refunded_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('payments_provider_external_idx').on(t.provider, t.externalId), index('payments_user_idx').on(t.userId, t.createdAt)],
+);
+
+/** Stars invoices we created; `payload` is the invoice payload Telegram echoes back. */
+export const starsInvoices = pgTable('stars_invoices', {
+  payload: text('payload').primaryKey(),
+  userId: uuid('user_id').notNull().references(() => users.id),
+  packId: text('pack_id').notNull(),
+  stars: integer('stars').notNull(),
+  credits: money('credits').notNull(),
+  status: text('status').$type<'open' | 'paid'>().notNull().default('open'),
+  createdAt: createdAt(),
+});
+
+/** One-time `ton_proof` payloads: issued, expiring, consumed once. */
+export const tonProofPayloads = pgTable('ton_proof_payloads', {
+  payload: text('payload').primaryKey(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+/** Wallets proven with `ton_proof`; `address` in raw form `wc:hex`. */
+export const wallets = pgTable(
+  'wallets',
+  {
+    address: text('address').primaryKey(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    publicKey: text('public_key').notNull(),
+    provedAt: timestamp('proved_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('wallets_user_idx').on(t.userId)],
+);
+
+/** Each user's TON deposit comment (names the account in the transfer's text comment). */
+export const depositCodes = pgTable('deposit_codes', {
+  code: text('code').primaryKey(),
+  userId: uuid('user_id').notNull().unique().references(() => users.id),
+  createdAt: createdAt(),
+});
+
+/** Where a chain watcher has read up to, so it resumes after a restart. */
+export const chainCursors = pgTable('chain_cursors', {
+  name: text('name').primaryKey(),
+  lt: bigint('lt', { mode: 'bigint' }).notNull(),
+  hash: text('hash').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
