@@ -25,7 +25,11 @@ export const JOB_IDLE_TIMEOUT_MS = 120_000;
 export const HOLD_TTL_MS = 60 * 60_000;
 
 export async function openServices(config: ServerConfig, log: FastifyBaseLogger): Promise<Services> {
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    onPoolError: (err) => log.warn({ err: err.message }, 'postgres: idle connection lost'),
+  });
   const db = database.db;
   const ledger = new Ledger(db, { commissionBps: config.NETWORK_COMMISSION_BPS });
   const prices = new PriceBook({ promptPerMillion: config.DEFAULT_PRICE_PROMPT_PER_M, completionPerMillion: config.DEFAULT_PRICE_COMPLETION_PER_M });

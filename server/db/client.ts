@@ -28,6 +28,12 @@ export interface DatabaseOptions {
   url?: string | undefined;
   /** PGlite data directory, or `memory://`. */
   dataDir: string;
+  /**
+   * Errors of idle pooled connections (a restarted or failed-over server, an admin terminating
+   * sessions). pg.Pool emits them as 'error' events, which would crash the process unhandled;
+   * the pool discards the broken client and the next query opens a new one.
+   */
+  onPoolError?: (err: Error) => void;
 }
 
 /**
@@ -37,6 +43,7 @@ export interface DatabaseOptions {
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
+    pool.on('error', opts.onPoolError ?? ((err) => console.warn(`postgres: idle connection lost: ${err.message}`)));
     const db = drizzlePg(pool, { schema });
     await migratePg(db, { migrationsFolder });
     return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end() };
