@@ -7,7 +7,7 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 
 const EnvSchema = z.object({
   COCOON_BROKER_URL: z.url({ protocol: /^wss?$/ }).default('ws://127.0.0.1:8080/api/host'),
-  COCOON_ENROLL_TOKEN: z.string().min(16, 'COCOON_ENROLL_TOKEN: the enrollment token from the app (16+ characters)'),
+  COCOON_ENROLL_TOKEN: z.string({ error: 'required: the enrollment token from the app' }).min(16, 'an enrollment token has 16 or more characters'),
   COCOON_HOST_ID: HostIdSchema.optional(),
   /** An OpenAI-compatible engine (vLLM, SGLang, llama.cpp server). Unset: the built-in engine. */
   COCOON_ENGINE_URL: z.url().optional(),

@@ -1,7 +1,13 @@
-import { createHostAgent } from './agent/host-agent';
+import { createHostAgent, type HostAgent } from './agent/host-agent';
 import { loadHostConfig } from './config';
 
-const agent = createHostAgent(loadHostConfig(process.env));
+let agent: HostAgent;
+try {
+  agent = createHostAgent(loadHostConfig(process.env));
+} catch (e) {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(2);
+}
 const stop = async () => {
   await agent.close();
   process.exit(0);
