@@ -24,13 +24,21 @@ const EnvSchema = z.object({
 
 const DigestsSchema = z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/, 'expected a hex SHA-256'));
 
+function parseJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The only reader of the host's environment. Throws one message listing every bad value. */
 export function loadHostConfig(env: NodeJS.ProcessEnv): HostAgentConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) throw new Error(`invalid host configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   const e = parsed.data;
   if (!e.COCOON_SIMULATED_TEE) throw new Error('invalid host configuration:\n  COCOON_SIMULATED_TEE: only the simulated TEE is available in this build');
-  const digests = DigestsSchema.safeParse(JSON.parse(e.COCOON_MODEL_DIGESTS));
+  const digests = DigestsSchema.safeParse(parseJson(e.COCOON_MODEL_DIGESTS));
   if (!digests.success) throw new Error('invalid host configuration:\n  COCOON_MODEL_DIGESTS: expected a JSON object of model id -> sha256 hex');
   return {
     brokerUrl: e.COCOON_BROKER_URL,

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { loadHostConfig } from './config';
+
+const token = 'enroll-token-0123456789';
+
+describe('host configuration', () => {
+  it('defaults to the built-in engine and the simulated TEE', () => {
+    const c = loadHostConfig({ COCOON_ENROLL_TOKEN: token });
+    expect(c.engine).toEqual({ kind: 'builtin', modelCacheDir: '.cache/models' });
+    expect(c.tee).toBe('simulated');
+    expect(c.hostId).toMatch(/^host-[0-9a-f]{8}$/);
+  });
+
+  it('takes an external engine with the digests of its weights', () => {
+    const c = loadHostConfig({ COCOON_ENROLL_TOKEN: token, COCOON_ENGINE_URL: 'http://127.0.0.1:8000/v1', COCOON_MODEL_DIGESTS: JSON.stringify({ 'Qwen/Qwen3-0.6B': 'ab'.repeat(32) }) });
+    expect(c.engine).toMatchObject({ kind: 'external', url: 'http://127.0.0.1:8000/v1', modelDigests: { 'Qwen/Qwen3-0.6B': 'ab'.repeat(32) } });
+  });
+
+  it('names every bad value in one message', () => {
+    expect(() => loadHostConfig({ COCOON_BROKER_URL: 'http://x', COCOON_CLAIMS_TTL_S: '5' })).toThrow(/COCOON_BROKER_URL[\s\S]*COCOON_ENROLL_TOKEN[\s\S]*COCOON_CLAIMS_TTL_S|COCOON_BROKER_URL[\s\S]*COCOON_CLAIMS_TTL_S/);
+    expect(() => loadHostConfig({ COCOON_ENROLL_TOKEN: token, COCOON_MODEL_DIGESTS: '{"m":"nothex"}' })).toThrow(/COCOON_MODEL_DIGESTS/);
+  });
+});
