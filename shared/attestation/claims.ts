@@ -1,4 +1,5 @@
 import { CocoonError } from '../errors';
+import { validTime } from './checks';
 import { ClaimsSchema, type Claims } from '../protocol/attestation-bundle';
 import { bytesEqual, canonicalJson, fromB64u, fromUtf8, sha512, utf8 } from '../protocol/encoding';
 
@@ -24,4 +25,14 @@ export function decodeClaims(b64u: string): { claims: Claims; bytes: Uint8Array 
   if (!parsed.success) throw new CocoonError('attestation.bundle_malformed', `claims do not match the schema: ${parsed.error.issues[0]?.path.join('.')}`);
   if (!bytesEqual(encodeClaims(parsed.data), bytes)) throw new CocoonError('attestation.bundle_malformed', 'claims are not canonically encoded');
   return { claims: parsed.data, bytes };
+}
+
+/** Allowed clock skew between host and verifier for `createdAt`. */
+const SKEW_S = 300;
+
+/** Claims are valid from `createdAt` (with skew) until `expiresAt`; else `attestation.claims_expired`. */
+export function checkClaimsValidity(claims: Claims, now: Date): void {
+  const t = Math.floor(validTime(now.getTime()) / 1000);
+  if (claims.expiresAt <= t) throw new CocoonError('attestation.claims_expired', `claims expired at ${new Date(claims.expiresAt * 1000).toISOString()}`);
+  if (claims.createdAt > t + SKEW_S || claims.createdAt >= claims.expiresAt) throw new CocoonError('attestation.claims_expired', 'claims are not yet valid');
 }

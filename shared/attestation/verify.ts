@@ -1,43 +1,62 @@
 import { CocoonError, toWireError, type ErrorCode, type WireError } from '../errors';
-import { AttestationBundleSchema, SimulatedQuoteSchema, type Check, type Claims, type TeeKind } from '../protocol/attestation-bundle';
+import { AttestationBundleSchema, SimulatedQuoteSchema, type AttestationBundle, type Check, type Claims, type TeeKind } from '../protocol/attestation-bundle';
 import { bytesEqual, fromB64u, fromHex, fromUtf8 } from '../protocol/encoding';
 import { verify } from '../crypto/ed25519';
-import { decodeClaims, reportDataOf } from './claims';
+import { CheckLog } from './checks';
+import { checkClaimsValidity, decodeClaims, reportDataOf } from './claims';
+import { verifyBundleGpuEvidence } from './gpu-evidence';
+import type { GpuFacts } from './nvidia/verify-gpu';
+import type { AttestationPolicy } from './policy';
 import { SIMULATED_SIGNER_PUBLIC_KEY, simulatedSignedBytes } from './simulated';
+import type { TcbReport } from './tdx/tcb-report';
+import { verifyTdxQuote } from './tdx/verify-quote';
 
 export { bundleDigest } from './bundle';
-
-/** What the verifier accepts. Later: measurement allowlist, TCB statuses, collateral age (issue 4). */
-export interface AttestationPolicy {
-  allowSimulated: boolean;
-}
+export type { AttestationPolicy } from './policy';
 
 export interface VerificationResult {
   ok: boolean;
   tee: TeeKind;
   simulated: boolean;
-  /** Every check by name, in order, so the UI can show what was verified and why something failed. */
+  /**
+   * Every check by name, in order, so the UI can show what was verified and why something failed.
+   * `skipped: true` (with `ok: false`) = not applicable or not evaluated; it never counts as passed.
+   */
   checks: Check[];
   /** Present only when `ok`: the keys a caller may seal to and verify receipts with. */
   claims?: Claims;
+  /** Lower-case hex: mrTd, rtmr0..3, reportData, mrSeam, xfam, mrConfigId, tdAttributes, ... */
   measurements?: Record<string, string>;
+  /** TDX: the platform's TCB, rated when collateral was supplied. */
+  tcb?: TcbReport;
+  /** TDX: what each GPU report says. */
+  gpu?: GpuFacts[];
+  /** The allowed image the measurements matched. */
+  image?: string;
+  /** Unix ms until which a passing result holds: the earliest of claims, certificate and collateral expiry. */
+  validUntil?: number;
   error?: WireError;
 }
 
-/** Allowed clock skew between host and verifier for `createdAt`. */
-const SKEW_S = 300;
+export interface VerifyOptions {
+  policy: AttestationPolicy;
+  /** The time of every validity and freshness check; default now. */
+  now?: Date;
+  /** Intel collateral (JSON text or value); overrides the bundle's own `collateral`. */
+  collateral?: unknown;
+}
 
 /**
  * Verifies an attestation bundle and, only when every check passes, hands back its claims.
  * Never throws: hostile input ends as a failed check with a stable error code.
  * @example const r = await verifyBundle(bundle, { policy: { allowSimulated: false } }); if (r.ok) seal(r.claims.hpkePublicKey)
  */
-export async function verifyBundle(input: unknown, opts: { policy: AttestationPolicy; now?: Date }): Promise<VerificationResult> {
-  const checks: Check[] = [];
+export async function verifyBundle(input: unknown, opts: VerifyOptions): Promise<VerificationResult> {
+  const log = new CheckLog();
   const state: { tee: TeeKind; measurements?: Record<string, string> } = { tee: 'simulated' };
-  const pass = (name: string) => checks.push({ name, ok: true });
+  const pass = (name: string) => log.pass(name);
   const fail = (name: string, code: ErrorCode, reason: string): never => {
-    checks.push({ name, ok: false, reason });
+    log.fail(name, code, reason);
     throw new CocoonError(code, reason);
   };
   try {
@@ -48,21 +67,46 @@ export async function verifyBundle(input: unknown, opts: { policy: AttestationPo
     pass('bundle.schema');
     const { claims, bytes } = decodeClaims(bundle.claims);
     pass('claims.decode');
-    if (bundle.tee !== 'simulated') fail('tee.supported', 'attestation.unsupported_tee', `${bundle.tee} verification is not available in this build`);
+    if (bundle.tee === 'tdx') return await verifyTdxBundle(bundle, claims, bytes, opts, log);
     if (!opts.policy.allowSimulated) fail('policy.simulated_allowed', 'attestation.simulated_not_allowed', 'simulated TEE is not allowed by policy');
     pass('policy.simulated_allowed');
     const reportData = await verifySimulatedQuote(bundle.quote, pass, fail, state);
     if (!bytesEqual(reportData, await reportDataOf(bytes))) fail('claims.report_data_binding', 'attestation.report_data_mismatch', 'reportData is not SHA-512(claims)');
     pass('claims.report_data_binding');
-    const now = Math.floor((opts.now ?? new Date()).getTime() / 1000);
-    if (claims.expiresAt <= now) fail('claims.not_expired', 'attestation.claims_expired', `claims expired at ${new Date(claims.expiresAt * 1000).toISOString()}`);
-    if (claims.createdAt > now + SKEW_S || claims.createdAt >= claims.expiresAt) fail('claims.not_expired', 'attestation.claims_expired', 'claims are not yet valid');
+    try {
+      checkClaimsValidity(claims, opts.now ?? new Date());
+    } catch (e) {
+      if (e instanceof CocoonError) fail('claims.not_expired', e.code, e.message);
+      throw e;
+    }
     pass('claims.not_expired');
-    return { ok: true, tee: state.tee, simulated: true, checks, claims, measurements: state.measurements };
+    return { ok: true, tee: state.tee, simulated: true, checks: log.checks, claims, measurements: state.measurements, validUntil: claims.expiresAt * 1000 };
   } catch (e) {
-    if (!(e instanceof CocoonError)) checks.push({ name: 'internal', ok: false, reason: 'unexpected verifier error' });
-    return { ok: false, tee: state.tee, simulated: state.tee === 'simulated', checks, measurements: state.measurements, error: toWireError(e) };
+    if (!(e instanceof CocoonError)) log.fail('internal', 'internal', 'unexpected verifier error');
+    return { ok: false, tee: state.tee, simulated: state.tee === 'simulated', checks: log.checks, measurements: state.measurements, error: toWireError(e) };
   }
+}
+
+/** The TDX path: quote, collateral, REPORTDATA binding, measurements, GPU evidence, claims validity. */
+async function verifyTdxBundle(bundle: AttestationBundle, claims: Claims, claimsBytes: Uint8Array, opts: VerifyOptions, log: CheckLog): Promise<VerificationResult> {
+  const now = opts.now ?? new Date();
+  const base = { tee: 'tdx' as const, simulated: false, checks: log.checks };
+  let quoteBytes: Uint8Array;
+  try {
+    quoteBytes = fromB64u(bundle.quote);
+  } catch {
+    log.fail('quote.parse', 'attestation.bundle_malformed', 'the quote is not base64url');
+    return { ...base, ok: false, error: log.error };
+  }
+  const collateral = opts.collateral ?? bundle.collateral;
+  const q = await verifyTdxQuote(quoteBytes, { policy: opts.policy, now, collateral, expectedReportData: await reportDataOf(claimsBytes) }, log);
+  if (!q.quote) return { ...base, ok: false, error: log.error };
+  const gpu = await verifyBundleGpuEvidence(bundle.gpuEvidence, claims, { policy: opts.policy, now }, log);
+  await log.run('claims.not_expired', () => checkClaimsValidity(claims, now));
+  const validUntil = Math.min(q.validUntil ?? Infinity, claims.expiresAt * 1000);
+  const facts = { measurements: q.measurements, tcb: q.tcb, gpu, image: q.image };
+  if (!log.ok) return { ...base, ...facts, ok: false, error: log.error };
+  return { ...base, ...facts, ok: true, claims, validUntil };
 }
 
 async function verifySimulatedQuote(
@@ -88,4 +132,3 @@ async function verifySimulatedQuote(
   pass('quote.signature');
   return fromHex(q.data.reportData);
 }
-
