@@ -4,10 +4,11 @@ import { loadHostConfig } from './config';
 const token = 'enroll-token-0123456789';
 
 describe('host configuration', () => {
-  it('defaults to the built-in engine and the simulated TEE', () => {
+  it('defaults to the built-in engine and an automatically chosen TEE', () => {
     const c = loadHostConfig({ COCOON_ENROLL_TOKEN: token });
     expect(c.engine).toEqual({ kind: 'builtin', modelCacheDir: '.cache/models' });
-    expect(c.tee).toBe('simulated');
+    expect(c.tee).toBe('auto');
+    expect(loadHostConfig({ COCOON_ENROLL_TOKEN: token, COCOON_TEE: 'simulated' }).tee).toBe('simulated');
     expect(c.hostId).toMatch(/^host-[0-9a-f]{8}$/);
   });
 

@@ -3,8 +3,6 @@ import { z } from 'zod';
 import { HostIdSchema } from '../shared/protocol/attestation-bundle';
 import type { HostAgentConfig } from './agent/host-agent';
 
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-
 const EnvSchema = z.object({
   COCOON_BROKER_URL: z.url({ protocol: /^wss?$/ }).default('ws://127.0.0.1:8080/api/host'),
   COCOON_ENROLL_TOKEN: z.string({ error: 'required: the enrollment token from the app' }).min(16, 'an enrollment token has 16 or more characters'),
@@ -16,7 +14,8 @@ const EnvSchema = z.object({
   /** JSON `{ "<model id>": "<sha256 of weights>" }`, required with COCOON_ENGINE_URL. */
   COCOON_MODEL_DIGESTS: z.string().default('{}'),
   COCOON_MODEL_CACHE: z.string().default('.cache/models'),
-  COCOON_SIMULATED_TEE: bool.default(true),
+  /** auto: a real TDX guest when configfs-tsm is present, else refuse; simulated: development only. */
+  COCOON_TEE: z.enum(['auto', 'tdx', 'simulated']).default('auto'),
   COCOON_PRICE_COEFFICIENT_MILLI: z.coerce.number().int().min(100).max(100_000).default(1000),
   COCOON_CLAIMS_TTL_S: z.coerce.number().int().min(60).max(7 * 86400).default(3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -37,7 +36,6 @@ export function loadHostConfig(env: NodeJS.ProcessEnv): HostAgentConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) throw new Error(`invalid host configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   const e = parsed.data;
-  if (!e.COCOON_SIMULATED_TEE) throw new Error('invalid host configuration:\n  COCOON_SIMULATED_TEE: only the simulated TEE is available in this build');
   const digests = DigestsSchema.safeParse(parseJson(e.COCOON_MODEL_DIGESTS));
   if (!digests.success) throw new Error('invalid host configuration:\n  COCOON_MODEL_DIGESTS: expected a JSON object of model id -> sha256 hex');
   return {
@@ -47,7 +45,7 @@ export function loadHostConfig(env: NodeJS.ProcessEnv): HostAgentConfig {
     engine: e.COCOON_ENGINE_URL
       ? { kind: 'external', url: e.COCOON_ENGINE_URL, apiKey: e.COCOON_ENGINE_API_KEY, name: e.COCOON_ENGINE_NAME, modelDigests: digests.data }
       : { kind: 'builtin', modelCacheDir: e.COCOON_MODEL_CACHE },
-    tee: 'simulated',
+    tee: e.COCOON_TEE,
     priceCoefficientMilli: e.COCOON_PRICE_COEFFICIENT_MILLI,
     claimsTtlSeconds: e.COCOON_CLAIMS_TTL_S,
     logLevel: e.LOG_LEVEL,

@@ -1,4 +1,5 @@
-import { createSimulatedProvider } from '../../shared/attestation/simulated';
+import type { TeeProvider } from '../../shared/attestation/simulated';
+import { resolveTeeProvider } from '../attestation/tee-provider';
 import { CocoonError } from '../../shared/errors';
 import { fromB64u } from '../../shared/protocol/encoding';
 import { signHostHello } from '../../shared/receipt';
@@ -15,7 +16,8 @@ export interface HostAgentConfig {
   enrollToken: string;
   hostId: string;
   engine: EngineConfig;
-  tee: 'simulated';
+  /** `auto`: TDX through configfs-tsm when present, else refuse to start; `simulated`: dev only. */
+  tee: 'auto' | 'tdx' | 'simulated';
   priceCoefficientMilli: number;
   claimsTtlSeconds: number;
   logLevel: string;
@@ -32,7 +34,7 @@ export interface HostAgent {
  * The GPU host agent: enclave identity, engine, broker link, jobs. See ARCHITECTURE.md,
  * "The confidential path". `main.ts` only reads config and handles signals.
  */
-export function createHostAgent(config: HostAgentConfig, deps: { logger?: Logger } = {}): HostAgent {
+export function createHostAgent(config: HostAgentConfig, deps: { logger?: Logger; teeProvider?: TeeProvider } = {}): HostAgent {
   const logger = deps.logger ?? createLogger(config.logLevel);
   const jobs = new Map<string, AbortController>();
   let identity: EnclaveIdentity | undefined;
@@ -94,7 +96,7 @@ export function createHostAgent(config: HostAgentConfig, deps: { logger?: Logger
         hostId: config.hostId,
         models: engine.models,
         engine: engine.description,
-        provider: createSimulatedProvider(),
+        provider: deps.teeProvider ?? (await resolveTeeProvider(config.tee, logger)),
         claimsTtlSeconds: config.claimsTtlSeconds,
       });
       // Re-attest well before the claims expire, so clients never see an expired bundle.

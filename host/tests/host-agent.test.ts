@@ -8,6 +8,8 @@ import { HostToBrokerSchema, type BrokerToHost } from '../../shared/protocol/ws-
 import { requestDigest, verifyHostHello, verifyReceipt } from '../../shared/receipt';
 import { createHostAgent, type HostAgent } from '../agent/host-agent';
 import { createLogger } from '../agent/logger';
+import { createConfigfsTsmProvider } from '../attestation/configfs-tsm';
+import { fakeKernel } from './support/fake-configfs';
 
 type HostMsg = ReturnType<typeof HostToBrokerSchema.parse>;
 
@@ -130,5 +132,36 @@ describe('host agent against a stand-in broker, with the built-in engine', () =>
     const deadline = Date.now() + 20_000;
     while (broker.received.filter(is('host.hello')).length === hellos && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(broker.received.filter(is('host.hello')).length).toBe(hellos + 1);
+  });
+});
+
+describe('host agent on a TDX guest (configfs-tsm laid out in a temporary directory)', () => {
+  const broker = fakeBroker();
+  const kernel = fakeKernel();
+  let agent: HostAgent;
+
+  beforeAll(async () => {
+    agent = createHostAgent(
+      { brokerUrl: broker.url(), enrollToken: 'enroll-token-0123456789', hostId: 'host-tdx-test', engine: { kind: 'builtin', modelCacheDir: '.cache/models' }, tee: 'tdx', priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, logLevel: 'silent' },
+      { logger: createLogger('silent'), teeProvider: createConfigfsTsmProvider({ root: kernel.root, fs: kernel.fs }) },
+    );
+    await Promise.all([agent.start(), broker.until(is('host.hello')).then(() => broker.send({ type: 'host.welcome', hostId: 'host-tdx-test' }))]);
+  }, 120_000);
+  afterAll(async () => {
+    await agent.close();
+    await broker.close();
+    kernel.cleanup();
+  });
+
+  it('says hello with a TDX bundle whose quote binds its claims; only the (look-alike) chain anchor fails', async () => {
+    const h = await broker.until(is('host.hello'));
+    expect(h.bundle.tee).toBe('tdx');
+    const r = await verifyBundle(h.bundle, { policy: { allowSimulated: false } });
+    const byName = Object.fromEntries(r.checks.map((c) => [c.name, c]));
+    expect(byName['quote.signature']?.ok).toBe(true);
+    expect(byName['qe.report_data_binding']?.ok).toBe(true);
+    expect(byName['claims.report_data_binding']?.ok).toBe(true);
+    expect(byName['pck.chain']?.ok).toBe(false);
+    expect([r.ok, r.claims]).toEqual([false, undefined]);
   });
 });

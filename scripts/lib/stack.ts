@@ -64,6 +64,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         COCOON_BROKER_URL: url.replace(/^http/, 'ws') + '/api/host',
         COCOON_ENROLL_TOKEN: enrollToken,
         COCOON_HOST_ID: hostId,
+        COCOON_TEE: 'simulated',
         LOG_LEVEL: logLevel === 'silent' ? 'warn' : logLevel,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
