@@ -26,6 +26,13 @@ export interface HostVerification {
   engine: string | null;
   /** Unix seconds; null when the claims could not be read. */
   expiresAt: number | null;
+  /** What the evidence measured (lower-case hex by name: mrTd, rtmr0…, reportData), as verified. */
+  measurements: Record<string, string>;
+  /** Intel TCB status from collateral (`UpToDate`, …, or `NotEvaluated`); null for the simulated TEE. */
+  tcbStatus: string | null;
+  /** The released image the measurements matched in the policy, if any. */
+  image: string | null;
+  gpus: { device: string; vbiosVersion?: string; driverVersion?: string }[];
   error: WireError | null;
 }
 

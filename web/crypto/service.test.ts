@@ -93,6 +93,14 @@ describe('crypto worker service', () => {
     expect(code(await service.finish(m.jobId))).toBe('ok');
   });
 
+  it('reports what the evidence measured, for the attestation sheet', async () => {
+    const host = await makeHost();
+    const v = value(await createCryptoService({ now: () => now }).verifyHost(host.bundle, allow));
+    expect(v.measurements.mrTd).toMatch(/^[0-9a-f]{96}$/);
+    expect(v.measurements.reportData).toMatch(/^[0-9a-f]{128}$/);
+    expect([v.tcbStatus, v.image, v.gpus]).toEqual([null, null, []]);
+  });
+
   it('refuses to seal to a host that failed attestation', async () => {
     const host = await makeHost();
     const service = createCryptoService({ now: () => now });

@@ -92,6 +92,10 @@ export function createCryptoService(clock: { now: () => Date } = { now: () => ne
           models: claims?.models.map((m) => ({ ...m })) ?? [],
           engine: claims?.engine ?? null,
           expiresAt: claims?.expiresAt ?? null,
+          measurements: { ...result.measurements },
+          tcbStatus: result.tcb?.status ?? null,
+          image: result.image ?? null,
+          gpus: (result.gpu ?? []).map((g) => ({ device: g.device, vbiosVersion: g.vbiosVersion, driverVersion: g.driverVersion })),
           error: result.error ?? null,
         };
       }),

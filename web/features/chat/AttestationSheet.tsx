@@ -3,6 +3,7 @@ import { ShieldAlertIcon, ShieldCheckIcon, WarningIcon } from '../../ui/icons';
 import { Row, Section } from '../../ui/Section';
 import { Sheet } from '../../ui/Sheet';
 import { CheckRow } from './CheckRow';
+import { EvidenceSections } from './EvidenceSections';
 import { friendlyMessage } from './error-messages';
 import { shortDigest, timeLeft } from './format';
 
@@ -75,6 +76,7 @@ export function AttestationSheet({ open, onClose, hostId, verification: v }: Att
           ))}
         </Section>
       )}
+      <EvidenceSections verification={v} />
       <Section title={`Checks · ${v.checks.filter((c) => c.ok && !c.skipped).length} of ${v.checks.length} passed`}>
         {v.checks.map((c, i) => (
           <CheckRow key={`${c.name}-${i}`} check={c} />

@@ -17,6 +17,10 @@ const verification: HostVerification = {
   models: [{ name: 'demo', weightsDigest: 'ab'.repeat(32) }],
   engine: 'llama.cpp',
   expiresAt: 1,
+  measurements: {},
+  tcbStatus: null,
+  image: null,
+  gpus: [],
   error: null,
 };
 

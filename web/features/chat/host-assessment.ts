@@ -42,6 +42,10 @@ function unreadable(listing: HostListing, error: WireError): HostVerification {
     models: [],
     engine: null,
     expiresAt: null,
+    measurements: {},
+    tcbStatus: null,
+    image: null,
+    gpus: [],
     error,
   };
 }

@@ -13,6 +13,10 @@ const verification = (verified: boolean): HostVerification => ({
   models: [],
   engine: null,
   expiresAt: null,
+  measurements: {},
+  tcbStatus: null,
+  image: null,
+  gpus: [],
   error: null,
 });
 const host = (state: 'verified' | 'rejected'): HostState => ({ state, host: { hostId: 'host-1', coefficientMilli: 1000n, verification: verification(state === 'verified') } });

@@ -1,0 +1,59 @@
+import { useState } from 'react';
+import type { HostVerification } from '../../crypto/api';
+import { haptics } from '../../telegram/haptics';
+import { Row, Section } from '../../ui/Section';
+import { shortDigest } from './format';
+
+/** A measurement, shortened; tapping copies the whole value (auditors compare it with a release). */
+function CopyableHex({ name, hex }: { name: string; hex: string }) {
+  const [copied, setCopied] = useState(false);
+  const copy = () => {
+    void navigator.clipboard?.writeText(hex).then(() => {
+      haptics.select();
+      setCopied(true);
+      setTimeout(() => setCopied(false), 1200);
+    });
+  };
+  return (
+    <button type="button" onClick={copy} className="w-full text-left active:bg-tg-secondary-bg" data-testid="measurement" data-name={name}>
+      <Row label={name}>
+        <span className="font-mono text-[12px]">{copied ? 'copied' : shortDigest(hex)}</span>
+      </Row>
+    </button>
+  );
+}
+
+/** TCB status, measurements and GPUs: what the hardware evidence itself says about the host. */
+export function EvidenceSections({ verification: v }: { verification: HostVerification }) {
+  const measured = Object.entries(v.measurements).filter(([, hex]) => /^[0-9a-f]+$/.test(hex));
+  return (
+    <>
+      {(v.tcbStatus || v.image) && (
+        <Section title="Platform">
+          {v.tcbStatus && (
+            <Row label="TCB status">
+              <span data-testid="tcb-status">{v.tcbStatus}</span>
+            </Row>
+          )}
+          {v.image && <Row label="Released image">{v.image}</Row>}
+        </Section>
+      )}
+      {measured.length > 0 && (
+        <Section title="Measurements · tap to copy">
+          {measured.map(([name, hex]) => (
+            <CopyableHex key={name} name={name} hex={hex} />
+          ))}
+        </Section>
+      )}
+      {v.gpus.length > 0 && (
+        <Section title="GPUs">
+          {v.gpus.map((g, i) => (
+            <Row key={i} label={g.device.replace(/^CN=/, '').split(',')[0] ?? `GPU ${i}`}>
+              {[g.vbiosVersion && `VBIOS ${g.vbiosVersion}`, g.driverVersion && `driver ${g.driverVersion}`].filter(Boolean).join(' · ') || 'attested'}
+            </Row>
+          ))}
+        </Section>
+      )}
+    </>
+  );
+}
