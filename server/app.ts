@@ -11,8 +11,14 @@ import { registerHealth } from './http/health';
 import { installNotFound, registerWebApp } from './http/static';
 import { createLogger, withPrivacy } from './logger';
 import { startMaintenance } from './maintenance';
+import { registerCreditsRoutes } from './payments/credits-routes';
+import { registerDevStarsRoutes } from './payments/dev-routes';
+import { registerStarsWebhook } from './payments/stars-webhook';
 import { registerClientSocket } from './relay/client-socket';
 import { openServices, type Services } from './services';
+import { tonDepositInfo } from './ton/deposit-info';
+import { registerTonDevRoutes } from './ton/dev-routes';
+import { registerTonRoutes } from './ton/routes';
 import { SocketSet } from './ws/socket-set';
 
 export interface CocoonServer {
@@ -54,10 +60,17 @@ export function createServer(config: ServerConfig, opts: { logger?: Logger } = {
   app.register(async (api) => {
     registerHealth(api, get);
     registerAuthRoutes(api, get);
-    if (config.DEV_MODE) registerDevRoutes(api, get);
+    if (config.DEV_MODE) {
+      registerDevRoutes(api, get);
+      registerDevStarsRoutes(api, get);
+      registerTonDevRoutes(api, get);
+    }
     registerHostRoutes(api, get);
     registerHostSocket(api, get, sockets);
     registerClientSocket(api, get, sockets);
+    registerCreditsRoutes(api, get, tonDepositInfo);
+    registerStarsWebhook(api, get);
+    registerTonRoutes(api, get);
   });
   if (config.WEB_DIST) app.register((web) => registerWebApp(web, config.WEB_DIST!));
 
@@ -65,8 +78,18 @@ export function createServer(config: ServerConfig, opts: { logger?: Logger } = {
     services = await openServices(config, app.log);
     maintenance = startMaintenance(services, app.log, MAINTENANCE_INTERVAL_MS);
   });
+  // The embedded Bot API stand-in delivers updates to the address the broker listens on.
+  app.addHook('onListen', async () => {
+    const address = app.server.address();
+    if (!services || !address || typeof address !== 'object') return;
+    const any = address.address === '0.0.0.0' || address.address === '::';
+    const host = any ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    await services.stars.connect(`http://${host}:${address.port}`);
+  });
   app.addHook('onClose', async () => {
     await maintenance?.stop();
+    await services?.stars.close();
+    await services?.ton?.close();
     await services?.database.close();
   });
 

@@ -1,5 +1,7 @@
+import { Address } from '@ton/core';
 import { z } from 'zod';
 import { CocoonError } from '../shared/errors';
+import { creditPacksValue } from './payments/packs';
 
 /**
  * The broker's configuration: the only module that reads `process.env` (CONVENTIONS.md, 8).
@@ -32,6 +34,21 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** A comma list of non-empty strings. */
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0));
+
+function isTonAddress(s: string): boolean {
+  try {
+    Address.parse(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Enrollment tokens: a comma list; each must be a length hosts can send (see host.hello). */
 const tokenList = z
   .string()
@@ -55,6 +72,24 @@ export const ConfigSchema = z.object({
   DEFAULT_PRICE_PROMPT_PER_M: bigintValue(1_000_000_000n),
   DEFAULT_PRICE_COMPLETION_PER_M: bigintValue(2_000_000_000n),
   NETWORK_COMMISSION_BPS: int(500, 0, 10_000),
+  /** TON (issue 5): toncenter v2 when TON_API_URL is set, else the embedded sandbox chain (DEV_MODE or TON_NETWORK=sandbox), else off. */
+  TON_API_URL: optionalString.pipe(z.url().optional()),
+  TON_API_KEY: optionalString,
+  TON_SERVICE_ADDRESS: optionalString.pipe(z.string().refine(isTonAddress, 'expected a TON address (EQ…, UQ… or 0:hex)').optional()),
+  TON_NETWORK: optionalString.pipe(z.enum(['mainnet', 'testnet', 'sandbox']).optional()),
+  TON_POLL_INTERVAL_MS: int(3_000, 100, 3_600_000),
+  MICRO_CREDITS_PER_TON: bigintValue(100_000_000n),
+  TON_PROOF_DOMAINS: list,
+  TON_PROOF_MAX_AGE_S: int(900, 1),
+  TON_PROOF_PAYLOAD_TTL_S: int(900, 1),
+  /** Bot API base URL; unset means https://api.telegram.org, or in DEV_MODE the embedded Bot API stand-in. */
+  TELEGRAM_API_URL: optionalString.pipe(z.url().optional()),
+  /** setWebhook's secret_token; the webhook accepts nothing without it (DEV_MODE's stand-in generates one). */
+  TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
+    z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'expected 16-256 characters of A-Z, a-z, 0-9, _ and -').optional(),
+  ),
+  /** Credit packs for Stars and TON, a JSON array (see server/payments/packs.ts); unset: 10/50/200 credits. */
+  CREDIT_PACKS: creditPacksValue,
   WEB_DIST: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -68,7 +103,15 @@ export type ServerConfig = z.output<typeof ConfigSchema>;
 export function loadConfig(env: Record<string, string | undefined>): ServerConfig {
   const picked = Object.fromEntries(Object.keys(ConfigSchema.shape).map((k) => [k, env[k]]));
   const parsed = ConfigSchema.safeParse(picked);
-  if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+  const issues = parsed.success ? crossFieldIssues(parsed.data) : parsed.error.issues;
+  if (parsed.success && issues.length === 0) return parsed.data;
+  const lines = issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
   throw new CocoonError('config.invalid', `invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** Rules that tie variables together. */
+function crossFieldIssues(c: ServerConfig): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  if (c.TON_API_URL && !c.TON_SERVICE_ADDRESS) issues.push({ path: ['TON_SERVICE_ADDRESS'], message: 'required with TON_API_URL (the wallet deposits go to)' });
+  return issues;
 }

@@ -15,6 +15,9 @@ export const REDACT_PATHS = [
   '*.BOT_TOKEN',
   '*.HOST_ENROLL_TOKENS',
   '*.DATABASE_URL',
+  '*.TELEGRAM_WEBHOOK_SECRET',
+  '*.webhookSecret',
+  '*.secret_token',
 ];
 
 const serializers = {

@@ -4,8 +4,10 @@ import type { ServerConfig } from './config';
 import { openDatabase, type Database } from './db/client';
 import { HostRegistry } from './hosts/registry';
 import { Ledger } from './ledger/ledger';
+import { openStarsGateway, type StarsGateway } from './payments/stars-gateway';
 import { PriceBook } from './pricing/price-book';
 import { InProcessRelay } from './relay/in-process-relay';
+import { openTon, type TonService } from './ton/ton-service';
 import type { Relay } from './relay/relay';
 
 /** Everything the routes and sockets use, built once the database is open. */
@@ -17,6 +19,10 @@ export interface Services {
   prices: PriceBook;
   registry: HostRegistry;
   relay: Relay;
+  /** Telegram Stars: the Bot API (or its embedded stand-in) and the webhook's secret. */
+  stars: StarsGateway;
+  /** TON deposits and ton_proof; null when the broker runs without TON (see ton/ton-settings.ts). */
+  ton: TonService | null;
 }
 
 /** Hosts must show activity on a job at least this often. */
@@ -35,5 +41,7 @@ export async function openServices(config: ServerConfig, log: FastifyBaseLogger)
   const prices = new PriceBook({ promptPerMillion: config.DEFAULT_PRICE_PROMPT_PER_M, completionPerMillion: config.DEFAULT_PRICE_COMPLETION_PER_M });
   const registry = new HostRegistry();
   const relay = new InProcessRelay({ db, ledger, prices, registry, log, idleTimeoutMs: JOB_IDLE_TIMEOUT_MS, holdTtlMs: HOLD_TTL_MS });
-  return { config, database, ledger, sessions: new SessionStore(db, config.SESSION_TTL_S), prices, registry, relay };
+  const stars = await openStarsGateway(config, log);
+  const ton = await openTon(config, { db, ledger, log });
+  return { config, database, ledger, sessions: new SessionStore(db, config.SESSION_TTL_S), prices, registry, relay, stars, ton };
 }

@@ -14,16 +14,29 @@ export const Accounts = {
   networkFees: { id: 'network:fees', kind: AccountKinds.networkFees } as AccountRef,
   /** Where starter credits come from; its balance is negative by what was given away. */
   promo: { id: 'external:promo', kind: AccountKinds.externalPromo } as AccountRef,
+  /** Where TON deposits come from; its balance is minus the credits bought with TON. */
+  ton: { id: 'external:ton', kind: AccountKinds.externalTon } as AccountRef,
+  /** Where Stars purchases come from; its balance is minus the credits bought with Stars, net of refunds. */
+  stars: { id: 'external:stars', kind: AccountKinds.externalStars } as AccountRef,
 } as const;
 
+/**
+ * Creates the accounts that do not exist yet. In id order, so two transactions creating the same
+ * new accounts concurrently wait for each other instead of deadlocking on PostgreSQL.
+ */
 export async function ensureAccounts(exec: Executor, refs: AccountRef[]): Promise<void> {
+  const sorted = [...new Map(refs.map((r) => [r.id, r])).values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   await exec
     .insert(accounts)
-    .values(refs.map((r) => ({ id: r.id, kind: r.kind })))
+    .values(sorted.map((r) => ({ id: r.id, kind: r.kind })))
     .onConflictDoNothing();
 }
 
-/** Locks the account row until the transaction ends, so balance checks and debits serialize. */
+/**
+ * Locks the account row until the transaction ends, so balance checks and debits serialize.
+ * `for no key update`, not `for update`: a transfer row's foreign-key check takes a key-share lock
+ * on both accounts, and with `for update` two users paying each other deadlock on PostgreSQL.
+ */
 export async function lockAccount(exec: Executor, ref: AccountRef): Promise<void> {
-  await exec.execute(sql`select id from ${accounts} where ${accounts.id} = ${ref.id} for update`);
+  await exec.execute(sql`select id from ${accounts} where ${accounts.id} = ${ref.id} for no key update`);
 }

@@ -9,6 +9,9 @@ export const TransferKinds = {
   starterCredits: 'starter_credits',
   jobEarning: 'job_earning',
   jobCommission: 'job_commission',
+  tonTopUp: 'ton_top_up',
+  starsTopUp: 'stars_top_up',
+  starsRefund: 'stars_refund',
 } as const;
 export type TransferKind = (typeof TransferKinds)[keyof typeof TransferKinds];
 
@@ -33,7 +36,7 @@ export interface TransferResult {
 export async function transferIn(tx: Tx, t: TransferInput): Promise<TransferResult> {
   if (t.amount <= 0n) throw new CocoonError('ledger.invariant_violated', 'transfer amount must be positive');
   const existing = await findByKey(tx, t.idempotencyKey);
-  if (existing) return { transfer: existing, created: false };
+  if (existing) return { transfer: sameMovement(existing, t), created: false };
   await ensureAccounts(tx, [t.debit, t.credit]);
   if (t.debit.kind === 'user') await assertAvailable(tx, t.debit, t.amount);
   const [row] = await tx
@@ -52,7 +55,18 @@ export async function transferIn(tx: Tx, t: TransferInput): Promise<TransferResu
   // A concurrent transaction used the key first (PostgreSQL); return its transfer.
   const raced = await findByKey(tx, t.idempotencyKey);
   if (!raced) throw new CocoonError('ledger.invariant_violated', 'idempotency key conflict without a row');
-  return { transfer: raced, created: false };
+  return { transfer: sameMovement(raced, t), created: false };
+}
+
+/**
+ * A retry must be the same movement (accounts and kind; the amount of the first one wins). A key
+ * reused for another movement is a bug: it would silently skip a transfer, so it is refused.
+ */
+function sameMovement(row: TransferRow, t: TransferInput): TransferRow {
+  if (row.debitAccount !== t.debit.id || row.creditAccount !== t.credit.id || row.kind !== t.kind) {
+    throw new CocoonError('ledger.invariant_violated', 'idempotency key already used for a different transfer');
+  }
+  return row;
 }
 
 export function transfer(exec: Executor, t: TransferInput): Promise<TransferResult> {

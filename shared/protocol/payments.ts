@@ -73,3 +73,13 @@ export const TonConnectRequestSchema = z.object({
   }),
 });
 export const WalletResponseSchema = z.object({ wallet: z.object({ address: z.string(), friendly: z.string() }).nullable() });
+
+/**
+ * POST /api/dev/stars/pay (DEV_MODE with the embedded Bot API stand-in only): completes a test
+ * purchase of an invoice link from POST /api/payments/stars/invoice as the session's user, through
+ * Telegram's real flow against the broker's webhook. Refused: 409 `payments.invoice_not_payable`
+ * (the broker declined the pre-checkout, e.g. already paid); 404 `payments.not_found` (not a
+ * stand-in link); 503 `payments.stars_unavailable` (no embedded stand-in).
+ */
+export const DevStarsPayRequestSchema = z.object({ invoiceLink: z.url() });
+export const DevStarsPayResponseSchema = z.object({ telegramPaymentChargeId: z.string(), balance: BigIntString });

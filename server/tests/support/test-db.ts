@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../db/client';
+import { createScratchDatabase as createScratch, dropScratchDatabase as dropScratch } from '../../db/scratch';
 
 /** The PostgreSQL the suites also run on when it is reachable (CI: trust auth, database `test`). */
 export const TEST_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -47,24 +47,5 @@ export async function openTestDatabase(backend: Backend): Promise<TestDatabase> 
 }
 
 /** A throwaway PostgreSQL database for one suite; the caller drops it with `dropScratchDatabase`. */
-export async function createScratchDatabase(): Promise<string> {
-  const name = `cocoon_test_${randomBytes(6).toString('hex')}`;
-  await admin(`create database ${name}`);
-  return TEST_PG_URL.replace(/\/test$/, `/${name}`);
-}
-
-export async function dropScratchDatabase(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
-  if (!/^cocoon_test_[0-9a-f]{12}$/.test(name)) throw new Error(`refusing to drop ${name}`);
-  await admin(`drop database if exists ${name} with (force)`);
-}
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_PG_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
+export const createScratchDatabase = (): Promise<string> => createScratch(TEST_PG_URL);
+export const dropScratchDatabase = (url: string): Promise<void> => dropScratch(TEST_PG_URL, url);

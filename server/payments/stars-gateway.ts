@@ -1,0 +1,55 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ServerConfig } from '../config';
+import { BotApi, TELEGRAM_API_URL } from '../telegram/bot-api';
+import { createBotApiStandin, type BotApiStandin } from '../telegram/bot-api-standin';
+
+export const WEBHOOK_PATH = '/api/telegram/webhook';
+
+/**
+ * How the broker reaches Telegram for Stars. The webhook never accepts an update without the
+ * secret token, so Stars are on only when there is one: TELEGRAM_WEBHOOK_SECRET, or in DEV_MODE
+ * with the embedded stand-in (TELEGRAM_API_URL unset) a random one made at boot.
+ */
+export interface StarsGateway {
+  api: BotApi;
+  /** The embedded Bot API stand-in, in DEV_MODE when TELEGRAM_API_URL is unset. */
+  standin: BotApiStandin | undefined;
+  /** Whether invoices can be created and paid: there is a webhook secret. */
+  enabled: boolean;
+  /** True when purchases go to the stand-in: the UI labels them test payments. */
+  testPayments: boolean;
+  /** Constant-time check of the X-Telegram-Bot-Api-Secret-Token header. */
+  secretMatches(header: unknown): boolean;
+  /** Once the broker listens: points the embedded stand-in's webhook at it. */
+  connect(brokerUrl: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+export async function openStarsGateway(config: ServerConfig, log: FastifyBaseLogger): Promise<StarsGateway> {
+  const embedded = config.DEV_MODE && !config.TELEGRAM_API_URL;
+  const standin = embedded ? createBotApiStandin({ token: config.BOT_TOKEN }) : undefined;
+  const baseUrl = standin ? (await standin.start()).url : (config.TELEGRAM_API_URL ?? TELEGRAM_API_URL);
+  const secret = config.TELEGRAM_WEBHOOK_SECRET ?? (standin ? randomBytes(32).toString('base64url') : undefined);
+  const expected = secret === undefined ? undefined : digest(secret);
+  const api = new BotApi({ baseUrl, token: config.BOT_TOKEN });
+  if (!secret) log.warn('TELEGRAM_WEBHOOK_SECRET is not set: Stars purchases are off and the Telegram webhook refuses every update');
+  if (standin) log.info({ standin: standin.url }, 'Stars payments go to the embedded Bot API stand-in (test payments)');
+  return {
+    api,
+    standin,
+    enabled: secret !== undefined,
+    testPayments: standin !== undefined,
+    secretMatches(header) {
+      if (expected === undefined || typeof header !== 'string') return false;
+      return timingSafeEqual(digest(header), expected);
+    },
+    async connect(brokerUrl) {
+      if (!standin || !secret) return;
+      await api.setWebhook({ url: `${brokerUrl}${WEBHOOK_PATH}`, secret_token: secret, allowed_updates: ['message', 'pre_checkout_query'] });
+    },
+    close: async () => standin?.close(),
+  };
+}

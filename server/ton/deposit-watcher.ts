@@ -1,0 +1,136 @@
+import type { Address } from '@ton/core';
+import { eq } from 'drizzle-orm';
+import type { FastifyBaseLogger } from 'fastify';
+import { isCocoonError } from '../../shared/errors';
+import { chainCursors } from '../db/schema';
+import type { ChainTransaction, TonChain, TransactionId } from './chain';
+import { applyTransaction, type CreditContext, type Outcome } from './deposit-credit';
+
+export interface DepositWatcherOptions extends Omit<CreditContext, 'cursorName'> {
+  chain: TonChain;
+  serviceAddress: Address;
+  log: FastifyBaseLogger;
+  pollIntervalMs: number;
+  /** When the saved cursor is not on the chain: true resets it (a fresh sandbox chain); false keeps it. */
+  resetMissingCursor: boolean;
+  pageSize?: number;
+}
+
+export interface PollResult {
+  scanned: number;
+  outcomes: Outcome[];
+}
+
+/**
+ * Credits TON deposits to the service wallet. Each round reads the wallet's last transaction (the
+ * API reads it at a masterchain block, so it and all before it are final), pages back to the
+ * saved cursor, and applies the new transactions oldest first, each in its own database
+ * transaction with the cursor. A crash or restart resumes from the cursor; a replay credits
+ * nothing twice.
+ */
+export class DepositWatcher {
+  readonly cursorName: string;
+  private running: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private cursorChecked = false;
+  private stopped = true;
+
+  constructor(private readonly opts: DepositWatcherOptions) {
+    this.cursorName = `ton:deposits:${opts.serviceAddress.toRawString()}`;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Runs a round now (after the current one), e.g. after a send in development. */
+  poke(): void {
+    if (!this.stopped) this.schedule(0);
+  }
+
+  /** One round; rounds never overlap. */
+  pollOnce(): Promise<PollResult> {
+    const round = this.running.then(() => this.round());
+    this.running = round.catch(() => undefined);
+    return round;
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.pollOnce()
+        .then((r) => r.scanned > 0 && this.opts.log.debug({ scanned: r.scanned }, 'ton deposits scanned'))
+        .catch((err: unknown) => this.opts.log.warn({ err }, 'ton deposit poll failed'))
+        .finally(() => this.stopped || this.schedule(this.opts.pollIntervalMs));
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async round(): Promise<PollResult> {
+    const cursor = await this.checkedCursor();
+    const head = (await this.opts.chain.getAddressInformation(this.opts.serviceAddress)).lastTransaction;
+    if (!head || (cursor && head.lt <= cursor.lt)) return { scanned: 0, outcomes: [] };
+    const fresh = await this.newTransactions(head, cursor?.lt ?? 0n);
+    const outcomes: Outcome[] = [];
+    for (const tx of fresh) {
+      const outcome = await applyTransaction({ ...this.opts, cursorName: this.cursorName }, tx);
+      if (outcome.kind === 'credited') this.opts.log.info({ txHash: tx.hash, userId: outcome.userId, nanoton: String(outcome.nanoton), credits: String(outcome.credits) }, 'ton deposit credited');
+      else this.opts.log.debug({ txHash: tx.hash, outcome: outcome.kind, reason: outcome.kind === 'ignored' ? outcome.reason : undefined }, 'ton transaction not credited');
+      outcomes.push(outcome);
+    }
+    return { scanned: fresh.length, outcomes };
+  }
+
+  /** Pages from `head` back to (not including) `afterLt`; returns oldest first. */
+  private async newTransactions(head: TransactionId, afterLt: bigint): Promise<ChainTransaction[]> {
+    // At least 2: each later page repeats the previous page's last row.
+    const limit = Math.max(2, this.opts.pageSize ?? 100);
+    const found: ChainTransaction[] = [];
+    let from: TransactionId = head;
+    for (;;) {
+      const page = await this.opts.chain.getTransactions(this.opts.serviceAddress, { limit, lt: from.lt, hash: from.hash, toLt: afterLt, archival: true });
+      // The cursor is inclusive: after the first page, the first row is the previous page's last.
+      const rows = found.length > 0 && page[0]?.hash === from.hash ? page.slice(1) : page;
+      const newer = rows.filter((tx) => tx.lt > afterLt);
+      found.push(...newer);
+      const last = page.at(-1);
+      if (page.length < limit || newer.length < rows.length || !last || last.hash === from.hash) break;
+      from = last;
+    }
+    return found.reverse();
+  }
+
+  private async readCursor(): Promise<TransactionId | null> {
+    const [row] = await this.opts.db.select().from(chainCursors).where(eq(chainCursors.name, this.cursorName));
+    return row ? { lt: row.lt, hash: row.hash } : null;
+  }
+
+  /** Once per start: a cursor the chain does not know comes from another chain (a restarted sandbox). */
+  private async checkedCursor(): Promise<TransactionId | null> {
+    const cursor = await this.readCursor();
+    if (!cursor || this.cursorChecked) return cursor;
+    const known = await this.opts.chain
+      .getTransactions(this.opts.serviceAddress, { limit: 1, lt: cursor.lt, hash: cursor.hash, archival: true })
+      .then(
+        (page) => page[0]?.hash === cursor.hash,
+        // The API refusing the lt/hash pair means "no such transaction"; other failures propagate.
+        (e: unknown) => (isCocoonError(e, 'ton.chain_rejected') ? false : Promise.reject(e)),
+      );
+    this.cursorChecked = true;
+    if (known) return cursor;
+    if (!this.opts.resetMissingCursor) {
+      this.opts.log.warn({ cursor: { lt: String(cursor.lt), hash: cursor.hash } }, 'ton deposit cursor not found on chain; keeping it');
+      return cursor;
+    }
+    this.opts.log.warn('ton deposit cursor belongs to an earlier sandbox chain; scanning this chain from its start');
+    await this.opts.db.delete(chainCursors).where(eq(chainCursors.name, this.cursorName));
+    return null;
+  }
+}
