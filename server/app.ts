@@ -39,7 +39,9 @@ const SOCKET_CLOSE_GRACE_MS = 2_000;
 /** Builds the broker. Nothing is opened until `start()` (or `app.ready()` / `app.inject()`). */
 export function createServer(config: ServerConfig, opts: { logger?: Logger } = {}): CocoonServer {
   const logger = opts.logger ? withPrivacy(opts.logger) : createLogger(config.LOG_LEVEL);
-  const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 64 * 1024 });
+  // pluginTimeout: opening the database (PGlite: ~3 s cold, more under load) and, in dev, the local
+  // chain and Bot API stand-in happen in onReady; Fastify's 10 s default is too tight on 2 cores.
+  const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 64 * 1024, pluginTimeout: 60_000 });
   const sockets = new SocketSet();
   let services: Services | undefined;
   let maintenance: { stop(): Promise<void> } | undefined;
