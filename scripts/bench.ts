@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createEngineClient } from '../host/engine/engine-client';
 import { chat, openSession, signedInitData } from '../e2e/support/chat-client';
+import { benchSettlements } from '../server/ledger/bench';
 import { benchVerifyQuote } from '../shared/testing/attestation-bench';
 import { startStack } from './lib/stack';
 
@@ -88,3 +89,11 @@ try {
 // Chromium worker figure is printed by e2e/attestation-worker.spec.ts). Target: warm < 50 ms.
 const q = await benchVerifyQuote(50);
 console.log(`\nTDX quote verification (Phala vector + collateral, full TCB path): cold ${q.coldMs} ms, warm median ${q.warmMs} ms, p95 ${q.p95Ms} ms (target < 50 ms: x${(q.warmMs / 50).toFixed(2)} of budget)`);
+
+// Money: ledger settlements per second (hold + settle from a receipt, double entry, one DB
+// transaction each, 16 in flight), on the embedded PGlite and on PostgreSQL when one is reachable.
+const pglite = await benchSettlements({ driver: 'pglite', n: 1000 });
+console.log(`\nledger settlements: PGlite ${pglite.settlementsPerSecond.toFixed(0)}/s`);
+const postgres = await benchSettlements({ driver: 'postgres', n: 2000 }).catch((e: unknown) => e as Error);
+if (postgres instanceof Error) console.log(`ledger settlements: PostgreSQL not measured (${postgres.message})`);
+else console.log(`ledger settlements: PostgreSQL ${postgres.settlementsPerSecond.toFixed(0)}/s (x${(postgres.settlementsPerSecond / pglite.settlementsPerSecond).toFixed(2)} PGlite)`);
