@@ -1,10 +1,23 @@
 /**
- * The Mini App's build-time configuration from the flags vite.config.ts defines. The exception is
- * `__COCOON_MOCK_TELEGRAM__`, read where it guards the mock's dynamic import (telegram/bootstrap.ts):
- * only a literal `if (false)` there lets the bundler drop the mock chunk from production builds.
+ * The Mini App's build-time configuration from the flags vite.config.ts defines. The exceptions are
+ * `__COCOON_MOCK_TELEGRAM__` and `__COCOON_TEST_WALLET__`, read where they guard a dev-only dynamic
+ * import (telegram/bootstrap.ts, main.tsx): only a literal `if (false)` there lets the bundler drop
+ * the mock and the test wallet from production builds.
  */
 
 /** Attestation policy: the simulated TEE is accepted only in dev and e2e builds. */
 export const ALLOW_SIMULATED_TEE: boolean = __COCOON_ALLOW_SIMULATED_TEE__;
 /** Completion budget of a chat turn; the broker holds credits for it up front. */
 export const MAX_TOKENS = 256;
+
+/** TonConnect's files, served from the Mini App's own origin (vite.config.ts). */
+export const TONCONNECT_MANIFEST_PATH = '/tonconnect-manifest.json';
+export const TONCONNECT_WALLETS_PATH = '/tonconnect-wallets.json';
+/** A TON transfer request is valid this long; wallets refuse it after. */
+export const TON_REQUEST_TTL_S = 5 * 60;
+
+/** While a top-up is on its way: how often to ask the broker, and when to stop waiting. */
+export const TOPUP_POLL_MS = 1_500;
+export const STARS_CREDIT_TIMEOUT_MS = 60_000;
+/** The broker credits TON only from finalized blocks: seconds on the local chain, longer on a real one. */
+export const TON_CREDIT_TIMEOUT_MS = 3 * 60_000;

@@ -3,3 +3,4 @@
 /** Compile-time flags set in vite.config.ts; read them only through web/config.ts. */
 declare const __COCOON_MOCK_TELEGRAM__: boolean;
 declare const __COCOON_ALLOW_SIMULATED_TEE__: boolean;
+declare const __COCOON_TEST_WALLET__: boolean;

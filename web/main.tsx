@@ -7,9 +7,22 @@ import { bootstrapTelegram, type TelegramLaunch } from './telegram/bootstrap';
 
 const root = createRoot(document.getElementById('root')!);
 
-void bootstrapTelegram()
+/** Dev and e2e builds: the local chain's test wallet, planted before TonConnect looks for wallets. */
+async function plantDevWallet(): Promise<void> {
+  // The define itself, not a re-export: a literal `false` here removes the wallet from production.
+  if (__COCOON_TEST_WALLET__) {
+    const { plantTestWallet } = await import('./ton/test-wallet/plant');
+    plantTestWallet();
+  }
+}
+
+void plantDevWallet()
+  .catch((e: unknown) => console.error('test wallet unavailable', e))
+  .then(bootstrapTelegram)
   .catch((e: unknown): TelegramLaunch => {
     console.error('Telegram bootstrap failed', e);
     return { inTelegram: false };
   })
-  .then((launch) => root.render(<StrictMode>{launch.inTelegram ? <App initData={launch.initData} /> : <OutsideTelegram />}</StrictMode>));
+  .then((launch) =>
+    root.render(<StrictMode>{launch.inTelegram ? <App initData={launch.initData} mocked={launch.mocked} /> : <OutsideTelegram />}</StrictMode>),
+  );

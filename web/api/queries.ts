@@ -1,12 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
 import { MeResponseSchema, ModelsResponseSchema } from '../../shared/protocol/api';
+import { CreditsResponseSchema, HistoryResponseSchema, WalletResponseSchema } from '../../shared/protocol/payments';
 import { useSession } from './session';
 
 export const queryKeys = {
   me: ['me'] as const,
   models: ['models'] as const,
   host: (model: string | null) => ['host', model] as const,
+  credits: ['credits'] as const,
+  history: ['credits', 'history'] as const,
+  wallet: ['ton', 'wallet'] as const,
 };
+
+/** How many history entries the Credits screen shows. */
+export const HISTORY_LIMIT = 50;
 
 /** GET /api/me: the balance and what is on hold. */
 export function useMe() {
@@ -24,5 +31,34 @@ export function useModels() {
     queryKey: queryKeys.models,
     queryFn: ({ signal }) => get('/api/models', ModelsResponseSchema, signal),
     refetchInterval: 60_000,
+  });
+}
+
+/** GET /api/credits: balance, packs and how to pay. `pollMs` while a top-up is on its way. */
+export function useCredits(pollMs: number | false = false) {
+  const { get } = useSession();
+  return useQuery({
+    queryKey: queryKeys.credits,
+    queryFn: ({ signal }) => get('/api/credits', CreditsResponseSchema, signal),
+    refetchInterval: pollMs,
+  });
+}
+
+/** GET /api/credits/history: newest first. */
+export function useHistory(pollMs: number | false = false) {
+  const { get } = useSession();
+  return useQuery({
+    queryKey: queryKeys.history,
+    queryFn: ({ signal }) => get(`/api/credits/history?limit=${HISTORY_LIMIT}`, HistoryResponseSchema, signal),
+    refetchInterval: pollMs,
+  });
+}
+
+/** GET /api/ton/wallet: the wallet this user proved with ton_proof, if any. */
+export function useProvenWallet() {
+  const { get } = useSession();
+  return useQuery({
+    queryKey: queryKeys.wallet,
+    queryFn: ({ signal }) => get('/api/ton/wallet', WalletResponseSchema, signal),
   });
 }

@@ -13,6 +13,8 @@ interface SessionContextValue {
   getToken: (fresh?: boolean) => Promise<string>;
   /** An authenticated GET of the broker's API; a refused session is renewed once and retried. */
   get: <S extends z.ZodType>(path: string, schema: S, signal?: AbortSignal) => Promise<z.output<S>>;
+  /** An authenticated POST with a JSON body, renewed and retried as `get`. */
+  post: <S extends z.ZodType>(path: string, body: unknown, schema: S, signal?: AbortSignal) => Promise<z.output<S>>;
 }
 
 const SessionContext = createContext<SessionContextValue | null>(null);
@@ -42,18 +44,26 @@ export function SessionProvider({ initData, session, children }: { initData: str
     },
     [queryClient, initData],
   );
-  const get = useCallback(
-    async <S extends z.ZodType>(path: string, schema: S, signal?: AbortSignal): Promise<z.output<S>> => {
+  const call = useCallback(
+    async <S extends z.ZodType>(path: string, schema: S, init: { method: 'GET' | 'POST'; body?: unknown; signal?: AbortSignal | undefined }) => {
       try {
-        return await api(path, schema, { token: await getToken(), signal });
+        return await api(path, schema, { ...init, token: await getToken() });
       } catch (e) {
         if (!isCocoonError(e) || !e.code.startsWith('auth.session')) throw e;
-        return api(path, schema, { token: await getToken(true), signal });
+        return api(path, schema, { ...init, token: await getToken(true) });
       }
     },
     [getToken],
   );
-  const value = useMemo(() => ({ session, getToken, get }), [session, getToken, get]);
+  const get = useCallback(
+    <S extends z.ZodType>(path: string, schema: S, signal?: AbortSignal) => call(path, schema, { method: 'GET', signal }),
+    [call],
+  );
+  const post = useCallback(
+    <S extends z.ZodType>(path: string, body: unknown, schema: S, signal?: AbortSignal) => call(path, schema, { method: 'POST', body, signal }),
+    [call],
+  );
+  const value = useMemo(() => ({ session, getToken, get, post }), [session, getToken, get, post]);
   return <SessionContext value={value}>{children}</SessionContext>;
 }
 

@@ -17,7 +17,8 @@ import {
   themeParams,
 } from '@telegram-apps/sdk-react';
 
-export type TelegramLaunch = { inTelegram: true; initData: string } | { inTelegram: false };
+/** `mocked`: a dev or e2e build imitating Telegram in a plain browser, with no Telegram chrome around it. */
+export type TelegramLaunch = { inTelegram: true; initData: string; mocked: boolean } | { inTelegram: false };
 
 function followColorScheme(): void {
   const apply = () => {
@@ -58,5 +59,5 @@ export async function bootstrapTelegram(): Promise<TelegramLaunch> {
   miniAppReady.ifAvailable();
 
   const initData = mockedInitData ?? retrieveRawInitData();
-  return initData ? { inTelegram: true, initData } : { inTelegram: false };
+  return initData ? { inTelegram: true, initData, mocked: mockedInitData !== null } : { inTelegram: false };
 }

@@ -1,17 +1,32 @@
 import { backButton, swipeBehavior } from '@telegram-apps/sdk-react';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
+import { createBackStack } from './back-stack';
 
-/** Shows Telegram's Back Button while `active`, calling `onBack` when pressed. */
+let offClick: (() => void) | undefined;
+const backStack = createBackStack((size) => {
+  if (size > 0) {
+    offClick ??= backButton.onClick(() => backStack.press());
+    backButton.show.ifAvailable();
+  } else {
+    offClick?.();
+    offClick = undefined;
+    backButton.hide.ifAvailable();
+  }
+});
+
+/**
+ * Shows Telegram's Back Button while `active`, calling `onBack` when pressed. Nested users (a
+ * sheet over a screen) share the one button: a press closes the innermost.
+ */
 export function useBackButton(active: boolean, onBack: () => void): void {
+  const latest = useRef(onBack);
+  useEffect(() => {
+    latest.current = onBack;
+  });
   useEffect(() => {
     if (!active || !backButton.show.isAvailable()) return;
-    backButton.show();
-    const off = backButton.onClick(onBack);
-    return () => {
-      off();
-      backButton.hide.ifAvailable();
-    };
-  }, [active, onBack]);
+    return backStack.push(() => latest.current());
+  }, [active]);
 }
 
 /** Keeps a swipe down on the chat from closing the Mini App while the screen is shown. */

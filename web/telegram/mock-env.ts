@@ -1,6 +1,7 @@
 import { emitEvent, isTMA, mockTelegramEnv, parseInitDataQuery, type ThemeParams } from '@telegram-apps/sdk-react';
 import { z } from 'zod';
 import { DevInitDataResponseSchema } from '../../shared/protocol/api';
+import { showTestInvoice } from './mock-invoice';
 
 /**
  * Dev and e2e builds only (web/config.ts): imitates the Telegram client in a plain browser.
@@ -88,7 +89,11 @@ export async function mockTelegramOutsideTelegram(): Promise<string | null> {
       tgWebAppThemeParams: JSON.stringify(theme),
       ...(sdkAccepts(initData) ? { tgWebAppData: initData } : {}),
     }),
-    onEvent([method]) {
+    onEvent([method, params]) {
+      if (method === 'web_app_open_invoice') {
+        const { slug } = params as { slug: string };
+        showTestInvoice(slug, initData, (status) => emitEvent('invoice_closed', { slug, status }));
+      }
       if (method === 'web_app_request_theme') emitEvent('theme_changed', { theme_params: theme as ThemeParams });
       if (method === 'web_app_request_viewport') emitEvent('viewport_changed', viewport());
       if (method === 'web_app_request_safe_area') emitEvent('safe_area_changed', noInsets);

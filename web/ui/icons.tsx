@@ -96,3 +96,64 @@ export const SparkIcon = (p: IconProps) => (
     <path d="M12 3v4M12 17v4M3 12h4M17 12h4M6 6l2.5 2.5M15.5 15.5L18 18M6 18l2.5-2.5M15.5 8.5L18 6" />
   </svg>
 );
+
+export const ChevronLeftIcon = (p: IconProps) => (
+  <svg {...base(p)} strokeWidth={2.4}>
+    <path d="M15 5l-7 7 7 7" />
+  </svg>
+);
+
+/** Telegram Stars: a filled five-point star. */
+export const StarIcon = (p: IconProps) => (
+  <svg {...base(p)} fill="currentColor" strokeWidth={1.5}>
+    <path d="M12 2.8l2.7 5.6 6.1.8-4.5 4.2 1.1 6.1L12 16.6l-5.4 2.9 1.1-6.1-4.5-4.2 6.1-.8L12 2.8z" />
+  </svg>
+);
+
+/** TON's mark: a rounded downward triangle split down the middle. */
+export const TonIcon = (p: IconProps) => (
+  <svg {...base(p)}>
+    <path d="M5.6 5.5h12.8a1.2 1.2 0 011.04 1.8L12 20 4.56 7.3A1.2 1.2 0 015.6 5.5z" />
+    <path d="M12 5.5V20" />
+  </svg>
+);
+
+export const CopyIcon = (p: IconProps) => (
+  <svg {...base(p)}>
+    <rect x="9" y="9" width="11" height="11" rx="2.5" />
+    <path d="M15 9V6.5A2.5 2.5 0 0012.5 4h-6A2.5 2.5 0 004 6.5v6A2.5 2.5 0 006.5 15H9" />
+  </svg>
+);
+
+export const GiftIcon = (p: IconProps) => (
+  <svg {...base(p)}>
+    <rect x="4" y="9" width="16" height="11" rx="2" />
+    <path d="M3 9h18M12 9v11M12 9c-1.5-3.5-6-4-6-1.5S9.5 9 12 9zM12 9c1.5-3.5 6-4 6-1.5S14.5 9 12 9z" />
+  </svg>
+);
+
+export const BubbleIcon = (p: IconProps) => (
+  <svg {...base(p)}>
+    <path d="M20 11.5c0 4-3.6 7-8 7-1.1 0-2.2-.2-3.1-.5L4 19.5l1.4-3.6C4.5 14.7 4 13.2 4 11.5c0-4 3.6-7 8-7s8 3 8 7z" />
+  </svg>
+);
+
+export const RefundIcon = (p: IconProps) => (
+  <svg {...base(p)}>
+    <path d="M9 14L4 9l5-5" />
+    <path d="M4 9h10.5a5.5 5.5 0 010 11H11" />
+  </svg>
+);
+
+export const ClockIcon = (p: IconProps) => (
+  <svg {...base(p)}>
+    <circle cx="12" cy="12" r="8.5" />
+    <path d="M12 7.5V12l3 2" />
+  </svg>
+);
+
+export const PlusIcon = (p: IconProps) => (
+  <svg {...base(p)} strokeWidth={2.6}>
+    <path d="M12 6v12M6 12h12" />
+  </svg>
+);

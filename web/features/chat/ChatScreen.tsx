@@ -19,7 +19,8 @@ import { useVerifiedHost } from './use-verified-host';
 const defaultModel = (models: ModelInfo[] | undefined): string | null =>
   (models?.find((m) => m.hostCount > 0) ?? models?.[0])?.name ?? null;
 
-export function ChatScreen() {
+/** `onOpenCredits`: the balance opens the Credits screen. */
+export function ChatScreen({ onOpenCredits }: { onOpenCredits: () => void }) {
   useVerticalSwipesDisabled();
   const { session } = useSession();
   const me = useMe();
@@ -57,7 +58,7 @@ export function ChatScreen() {
     <div className="flex h-app flex-col overflow-hidden bg-tg-secondary-bg">
       <ChatHeader>
         <ModelPicker models={models.data?.models} value={model} onChange={setPicked} disabled={streaming} />
-        <CreditsBalance balance={me.data?.balance ?? session.balance} />
+        <CreditsBalance balance={me.data?.balance ?? session.balance} onOpen={onOpenCredits} />
       </ChatHeader>
       <AttestationBadge host={host.data} loading={host.isPending || host.isFetching} onOpen={() => setSheetOpen(true)} />
       {chat.state.messages.length === 0 ? (

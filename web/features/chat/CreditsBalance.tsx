@@ -1,19 +1,25 @@
 import { formatCredits } from '../../../shared/pricing';
-import { CoinIcon } from '../../ui/icons';
+import { CoinIcon, PlusIcon } from '../../ui/icons';
 import { Skeleton } from '../../ui/Skeleton';
 
-/** The user's credit balance: the formatted number, and exact micro-credits in `data-micro`. */
-export function CreditsBalance({ balance }: { balance: bigint | undefined }) {
+/** The user's credit balance, a button to the Credits screen; exact micro-credits in `data-micro`. */
+export function CreditsBalance({ balance, onOpen }: { balance: bigint | undefined; onOpen: () => void }) {
   if (balance === undefined) return <Skeleton className="h-8 w-20 rounded-full" />;
   return (
-    <div
-      className="flex shrink-0 items-center gap-1.5 rounded-full bg-tg-secondary-bg py-1.5 pr-3 pl-2 text-[15px] font-semibold tabular-nums"
-      aria-label={`Balance: ${formatCredits(balance)} credits`}
+    <button
+      type="button"
+      data-testid="credits-pill"
+      onClick={onOpen}
+      className="flex shrink-0 items-center gap-1.5 rounded-full bg-tg-secondary-bg py-1.5 pr-1.5 pl-2 text-[15px] font-semibold tabular-nums transition active:scale-95 active:opacity-70"
+      aria-label={`Balance: ${formatCredits(balance)} credits. Open credits`}
     >
       <CoinIcon className="size-[18px] text-warning" />
       <span data-testid="credits-balance" data-micro={balance.toString()}>
         {formatCredits(balance)}
       </span>
-    </div>
+      <span className="flex size-5 items-center justify-center rounded-full bg-tg-button text-tg-button-text">
+        <PlusIcon className="size-3" />
+      </span>
+    </button>
   );
 }

@@ -7,6 +7,10 @@ export const ClientErrorCodes = {
   connectionLost: 'client.connection_lost',
   noHost: 'client.no_host',
   attestationFailed: 'client.attestation_failed',
+  invoiceUnavailable: 'client.invoice_unavailable',
+  paymentFailed: 'client.payment_failed',
+  topUpTimeout: 'client.topup_timeout',
+  walletFailed: 'client.wallet_failed',
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCodes)[keyof typeof ClientErrorCodes];
 export type UiErrorCode = ErrorCode | ClientErrorCode;
@@ -33,6 +37,7 @@ const attestation: FriendlyMessage = {
 };
 const session: FriendlyMessage = { title: 'Session expired', body: 'Reconnecting you… please try again.' };
 const engine: FriendlyMessage = { title: 'The model failed', body: 'The model could not finish this answer. Please try again.' };
+const wallet: FriendlyMessage = { title: 'Wallet not verified', body: 'The wallet’s proof of ownership was not accepted. Connect again.' };
 
 const messages: Partial<Record<UiErrorCode, FriendlyMessage>> = {
   'ledger.insufficient_credits': { title: 'Not enough credits', body: 'Top up your balance or ask for a shorter answer.' },
@@ -80,6 +85,27 @@ const messages: Partial<Record<UiErrorCode, FriendlyMessage>> = {
   },
   'client.no_host': { title: 'No host online', body: 'No GPU host serves this model right now. Pick another model or try later.' },
   'client.attestation_failed': attestation,
+  'client.invoice_unavailable': { title: 'Payments unavailable', body: 'This Telegram version cannot open payments. Update Telegram and try again.' },
+  'client.payment_failed': { title: 'Payment failed', body: 'Telegram could not complete the payment. Nothing was charged.' },
+  'client.topup_timeout': {
+    title: 'Not credited yet',
+    body: 'The payment has not reached your balance yet. It will show in your history as soon as it is confirmed.',
+  },
+  'client.wallet_failed': { title: 'Wallet error', body: 'The wallet could not complete the request. Please try again.' },
+  'ton.proof_invalid': wallet,
+  'ton.proof_expired': { title: 'Request expired', body: 'The wallet took too long to answer. Connect again.' },
+  'ton.proof_domain': wallet,
+  'ton.proof_payload_unknown': { title: 'Request expired', body: 'Connect your wallet again.' },
+  'ton.proof_payload_used': { title: 'Request expired', body: 'Connect your wallet again.' },
+  'ton.address_mismatch': wallet,
+  'ton.network_mismatch': { title: 'Wrong network', body: 'Switch your wallet to the network this app uses, then connect again.' },
+  'ton.wallet_unsupported': { title: 'Wallet not supported', body: 'This wallet type cannot prove its address here. Try another wallet.' },
+  'ton.unavailable': { title: 'TON unavailable', body: 'Paying with TON is not available right now.' },
+  'ton.chain_unavailable': { title: 'Network busy', body: 'The TON network could not be reached. Please try again.' },
+  'ton.chain_rejected': { title: 'Transfer refused', body: 'The network refused the transfer. Check your wallet balance and try again.' },
+  'payments.pack_unknown': { title: 'Pack unavailable', body: 'This credit pack is no longer sold. Pick another.' },
+  'payments.stars_unavailable': { title: 'Stars unavailable', body: 'Buying with Stars is not available right now.' },
+  'payments.invoice_not_payable': { title: 'Invoice closed', body: 'This invoice can no longer be paid. Start again.' },
 };
 
 /** The friendly words for an error code; unknown and internal codes get a generic message. */

@@ -97,7 +97,9 @@ export function useChat(socket: BrokerSocket, status: SocketStatus) {
           const { receipt, signature } = m.receipt;
           dispatch({ type: 'settled', jobId: m.jobId, charged: m.charged, receipt, signature });
           queryClient.setQueryData<Me>(queryKeys.me, (me) => (me ? { ...me, balance: m.balance } : me));
-          return void queryClient.invalidateQueries({ queryKey: queryKeys.me });
+          void queryClient.invalidateQueries({ queryKey: queryKeys.me });
+          // The Credits screen's balance and history (a prefix of both keys) now include this job.
+          return void queryClient.invalidateQueries({ queryKey: queryKeys.credits });
         }
         case 'error':
           if (m.jobId) return enqueue(m.jobId, () => fail(m.jobId!, fromWire(m.error)));
