@@ -65,6 +65,10 @@ export const ConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data/pglite'),
   HOST_ENROLL_TOKENS: tokenList,
   ALLOW_SIMULATED_TEE: bool(false),
+  /** A signed attestation policy (JSON, see shared/attestation/policy.ts); unset: signature and chain checks only. */
+  ATTESTATION_POLICY_FILE: optionalString,
+  /** Operator keys (base64url Ed25519, comma list) a policy must be signed with; required with the file. */
+  ATTESTATION_POLICY_KEYS: list,
   DEV_MODE: bool(false),
   INIT_DATA_MAX_AGE_S: int(600, 1),
   SESSION_TTL_S: int(86_400, 1),
@@ -113,5 +117,6 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
 function crossFieldIssues(c: ServerConfig): { path: string[]; message: string }[] {
   const issues: { path: string[]; message: string }[] = [];
   if (c.TON_API_URL && !c.TON_SERVICE_ADDRESS) issues.push({ path: ['TON_SERVICE_ADDRESS'], message: 'required with TON_API_URL (the wallet deposits go to)' });
+  if (c.ATTESTATION_POLICY_FILE && c.ATTESTATION_POLICY_KEYS.length === 0) issues.push({ path: ['ATTESTATION_POLICY_KEYS'], message: 'required with ATTESTATION_POLICY_FILE (the operator keys it must be signed with)' });
   return issues;
 }

@@ -1,4 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { AttestationPolicy } from '../shared/attestation/policy';
+import { loadAttestationPolicy } from './attestation/policy';
 import { SessionStore } from './auth/sessions';
 import type { ServerConfig } from './config';
 import { openDatabase, type Database } from './db/client';
@@ -23,6 +25,8 @@ export interface Services {
   stars: StarsGateway;
   /** TON deposits and ton_proof; null when the broker runs without TON (see ton/ton-settings.ts). */
   ton: TonService | null;
+  /** What host attestation must satisfy to enroll (server/attestation/policy.ts). */
+  attestationPolicy: AttestationPolicy;
 }
 
 /** Hosts must show activity on a job at least this often. */
@@ -31,6 +35,8 @@ export const JOB_IDLE_TIMEOUT_MS = 120_000;
 export const HOLD_TTL_MS = 60 * 60_000;
 
 export async function openServices(config: ServerConfig, log: FastifyBaseLogger): Promise<Services> {
+  // First, so a missing or forged policy stops the broker before anything is opened.
+  const attestationPolicy = await loadAttestationPolicy(config);
   const database = await openDatabase({
     url: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
@@ -43,5 +49,5 @@ export async function openServices(config: ServerConfig, log: FastifyBaseLogger)
   const relay = new InProcessRelay({ db, ledger, prices, registry, log, idleTimeoutMs: JOB_IDLE_TIMEOUT_MS, holdTtlMs: HOLD_TTL_MS });
   const stars = await openStarsGateway(config, log);
   const ton = await openTon(config, { db, ledger, log });
-  return { config, database, ledger, sessions: new SessionStore(db, config.SESSION_TTL_S), prices, registry, relay, stars, ton };
+  return { config, database, ledger, sessions: new SessionStore(db, config.SESSION_TTL_S), prices, registry, relay, stars, ton, attestationPolicy };
 }

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { AttestationPolicy } from '../../shared/attestation/policy';
 import { bundleDigest, verifyBundle } from '../../shared/attestation/verify';
 import { CocoonError } from '../../shared/errors';
 import type { AttestationBundle, Claims, TeeKind } from '../../shared/protocol/attestation-bundle';
@@ -7,7 +8,7 @@ import { verifyHostHello } from '../../shared/receipt';
 
 export interface EnrollmentPolicy {
   enrollTokens: readonly string[];
-  allowSimulated: boolean;
+  attestation: AttestationPolicy;
 }
 
 export interface VerifiedIdentity {
@@ -31,7 +32,7 @@ export function isAcceptedToken(token: string, accepted: readonly string[]): boo
  * @throws CocoonError with the verifier's code (attestation.*).
  */
 export async function verifyHostBundle(bundle: AttestationBundle, policy: EnrollmentPolicy, now?: Date): Promise<VerifiedIdentity> {
-  const result = await verifyBundle(bundle, { policy: { allowSimulated: policy.allowSimulated }, now });
+  const result = await verifyBundle(bundle, { policy: policy.attestation, now });
   if (!result.ok || !result.claims) {
     const error = result.error ?? { code: 'attestation.bundle_malformed' as const, message: 'bundle rejected' };
     throw new CocoonError(error.code, error.message);

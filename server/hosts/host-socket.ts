@@ -75,7 +75,7 @@ export function registerHostSocket(app: FastifyInstance, services: () => Service
 }
 
 async function welcome(s: Services, socket: WebSocket, hello: Hello, challenge: Uint8Array): Promise<OnlineHost> {
-  const policy = { enrollTokens: s.config.HOST_ENROLL_TOKENS, allowSimulated: s.config.ALLOW_SIMULATED_TEE };
+  const policy = { enrollTokens: s.config.HOST_ENROLL_TOKENS, attestation: s.attestationPolicy };
   const id = await enrollHost(hello, challenge, policy);
   const host: OnlineHost = {
     hostId: id.claims.hostId,
@@ -94,7 +94,7 @@ async function welcome(s: Services, socket: WebSocket, hello: Hello, challenge: 
 
 /** A fresh bundle (new expiry, models) for the same enclave: same host id and signing key. */
 async function refresh(s: Services, host: OnlineHost, bundle: AttestationBundle): Promise<void> {
-  const policy = { enrollTokens: s.config.HOST_ENROLL_TOKENS, allowSimulated: s.config.ALLOW_SIMULATED_TEE };
+  const policy = { enrollTokens: s.config.HOST_ENROLL_TOKENS, attestation: s.attestationPolicy };
   const id = await verifyHostBundle(bundle, policy);
   if (id.claims.hostId !== host.hostId || id.claims.signingPublicKey !== host.claims.signingPublicKey) {
     throw new CocoonError('attestation.host_mismatch', 'a refresh must keep the host id and signing key');

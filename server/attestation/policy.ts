@@ -1,0 +1,23 @@
+import { readFile } from 'node:fs/promises';
+import { verifySignedPolicy, type AttestationPolicy } from '../../shared/attestation/policy';
+import { CocoonError } from '../../shared/errors';
+import type { ServerConfig } from '../config';
+
+/**
+ * The attestation policy the broker enrolls hosts under (ARCHITECTURE.md, "The confidential path",
+ * step 4): the operator's signed policy when configured (measurement allowlist, TCB statuses,
+ * collateral age, GPU firmware), checked against the pinned operator keys at boot; otherwise only
+ * the evidence's own signatures and chains. The simulated TEE needs both the policy's and the
+ * broker's consent (ALLOW_SIMULATED_TEE).
+ */
+export async function loadAttestationPolicy(config: ServerConfig, now = new Date()): Promise<AttestationPolicy> {
+  if (!config.ATTESTATION_POLICY_FILE) return { allowSimulated: config.ALLOW_SIMULATED_TEE };
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(config.ATTESTATION_POLICY_FILE, 'utf8'));
+  } catch (cause) {
+    throw new CocoonError('config.invalid', `ATTESTATION_POLICY_FILE: cannot read ${config.ATTESTATION_POLICY_FILE} as JSON`, { cause });
+  }
+  const { version: _version, expiresAt: _expiresAt, ...policy } = await verifySignedPolicy(json, config.ATTESTATION_POLICY_KEYS, now);
+  return { ...policy, allowSimulated: policy.allowSimulated && config.ALLOW_SIMULATED_TEE };
+}

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { signPolicy } from '../../shared/attestation/policy';
+import { generateSigningKeyPair } from '../../shared/crypto/ed25519';
+import { isCocoonError } from '../../shared/errors';
+import { toB64u } from '../../shared/protocol/encoding';
+import { loadAttestationPolicy } from '../attestation/policy';
+import { loadConfig } from '../config';
+import { createFakeIdentity, sayHello } from './support/fake-host';
+import { ENROLL_TOKEN, startTestServer } from './support/test-server';
+
+const dir = mkdtempSync(join(tmpdir(), 'policy-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const BOT = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const in1h = Math.floor(Date.now() / 1000) + 3600;
+
+async function policyFile(allowSimulated: boolean, expiresAt = in1h) {
+  const operator = await generateSigningKeyPair();
+  const signed = await signPolicy({ version: 1, allowSimulated, images: [], acceptedTcbStatuses: ['UpToDate'], maxCollateralAgeDays: 30, requireCollateral: true, expiresAt }, operator);
+  const file = join(dir, `policy-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(signed));
+  return { file, key: toB64u(operator.publicKey) };
+}
+
+describe('the broker attestation policy', () => {
+  it('without a policy file: signature and chain checks, simulated only if the broker allows it', async () => {
+    expect(await loadAttestationPolicy(loadConfig({ BOT_TOKEN: BOT, ALLOW_SIMULATED_TEE: 'true' }))).toEqual({ allowSimulated: true });
+  });
+
+  it('loads a policy signed by a pinned operator key; the simulated TEE needs both to consent', async () => {
+    const p = await policyFile(true);
+    const policy = await loadAttestationPolicy(loadConfig({ BOT_TOKEN: BOT, ATTESTATION_POLICY_FILE: p.file, ATTESTATION_POLICY_KEYS: p.key, ALLOW_SIMULATED_TEE: 'false' }));
+    expect(policy).toMatchObject({ allowSimulated: false, acceptedTcbStatuses: ['UpToDate'], requireCollateral: true });
+  });
+
+  it('refuses to start with a policy signed by another key, or an expired one', async () => {
+    const p = await policyFile(true);
+    const other = await generateSigningKeyPair();
+    const forged = await loadAttestationPolicy(loadConfig({ BOT_TOKEN: BOT, ATTESTATION_POLICY_FILE: p.file, ATTESTATION_POLICY_KEYS: toB64u(other.publicKey) })).catch((e: unknown) => e);
+    expect(isCocoonError(forged, 'attestation.policy_invalid')).toBe(true);
+    const old = await policyFile(true, Math.floor(Date.now() / 1000) - 1);
+    const expired = await loadAttestationPolicy(loadConfig({ BOT_TOKEN: BOT, ATTESTATION_POLICY_FILE: old.file, ATTESTATION_POLICY_KEYS: old.key })).catch((e: unknown) => e);
+    expect(isCocoonError(expired, 'attestation.policy_expired')).toBe(true);
+    expect(() => loadConfig({ BOT_TOKEN: BOT, ATTESTATION_POLICY_FILE: p.file })).toThrow(/ATTESTATION_POLICY_KEYS/);
+  });
+
+  it('a host that fails the policy is refused at enrollment and told why, and never offered to clients', async () => {
+    const p = await policyFile(false);
+    const t = await startTestServer({ ALLOW_SIMULATED_TEE: 'true', ATTESTATION_POLICY_FILE: p.file, ATTESTATION_POLICY_KEYS: p.key });
+    try {
+      const socket = await sayHello(t.wsUrl, await createFakeIdentity(), { enrollToken: ENROLL_TOKEN });
+      expect(await socket.next()).toEqual({ type: 'error', error: { code: 'attestation.simulated_not_allowed', message: expect.any(String) } });
+      expect((await socket.closed).code).toBe(1008);
+      const models = (await (await fetch(`${t.url}/api/models`)).json()) as { models: unknown[] };
+      expect(models.models).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
+});
