@@ -20,6 +20,7 @@ export const ErrorCodes = {
   'job.host_gone': 502,
   'job.cancelled': 499,
   'job.timeout': 504,
+  'job.price_above_limit': 409,
   'ledger.insufficient_credits': 402,
   'ledger.invariant_violated': 500,
   'envelope.open_failed': 400,

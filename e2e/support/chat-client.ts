@@ -45,14 +45,14 @@ export class ChatError extends Error {
   }
 }
 
-export async function chat(baseUrl: string, token: string, opts: { model: string; request: ChatRequest; maxTokens?: number; onDelta?: () => void }): Promise<ChatResult> {
+export async function chat(baseUrl: string, token: string, opts: { model: string; request: ChatRequest; maxTokens?: number; maxCoefficientMilli?: number; onDelta?: () => void }): Promise<ChatResult> {
   const hostsRes = await fetch(`${baseUrl}/api/hosts?model=${encodeURIComponent(opts.model)}`, { headers: { authorization: `Bearer ${token}` } });
   const { hosts } = HostsResponseSchema.parse(await hostsRes.json());
   const host = hosts[0];
   if (!host) throw new ChatError({ code: 'job.model_unavailable', message: 'no host serves the model' });
   const verified = await verifyBundle(host.bundle, { policy: { allowSimulated: true } });
   if (!verified.ok || !verified.claims) throw new ChatError(verified.error ?? { code: 'internal', message: 'verification failed' });
-  const meta = { jobId: crypto.randomUUID(), hostId: host.hostId, model: opts.model, maxTokens: opts.maxTokens ?? 64 };
+  const meta = { jobId: crypto.randomUUID(), hostId: host.hostId, model: opts.model, maxTokens: opts.maxTokens ?? 64, maxCoefficientMilli: opts.maxCoefficientMilli ?? host.priceCoefficientMilli };
   const { sealed, opener } = await sealRequest({ recipientPublicKey: fromB64u(verified.claims.hpkePublicKey), meta, request: opts.request });
   const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + '/api/ws');
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));

@@ -75,7 +75,7 @@ describe('host agent against a stand-in broker, with the built-in engine', () =>
 
   async function submit(maxTokens = 24, content = 'What is free software?') {
     const { claims } = await hello();
-    const meta: JobMeta = { jobId: crypto.randomUUID(), hostId: claims.hostId, model: claims.models[0]!.name, maxTokens };
+    const meta: JobMeta = { jobId: crypto.randomUUID(), hostId: claims.hostId, model: claims.models[0]!.name, maxTokens, maxCoefficientMilli: 1000 };
     const { sealed, opener } = await sealRequest({ recipientPublicKey: fromB64u(claims.hpkePublicKey), meta, request: { messages: [{ role: 'user', content }], seed: 1 } });
     return { meta, sealed, opener, claims };
   }

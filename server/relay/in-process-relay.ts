@@ -37,6 +37,9 @@ export class InProcessRelay implements Relay {
     const host = this.d.registry.get(meta.hostId);
     if (!host || !servesModel(host, meta.model)) throw new CocoonError('job.model_unavailable', 'no online host serves this model under this host id');
     if (this.jobs.has(meta.jobId)) throw new CocoonError('job.invalid_state', 'job id already used');
+    if (host.priceCoefficientMilli > meta.maxCoefficientMilli) {
+      throw new CocoonError('job.price_above_limit', `the host asks ${host.priceCoefficientMilli / 1000}x the base price; the job accepts at most ${meta.maxCoefficientMilli / 1000}x`);
+    }
     const requestBytes = fromB64u(request.ciphertext).length;
     const hold = this.d.prices.holdFor(meta.model, requestBytes, meta.maxTokens, host.priceCoefficientMilli);
     const digest = await requestDigest(request);

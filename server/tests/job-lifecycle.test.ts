@@ -41,6 +41,18 @@ describe('job lifecycle: refusals, cancellation, failures and timeouts', () => {
     client.close();
   });
 
+  it('refuses a host that asks more than the job accepts (max coefficient), charging nothing', async () => {
+    const { token, userId } = await signIn(t.server);
+    const before = await funds(userId);
+    const client = await openClient(t.wsUrl, token);
+    const job = await sealJob(id, { maxCoefficientMilli: Number(HOST_COEFFICIENT) - 1 });
+    client.send({ type: 'job.create', meta: job.meta, request: job.request });
+    expect(await client.next('error')).toMatchObject({ jobId: job.meta.jobId, error: { code: 'job.price_above_limit' } });
+    expect(await funds(userId)).toEqual(before);
+    expect(host.opened.map((m) => m.jobId)).not.toContain(job.meta.jobId);
+    client.close();
+  });
+
   it('refuses a model no online host serves, and an unknown host', async () => {
     const { token } = await signIn(t.server);
     const client = await openClient(t.wsUrl, token);
@@ -130,7 +142,7 @@ describe('job lifecycle: refusals, cancellation, failures and timeouts', () => {
   it('the sweeper releases holds left behind by a broker that died mid-job', async () => {
     const { userId } = await signIn(t.server);
     const { database, ledger, relay } = t.server.services();
-    const meta = { jobId: crypto.randomUUID(), hostId: 'fake-host-1', model: 'demo/tiny', maxTokens: 8 };
+    const meta = { jobId: crypto.randomUUID(), hostId: 'fake-host-1', model: 'demo/tiny', maxTokens: 8, maxCoefficientMilli: 1000 };
     await database.db.transaction(async (tx) => {
       await ledger.placeHold({ jobId: meta.jobId, userId, amount: 1234n, expiresAt: new Date(Date.now() + 60_000) }, tx);
       await insertJob(tx, { meta, userId, requestBytes: 100, hold: 1234n });

@@ -5,7 +5,7 @@ import { fromB64u, toB64u } from '../protocol/encoding';
 import { openRequest, sealRequest } from './envelope';
 import { generateHpkeKeyPair } from './hpke-suite';
 
-const meta: JobMeta = { jobId: '0b0f7c39-9f3b-4c1e-9a55-1c8a4a1f0001', hostId: 'host-1', model: 'cocoon-demo-bigram', maxTokens: 64 };
+const meta: JobMeta = { jobId: '0b0f7c39-9f3b-4c1e-9a55-1c8a4a1f0001', hostId: 'host-1', model: 'cocoon-demo-bigram', maxTokens: 64, maxCoefficientMilli: 1000 };
 const request: ChatRequest = { messages: [{ role: 'user', content: 'hello enclave' }], temperature: 0.7, seed: 7 };
 
 async function exchange() {
@@ -47,6 +47,7 @@ describe('request envelope', () => {
   it.each([
     ['model', { ...meta, model: 'other-model' }],
     ['maxTokens', { ...meta, maxTokens: 4096 }],
+    ['maxCoefficientMilli', { ...meta, maxCoefficientMilli: 5000 }],
     ['jobId', { ...meta, jobId: '0b0f7c39-9f3b-4c1e-9a55-1c8a4a1f0002' }],
     ['hostId', { ...meta, hostId: 'host-2' }],
   ])('rejects metadata swapped by the broker: %s', async (_, swapped) => {

@@ -16,7 +16,7 @@ import { RESPONSE_EXPORT_LABEL, RESPONSE_SECRET_LENGTH, ResponseOpener, Response
  */
 export const hpkeInfo = (hostId: string): Uint8Array => utf8(`cocoon/v1 request ${hostId}`);
 export const jobAad = (meta: JobMeta): Uint8Array =>
-  utf8(`cocoon/v1 job ${canonicalJson({ jobId: meta.jobId, hostId: meta.hostId, model: meta.model, maxTokens: meta.maxTokens })}`);
+  utf8(`cocoon/v1 job ${canonicalJson({ jobId: meta.jobId, hostId: meta.hostId, model: meta.model, maxTokens: meta.maxTokens, maxCoefficientMilli: meta.maxCoefficientMilli })}`);
 
 export async function sealRequest(params: {
   recipientPublicKey: Uint8Array;

@@ -28,6 +28,11 @@ export const JobMetaSchema = z.object({
   hostId: HostIdSchema,
   model: ModelNameSchema,
   maxTokens: z.number().int().min(1).max(MAX_TOKENS_LIMIT),
+  /**
+   * The most the client accepts to pay as the host's price coefficient, in thousandths (as
+   * COCOON's `max_coefficient`): the broker refuses a host that asks more.
+   */
+  maxCoefficientMilli: z.number().int().min(100).max(100_000),
 });
 export type JobMeta = z.infer<typeof JobMetaSchema>;
 

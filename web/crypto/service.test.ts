@@ -35,7 +35,7 @@ async function makeHost() {
 }
 type Host = Awaited<ReturnType<typeof makeHost>>;
 
-const meta = (): JobMeta => ({ jobId: crypto.randomUUID(), hostId: 'host-test', model: 'demo', maxTokens: 64 });
+const meta = (): JobMeta => ({ jobId: crypto.randomUUID(), hostId: 'host-test', model: 'demo', maxTokens: 64, maxCoefficientMilli: 1000 });
 
 /** The enclave's side: opens the request, streams `texts`, ends with a signed receipt. */
 async function answer(host: Host, m: JobMeta, sealed: SealedRequest, texts: string[], edit: Partial<Receipt> = {}, signer = host.signing) {

@@ -23,9 +23,9 @@ export interface SealedJob {
 }
 
 /** Seals a chat request to the host's attested key, as the Mini App's worker does. */
-export async function sealJob(host: FakeIdentity, opts: { model?: string; maxTokens?: number; prompt?: string; jobId?: string } = {}): Promise<SealedJob> {
+export async function sealJob(host: FakeIdentity, opts: { model?: string; maxTokens?: number; maxCoefficientMilli?: number; prompt?: string; jobId?: string } = {}): Promise<SealedJob> {
   const { claims } = decodeClaims(host.bundle.claims);
-  const meta: JobMeta = { jobId: opts.jobId ?? randomUUID(), hostId: claims.hostId, model: opts.model ?? claims.models[0]!.name, maxTokens: opts.maxTokens ?? 64 };
+  const meta: JobMeta = { jobId: opts.jobId ?? randomUUID(), hostId: claims.hostId, model: opts.model ?? claims.models[0]!.name, maxTokens: opts.maxTokens ?? 64, maxCoefficientMilli: opts.maxCoefficientMilli ?? 100_000 };
   const request: ChatRequest = { messages: [{ role: 'user', content: opts.prompt ?? 'Say hello' }] };
   const { sealed, opener } = await sealRequest({ recipientPublicKey: fromB64u(claims.hpkePublicKey), meta, request });
   return { meta, request: sealed, opener };

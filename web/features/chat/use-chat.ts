@@ -124,7 +124,8 @@ export function useChat(socket: BrokerSocket, status: SocketStatus) {
     async (text: string, target: ChatTarget) => {
       if (stateRef.current.activeJobId) return;
       const jobId = crypto.randomUUID();
-      const meta = { jobId, hostId: target.host.hostId, model: target.model, maxTokens: MAX_TOKENS };
+      // The price the user was shown is the most the job may cost: the broker refuses a pricier host.
+      const meta = { jobId, hostId: target.host.hostId, model: target.model, maxTokens: MAX_TOKENS, maxCoefficientMilli: Number(target.host.coefficientMilli) };
       const request = { messages: [...conversation(stateRef.current.messages), { role: 'user' as const, content: text }] };
       queues.current.set(jobId, Promise.resolve());
       dispatch({ type: 'send', jobId, text, model: target.model, pricing: target.pricing });
