@@ -11,6 +11,8 @@ fi
 
 echo "== typecheck"
 npx tsc -b
+echo "== lint"
+npx eslint .
 echo "== unit and integration tests"
 npx vitest run
 echo "== end-to-end tests"

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /**
@@ -39,7 +39,10 @@ export type ReplayServer = { url: string; requests: Array<{ method: string; path
 /** Serves `replay` to every request, writing each piece separately on a no-delay socket. */
 export async function serveReplay(replay: Replay): Promise<ReplayServer> {
   const requests: ReplayServer['requests'] = [];
-  const server = createServer(async (req, res) => {
+  const server = createServer((req, res) => {
+    respond(req, res).catch((e: unknown) => res.destroy(e instanceof Error ? e : new Error(String(e))));
+  });
+  async function respond(req: IncomingMessage, res: ServerResponse) {
     let body = '';
     for await (const chunk of req) body += String(chunk);
     requests.push({ method: req.method ?? '', path: req.url ?? '', body });
@@ -50,7 +53,7 @@ export async function serveReplay(replay: Replay): Promise<ReplayServer> {
       await nextTurn();
     }
     res.end();
-  });
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('expected a TCP address');

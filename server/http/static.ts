@@ -16,7 +16,9 @@ export async function registerWebApp(app: FastifyInstance, webDist: string): Pro
     root: resolve(webDist),
     prefix: '/',
     cacheControl: false,
-    setHeaders: (reply, path) => reply.header('cache-control', cacheControlFor(path)),
+    setHeaders: (reply, path) => {
+      reply.header('cache-control', cacheControlFor(path));
+    },
   });
 }
 

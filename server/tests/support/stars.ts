@@ -8,6 +8,7 @@ import { startTestServer, TEST_BOT_TOKEN, type TestServer } from './test-server'
 export const WEBHOOK_SECRET = 'webhook-secret-for-broker-tests_0123456789';
 
 /** A recorded-shape update from server/telegram/fixtures/, with Telegram's field names. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests edit the recorded updates' nested fields freely
 export function fixture(name: 'pre-checkout-query' | 'successful-payment' | 'text-message' | 'my-chat-member'): Record<string, any> {
   return JSON.parse(readFileSync(new URL(`../../telegram/fixtures/${name}.json`, import.meta.url), 'utf8'));
 }
