@@ -23,9 +23,21 @@ const stack = await startStack({
   webDist: 'dist/web-dev',
   devMode: true,
   logLevel: process.env.LOG_LEVEL ?? 'warn',
+  hostOutput: (line) => console.log(`[host] ${readable(line)}`),
 });
 console.log(`\nMini App: ${stack.url}/\n`);
 console.log('Open it in a browser: you are a demo Telegram user with starter credits. Ctrl+C stops everything.');
+
+/** The host agent logs JSON (pino); show a newcomer its message, not the envelope. */
+function readable(line: string): string {
+  try {
+    const entry: unknown = JSON.parse(line);
+    if (entry && typeof entry === 'object' && 'msg' in entry && typeof entry.msg === 'string') return entry.msg;
+  } catch {
+    // Not JSON: print the line as it is.
+  }
+  return line;
+}
 
 const stop = async () => {
   await stack.close();
