@@ -25,6 +25,19 @@ const testWallet = {
   features: [{ name: 'SendTransaction', maxMessages: 4, extraCurrencySupported: false }],
 };
 
+/**
+ * `COCOON_POLICY_KEYS`: comma-separated base64url Ed25519 operator keys, pinned in the build; the
+ * crypto worker accepts only an attestation policy signed by one of them. Checked here so a typo
+ * fails the build instead of every host in production.
+ */
+function policyKeys(raw: string | undefined): string[] {
+  const keys = (raw ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  for (const key of keys) {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(key)) throw new Error(`COCOON_POLICY_KEYS: "${key}" is not a base64url Ed25519 public key (43 characters)`);
+  }
+  return keys;
+}
+
 function manifest(appUrl: string) {
   const url = appUrl.replace(/\/+$/, '');
   return { url, name: 'Cocoon', iconUrl: `${url}/icon-180.png` };
@@ -77,7 +90,7 @@ function tonconnectAssets(opts: TonConnectAssetsOptions): Plugin {
  * the mock is tree-shaken out because the flags below are compile-time constants.
  * `VITE_MOCK_TELEGRAM=true|false`, `VITE_ALLOW_SIMULATED_TEE=true|false` and `VITE_TEST_WALLET=true|false`
  * override the mode's defaults. `PUBLIC_URL` (as the broker's) is the origin named in the
- * TonConnect manifest.
+ * TonConnect manifest. `COCOON_POLICY_KEYS` pins the operator's attestation-policy keys (none by default).
  */
 export default defineConfig(({ mode }) => {
   const env = loadEnv(mode, process.cwd(), 'VITE_');
@@ -87,6 +100,7 @@ export default defineConfig(({ mode }) => {
   const testWallet = env.VITE_TEST_WALLET ? env.VITE_TEST_WALLET === 'true' : devMode;
   const publicUrl = process.env.PUBLIC_URL ?? 'http://127.0.0.1:8080';
   const broker = process.env.COCOON_BROKER_URL ?? 'http://127.0.0.1:8080';
+  const pinnedPolicyKeys = policyKeys(process.env.COCOON_POLICY_KEYS);
 
   return {
     root: '.',
@@ -95,6 +109,7 @@ export default defineConfig(({ mode }) => {
       __COCOON_MOCK_TELEGRAM__: JSON.stringify(mockTelegram),
       __COCOON_ALLOW_SIMULATED_TEE__: JSON.stringify(allowSimulated),
       __COCOON_TEST_WALLET__: JSON.stringify(testWallet),
+      __COCOON_POLICY_KEYS__: JSON.stringify(pinnedPolicyKeys),
     },
     worker: { format: 'es' },
     build: { outDir: 'dist/web', emptyOutDir: true, target: 'es2022' },

@@ -39,4 +39,7 @@ test('the attestation sheet shows what was verified and warns that the TEE is si
   await expect(sheet).toContainText(/not confidential/i);
   await expect(sheet).toContainText('quote.signature');
   await expect(sheet).toContainText('claims.report_data_binding');
+  // The e2e build pins no operator key: no signed policy applies, and the sheet says so.
+  await expect(sheet.getByTestId('attestation-check').filter({ hasText: 'policy.signature' })).toHaveAttribute('data-result', 'skipped');
+  await expect(sheet.getByTestId('policy-source')).toHaveAttribute('data-source', 'unpinned');
 });

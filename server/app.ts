@@ -2,6 +2,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { CocoonError } from '../shared/errors';
+import { registerAttestationRoutes } from './attestation/routes';
 import { registerAuthRoutes, registerDevRoutes } from './auth/routes';
 import type { ServerConfig } from './config';
 import { registerHostSocket } from './hosts/host-socket';
@@ -68,6 +69,7 @@ export function createServer(config: ServerConfig, opts: { logger?: Logger } = {
       registerTonDevRoutes(api, get);
     }
     registerHostRoutes(api, get);
+    registerAttestationRoutes(api, get);
     registerHostSocket(api, get, sockets);
     registerClientSocket(api, get, sockets);
     registerCreditsRoutes(api, get, tonDepositInfo);

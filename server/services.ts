@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { AttestationPolicy } from '../shared/attestation/policy';
+import type { AttestationPolicy, SignedPolicy } from '../shared/attestation/policy';
 import { loadAttestationPolicy } from './attestation/policy';
 import { SessionStore } from './auth/sessions';
 import type { ServerConfig } from './config';
@@ -27,6 +27,8 @@ export interface Services {
   ton: TonService | null;
   /** What host attestation must satisfy to enroll (server/attestation/policy.ts). */
   attestationPolicy: AttestationPolicy;
+  /** The operator's signed policy document, served to the Mini App (GET /api/attestation/policy); null without one. */
+  signedAttestationPolicy: SignedPolicy | null;
 }
 
 /** Hosts must show activity on a job at least this often. */
@@ -36,7 +38,7 @@ export const HOLD_TTL_MS = 60 * 60_000;
 
 export async function openServices(config: ServerConfig, log: FastifyBaseLogger): Promise<Services> {
   // First, so a missing or forged policy stops the broker before anything is opened.
-  const attestationPolicy = await loadAttestationPolicy(config);
+  const { policy: attestationPolicy, signed: signedAttestationPolicy } = await loadAttestationPolicy(config);
   const database = await openDatabase({
     url: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
@@ -49,5 +51,5 @@ export async function openServices(config: ServerConfig, log: FastifyBaseLogger)
   const relay = new InProcessRelay({ db, ledger, prices, registry, log, idleTimeoutMs: JOB_IDLE_TIMEOUT_MS, holdTtlMs: HOLD_TTL_MS });
   const stars = await openStarsGateway(config, log);
   const ton = await openTon(config, { db, ledger, log });
-  return { config, database, ledger, sessions: new SessionStore(db, config.SESSION_TTL_S), prices, registry, relay, stars, ton, attestationPolicy };
+  return { config, database, ledger, sessions: new SessionStore(db, config.SESSION_TTL_S), prices, registry, relay, stars, ton, attestationPolicy, signedAttestationPolicy };
 }

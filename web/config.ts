@@ -7,6 +7,11 @@
 
 /** Attestation policy: the simulated TEE is accepted only in dev and e2e builds. */
 export const ALLOW_SIMULATED_TEE: boolean = __COCOON_ALLOW_SIMULATED_TEE__;
+/**
+ * The operator keys (base64url Ed25519) the attestation policy must be signed with, pinned at build
+ * time from `COCOON_POLICY_KEYS`. Empty (dev, e2e): hosts are checked without an operator policy.
+ */
+export const POLICY_KEYS: readonly string[] = __COCOON_POLICY_KEYS__;
 /** Completion budget of a chat turn; the broker holds credits for it up front. */
 export const MAX_TOKENS = 256;
 

@@ -3,4 +3,5 @@
 /** Compile-time flags set in vite.config.ts; read them only through web/config.ts. */
 declare const __COCOON_MOCK_TELEGRAM__: boolean;
 declare const __COCOON_ALLOW_SIMULATED_TEE__: boolean;
+declare const __COCOON_POLICY_KEYS__: readonly string[];
 declare const __COCOON_TEST_WALLET__: boolean;

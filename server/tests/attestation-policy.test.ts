@@ -2,14 +2,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { signPolicy } from '../../shared/attestation/policy';
+import { signPolicy, verifySignedPolicy } from '../../shared/attestation/policy';
 import { generateSigningKeyPair } from '../../shared/crypto/ed25519';
 import { isCocoonError } from '../../shared/errors';
+import { AttestationPolicyResponseSchema } from '../../shared/protocol/api';
 import { toB64u } from '../../shared/protocol/encoding';
 import { loadAttestationPolicy } from '../attestation/policy';
 import { loadConfig } from '../config';
 import { createFakeIdentity, sayHello } from './support/fake-host';
-import { ENROLL_TOKEN, startTestServer } from './support/test-server';
+import { buildTestServer, ENROLL_TOKEN, startTestServer } from './support/test-server';
 
 const dir = mkdtempSync(join(tmpdir(), 'policy-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,18 +22,30 @@ async function policyFile(allowSimulated: boolean, expiresAt = in1h) {
   const signed = await signPolicy({ version: 1, allowSimulated, images: [], acceptedTcbStatuses: ['UpToDate'], maxCollateralAgeDays: 30, requireCollateral: true, expiresAt }, operator);
   const file = join(dir, `policy-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(signed));
-  return { file, key: toB64u(operator.publicKey) };
+  return { file, key: toB64u(operator.publicKey), signed };
+}
+
+/** GET /api/attestation/policy on an in-process broker. */
+async function servedPolicy(env: Record<string, string>) {
+  const { server } = buildTestServer(env);
+  try {
+    const res = await server.app.inject({ method: 'GET', url: '/api/attestation/policy' });
+    return { status: res.statusCode, body: AttestationPolicyResponseSchema.parse(res.json()) };
+  } finally {
+    await server.close();
+  }
 }
 
 describe('the broker attestation policy', () => {
   it('without a policy file: signature and chain checks, simulated only if the broker allows it', async () => {
-    expect(await loadAttestationPolicy(loadConfig({ BOT_TOKEN: BOT, ALLOW_SIMULATED_TEE: 'true' }))).toEqual({ allowSimulated: true });
+    expect(await loadAttestationPolicy(loadConfig({ BOT_TOKEN: BOT, ALLOW_SIMULATED_TEE: 'true' }))).toEqual({ policy: { allowSimulated: true }, signed: null });
   });
 
   it('loads a policy signed by a pinned operator key; the simulated TEE needs both to consent', async () => {
     const p = await policyFile(true);
-    const policy = await loadAttestationPolicy(loadConfig({ BOT_TOKEN: BOT, ATTESTATION_POLICY_FILE: p.file, ATTESTATION_POLICY_KEYS: p.key, ALLOW_SIMULATED_TEE: 'false' }));
+    const { policy, signed } = await loadAttestationPolicy(loadConfig({ BOT_TOKEN: BOT, ATTESTATION_POLICY_FILE: p.file, ATTESTATION_POLICY_KEYS: p.key, ALLOW_SIMULATED_TEE: 'false' }));
     expect(policy).toMatchObject({ allowSimulated: false, acceptedTcbStatuses: ['UpToDate'], requireCollateral: true });
+    expect(signed).toEqual(p.signed);
   });
 
   it('refuses to start with a policy signed by another key, or an expired one', async () => {
@@ -44,6 +57,19 @@ describe('the broker attestation policy', () => {
     const expired = await loadAttestationPolicy(loadConfig({ BOT_TOKEN: BOT, ATTESTATION_POLICY_FILE: old.file, ATTESTATION_POLICY_KEYS: old.key })).catch((e: unknown) => e);
     expect(isCocoonError(expired, 'attestation.policy_expired')).toBe(true);
     expect(() => loadConfig({ BOT_TOKEN: BOT, ATTESTATION_POLICY_FILE: p.file })).toThrow(/ATTESTATION_POLICY_KEYS/);
+  });
+
+  it('serves the signed policy as the operator signed it, for the Mini App to verify', async () => {
+    const p = await policyFile(true);
+    const { status, body } = await servedPolicy({ ATTESTATION_POLICY_FILE: p.file, ATTESTATION_POLICY_KEYS: p.key });
+    expect(status).toBe(200);
+    expect(body.signedPolicy).toEqual(p.signed);
+    // What a client receives verifies against the operator key, byte for byte.
+    expect((await verifySignedPolicy(body.signedPolicy, [p.key])).requireCollateral).toBe(true);
+  });
+
+  it('serves null without a policy file', async () => {
+    expect(await servedPolicy({})).toEqual({ status: 200, body: { signedPolicy: null } });
   });
 
   it('a host that fails the policy is refused at enrollment and told why, and never offered to clients', async () => {

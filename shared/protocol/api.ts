@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SignedPolicySchema } from '../attestation/policy';
 import { PriceSchema } from '../pricing';
 import { AttestationBundleSchema, HostIdSchema, ModelNameSchema } from './attestation-bundle';
 import { BigIntString } from './encoding';
@@ -31,6 +32,13 @@ export const HostsResponseSchema = z.object({
     z.object({ hostId: HostIdSchema, bundle: AttestationBundleSchema, priceCoefficientMilli: z.number().int() }),
   ),
 });
+
+/**
+ * GET /api/attestation/policy: the operator's signed attestation policy as the broker loaded it
+ * (ARCHITECTURE.md, "The confidential path", step 4), or null when the broker runs without one.
+ * Clients verify it against the operator keys pinned in their own build, never trusting the broker.
+ */
+export const AttestationPolicyResponseSchema = z.object({ signedPolicy: SignedPolicySchema.nullable() });
 
 export const ErrorResponseSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 

@@ -7,6 +7,7 @@ export const queryKeys = {
   me: ['me'] as const,
   models: ['models'] as const,
   host: (model: string | null) => ['host', model] as const,
+  attestationPolicy: ['attestation', 'policy'] as const,
   credits: ['credits'] as const,
   history: ['credits', 'history'] as const,
   wallet: ['ton', 'wallet'] as const,

@@ -1,4 +1,3 @@
-import type { AttestationPolicy } from '../../shared/attestation/verify';
 import type { WireError } from '../../shared/errors';
 import type { AttestationBundle, Check, TeeKind } from '../../shared/protocol/attestation-bundle';
 import type { ChatRequest, ChunkPayload, JobMeta, SealedChunk, SealedRequest } from '../../shared/protocol/jobs';
@@ -10,7 +9,26 @@ import type { ChatRequest, ChunkPayload, JobMeta, SealedChunk, SealedRequest } f
  */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: WireError };
 
-export type { AttestationPolicy };
+/**
+ * The operator policy a host was verified under (ARCHITECTURE.md, "The confidential path", step 4).
+ * `signed`: verified against an operator key pinned in this build; `rejected`: keys are pinned but
+ * the policy is missing, forged or expired, so no host passes; `unpinned`: a build without an
+ * operator key (dev, e2e), which checks only the evidence itself and its own simulated-TEE flag.
+ */
+export interface AppliedPolicy {
+  source: 'signed' | 'rejected' | 'unpinned';
+  /** Base64url Ed25519 key that signed the policy (`signed` only). */
+  signerPublicKey: string | null;
+  /** Unix seconds (`signed` only). */
+  expiresAt: number | null;
+  /** How many released images the measurement allowlist names (`signed` only). */
+  imageCount: number | null;
+  /** Whether a simulated TEE may pass: the policy's and the build's consent together. */
+  allowSimulated: boolean;
+  /** `policy.signature`: passed, failed with the reason, or skipped (no key pinned). */
+  check: Check;
+  error: WireError | null;
+}
 
 /** What the UI shows about a host: the outcome of every attestation check, by name. */
 export interface HostVerification {
@@ -33,6 +51,8 @@ export interface HostVerification {
   /** The released image the measurements matched in the policy, if any. */
   image: string | null;
   gpus: { device: string; vbiosVersion?: string; driverVersion?: string }[];
+  /** The policy this verification ran under; null when the worker could not read the bundle. */
+  policy: AppliedPolicy | null;
   error: WireError | null;
 }
 
@@ -49,7 +69,13 @@ export interface OpenedChunk {
 }
 
 export interface CryptoWorkerApi {
-  verifyHost(bundle: AttestationBundle, policy: AttestationPolicy): Promise<Result<HostVerification>>;
+  /**
+   * Hands the worker the broker's signed policy (GET /api/attestation/policy) to verify against the
+   * operator keys pinned in the build; every later `verifyHost` runs under what this decides.
+   */
+  setPolicy(signedPolicy: unknown): Promise<Result<AppliedPolicy>>;
+  /** Verifies a host's bundle under the current policy; its first check is `policy.signature`. */
+  verifyHost(bundle: AttestationBundle): Promise<Result<HostVerification>>;
   /** Seals to a host verified by `verifyHost`; refuses any other. Keeps the response keys by job id. */
   seal(bundleDigest: string, meta: JobMeta, request: ChatRequest): Promise<Result<SealedRequest>>;
   start(jobId: string, responseNonce: string): Promise<Result<null>>;

@@ -14,7 +14,8 @@ import { createCryptoService } from './service';
 
 const now = new Date('2026-11-22T12:00:00Z');
 const t = Math.floor(now.getTime() / 1000);
-const allow = { allowSimulated: true };
+/** A dev build: no operator key pinned, the simulated TEE allowed by the build flag. */
+const dev = { pinnedPolicyKeys: [], allowSimulated: true };
 const request = { messages: [{ role: 'user' as const, content: 'hello enclave' }] };
 
 async function makeHost() {
@@ -69,8 +70,8 @@ function value<T>(r: Result<T>): T {
 }
 const code = (r: Result<unknown>) => (r.ok ? 'ok' : r.error.code);
 
-async function sealedJob(host: Host, service = createCryptoService({ now: () => now })) {
-  const v = value(await service.verifyHost(host.bundle, allow));
+async function sealedJob(host: Host, service = createCryptoService({ now: () => now, ...dev })) {
+  const v = value(await service.verifyHost(host.bundle));
   const m = meta();
   const sealed = value(await service.seal(v.bundleDigest, m, request));
   return { service, m, sealed, v };
@@ -81,7 +82,8 @@ describe('crypto worker service', () => {
     const host = await makeHost();
     const { service, m, sealed, v } = await sealedJob(host);
     expect(v).toMatchObject({ verified: true, hostId: 'host-test', simulated: true, tee: 'simulated', expiresAt: t + 3600 });
-    expect(v.checks.every((c) => c.ok)).toBe(true);
+    expect(v.checks[0]).toEqual({ name: 'policy.signature', ok: false, skipped: true, reason: 'no operator key pinned in this build' });
+    expect(v.checks.slice(1).every((c) => c.ok)).toBe(true);
 
     const { opened, responseNonce, chunks } = await answer(host, m, sealed, ['Hel', 'lo']);
     expect(opened).toEqual(request);
@@ -95,7 +97,7 @@ describe('crypto worker service', () => {
 
   it('reports what the evidence measured, for the attestation sheet', async () => {
     const host = await makeHost();
-    const v = value(await createCryptoService({ now: () => now }).verifyHost(host.bundle, allow));
+    const v = value(await createCryptoService({ now: () => now, ...dev }).verifyHost(host.bundle));
     expect(v.measurements.mrTd).toMatch(/^[0-9a-f]{96}$/);
     expect(v.measurements.reportData).toMatch(/^[0-9a-f]{128}$/);
     expect([v.tcbStatus, v.image, v.gpus]).toEqual([null, null, []]);
@@ -103,8 +105,8 @@ describe('crypto worker service', () => {
 
   it('refuses to seal to a host that failed attestation', async () => {
     const host = await makeHost();
-    const service = createCryptoService({ now: () => now });
-    const v = value(await service.verifyHost(host.bundle, { allowSimulated: false }));
+    const service = createCryptoService({ now: () => now, ...dev, allowSimulated: false });
+    const v = value(await service.verifyHost(host.bundle));
     expect(v.verified).toBe(false);
     expect(v.error?.code).toBe('attestation.simulated_not_allowed');
     expect(v.hostId).toBe('host-test');
@@ -113,8 +115,8 @@ describe('crypto worker service', () => {
 
   it('refuses another host id or a model the claims do not list', async () => {
     const host = await makeHost();
-    const service = createCryptoService({ now: () => now });
-    const v = value(await service.verifyHost(host.bundle, allow));
+    const service = createCryptoService({ now: () => now, ...dev });
+    const v = value(await service.verifyHost(host.bundle));
     expect(code(await service.seal(v.bundleDigest, { ...meta(), hostId: 'host-other' }, request))).toBe('attestation.host_mismatch');
     expect(code(await service.seal(v.bundleDigest, { ...meta(), model: 'other' }, request))).toBe('attestation.host_mismatch');
   });
@@ -122,8 +124,8 @@ describe('crypto worker service', () => {
   it('refuses to seal once the attestation has expired', async () => {
     const host = await makeHost();
     let clock = now;
-    const service = createCryptoService({ now: () => clock });
-    const v = value(await service.verifyHost(host.bundle, allow));
+    const service = createCryptoService({ now: () => clock, ...dev });
+    const v = value(await service.verifyHost(host.bundle));
     clock = new Date((t + 3601) * 1000);
     expect(code(await service.seal(v.bundleDigest, meta(), request))).toBe('attestation.claims_expired');
   });

@@ -1,5 +1,4 @@
 import { CocoonError, toWireError, type WireError } from '../../shared/errors';
-import { decodeClaims } from '../../shared/attestation/claims';
 import { bundleDigest, verifyBundle } from '../../shared/attestation/verify';
 import { sealRequest } from '../../shared/crypto/envelope';
 import type { ResponseOpener } from '../../shared/crypto/response-stream';
@@ -9,7 +8,8 @@ import { ChatRequestSchema, JobMetaSchema, ResponseNonceSchema, SealedChunkSchem
 import type { SignedReceipt } from '../../shared/protocol/receipt';
 import { requestDigest, ResponseDigest, verifyReceipt } from '../../shared/receipt';
 import type { CryptoWorkerApi, ReceiptCheck, Result } from './api';
-
+import { describeVerification, refusedByPolicy } from './host-verification';
+import { applyPolicy, initialPolicyState, loadPolicy, type PolicyOptions } from './operator-policy';
 
 interface Job {
   meta: JobMeta;
@@ -32,26 +32,25 @@ async function guard<T>(fn: () => Promise<T>): Promise<Result<T>> {
   }
 }
 
-function readClaims(b64u: string): Claims | undefined {
-  try {
-    return decodeClaims(b64u).claims;
-  } catch {
-    return undefined;
-  }
-}
-
 function parsed<T>(result: { success: true; data: T } | { success: false }, what: string): T {
   if (!result.success) throw new CocoonError('protocol.malformed_message', `${what} does not match its schema`);
   return result.data;
 }
 
+export interface CryptoServiceOptions extends PolicyOptions {
+  now?: () => Date;
+}
+
 /**
  * The crypto worker's state and logic, kept apart from comlink so it can be tested in Node.
+ * The pinned operator keys and the simulated-TEE flag come from the build, never from the UI.
  * Verified claims are cached by bundle digest; a job's response opener lives until `finish`.
  */
-export function createCryptoService(clock: { now: () => Date } = { now: () => new Date() }): CryptoWorkerApi {
+export function createCryptoService(opts: CryptoServiceOptions): CryptoWorkerApi {
+  const clock = { now: opts.now ?? (() => new Date()) };
   const verified = new Map<string, Claims>();
   const jobs = new Map<string, Job>();
+  let policy = initialPolicyState(opts);
 
   function jobFor(jobId: string): Job {
     const job = jobs.get(jobId);
@@ -73,37 +72,33 @@ export function createCryptoService(clock: { now: () => Date } = { now: () => ne
   }
 
   return {
-    verifyHost: (input, policy) =>
+    setPolicy: (signed) =>
+      guard(async () => {
+        const next = await loadPolicy(signed, opts, clock.now());
+        // Hosts verified under another policy must be verified again before anything is sealed to them.
+        if (JSON.stringify(next) !== JSON.stringify(policy)) verified.clear();
+        policy = next;
+        return applyPolicy(policy, opts, clock.now()).applied;
+      }),
+
+    verifyHost: (input) =>
       guard(async () => {
         const bundle = parsed(AttestationBundleSchema.safeParse(input), 'attestation bundle');
         const digest = await bundleDigest(bundle);
-        const result = await verifyBundle(bundle, { policy: { allowSimulated: policy.allowSimulated }, now: clock.now() });
+        const now = clock.now();
+        const { rules, applied } = applyPolicy(policy, opts, now);
+        const result = rules ? await verifyBundle(bundle, { policy: rules, now }) : refusedByPolicy(bundle, applied);
         if (result.ok && result.claims) verified.set(digest, result.claims);
         else verified.delete(digest);
-        // Unverified claims are read for display only (what the host says it is); never cached.
-        const claims = result.claims ?? readClaims(bundle.claims);
-        return {
-          bundleDigest: digest,
-          verified: result.ok && result.claims !== undefined,
-          hostId: claims?.hostId ?? null,
-          tee: result.tee,
-          simulated: result.simulated,
-          checks: result.checks.map((c) => ({ ...c })),
-          models: claims?.models.map((m) => ({ ...m })) ?? [],
-          engine: claims?.engine ?? null,
-          expiresAt: claims?.expiresAt ?? null,
-          measurements: { ...result.measurements },
-          tcbStatus: result.tcb?.status ?? null,
-          image: result.image ?? null,
-          gpus: (result.gpu ?? []).map((g) => ({ device: g.device, vbiosVersion: g.vbiosVersion, driverVersion: g.driverVersion })),
-          error: result.error ?? null,
-        };
+        return describeVerification(digest, bundle, result, applied);
       }),
 
     seal: (digest, metaInput, requestInput) =>
       guard(async () => {
         const meta = parsed(JobMetaSchema.safeParse(metaInput), 'job metadata');
         const request = parsed(ChatRequestSchema.safeParse(requestInput), 'chat request');
+        const { applied } = applyPolicy(policy, opts, clock.now());
+        if (applied.error) throw new CocoonError(applied.error.code, applied.error.message);
         const claims = verified.get(digest);
         if (!claims) throw new CocoonError('job.invalid_state', 'this host has not passed attestation in this session');
         if (claims.expiresAt * 1000 <= clock.now().getTime()) throw new CocoonError('attestation.claims_expired', 'the host attestation has expired');

@@ -1,5 +1,9 @@
 import { expose } from 'comlink';
+import { ALLOW_SIMULATED_TEE, POLICY_KEYS } from '../config';
 import { createCryptoService } from './service';
 
-/** The crypto web worker: every key and HPKE context of the Mini App lives and dies here. */
-expose(createCryptoService());
+/**
+ * The crypto web worker: every key and HPKE context of the Mini App lives and dies here. The
+ * operator keys the attestation policy must be signed with are compiled into it.
+ */
+expose(createCryptoService({ pinnedPolicyKeys: POLICY_KEYS, allowSimulated: ALLOW_SIMULATED_TEE }));

@@ -6,6 +6,7 @@ import { CheckRow } from './CheckRow';
 import { EvidenceSections } from './EvidenceSections';
 import { friendlyMessage } from './error-messages';
 import { shortDigest, timeLeft } from './format';
+import { PolicySection } from './PolicySection';
 
 interface AttestationSheetProps {
   open: boolean;
@@ -48,7 +49,7 @@ function Verdict({ verification }: { verification: HostVerification }) {
   );
 }
 
-/** Everything the crypto worker verified about the host: each check, the claims, the expiry. */
+/** Everything the crypto worker verified about the host: each check, the claims, the policy, the expiry. */
 export function AttestationSheet({ open, onClose, hostId, verification: v }: AttestationSheetProps) {
   return (
     <Sheet open={open} onClose={onClose} title="Attestation" testId="attestation-sheet">
@@ -76,6 +77,7 @@ export function AttestationSheet({ open, onClose, hostId, verification: v }: Att
           ))}
         </Section>
       )}
+      {v.policy && <PolicySection policy={v.policy} />}
       <EvidenceSections verification={v} />
       <Section title={`Checks · ${v.checks.filter((c) => c.ok && !c.skipped).length} of ${v.checks.length} passed`}>
         {v.checks.map((c, i) => (

@@ -13,6 +13,7 @@ import { ErrorBanner } from './ErrorBanner';
 import { MessageList } from './MessageList';
 import { ModelPicker, type ModelInfo } from './ModelPicker';
 import { sendReadiness } from './send-readiness';
+import { useAttestationPolicy } from './use-attestation-policy';
 import { useChat } from './use-chat';
 import { useVerifiedHost } from './use-verified-host';
 
@@ -27,6 +28,7 @@ export function ChatScreen({ onOpenCredits }: { onOpenCredits: () => void }) {
   const models = useModels();
   const [picked, setPicked] = useState<string | null>(null);
   const model = models.data?.models.some((m) => m.name === picked) ? picked : defaultModel(models.data?.models);
+  const policy = useAttestationPolicy();
   const host = useVerifiedHost(model);
   const { socket, status } = useBrokerSocket();
   const chat = useChat(socket, status);
@@ -38,6 +40,8 @@ export function ChatScreen({ onOpenCredits }: { onOpenCredits: () => void }) {
   const readiness = sendReadiness({
     model,
     modelsLoading: models.isPending,
+    policy: policy.data,
+    policyFailed: policy.isError,
     host: host.data,
     hostLoading: host.isPending && model !== null,
     hostFailed: host.isError,

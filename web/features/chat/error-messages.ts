@@ -66,6 +66,14 @@ const messages: Partial<Record<UiErrorCode, FriendlyMessage>> = {
     title: 'Simulated host refused',
     body: 'This host runs a simulated enclave, which is not confidential. This build only talks to real TEEs.',
   },
+  'attestation.policy_invalid': {
+    title: 'Policy not verified',
+    body: 'The operator’s attestation policy is missing or not signed by the key built into this app, so no host can be trusted and nothing was sent.',
+  },
+  'attestation.policy_expired': {
+    title: 'Policy expired',
+    body: 'The operator’s attestation policy has expired, so no host can be trusted until a new one is published. Nothing was sent.',
+  },
   'receipt.signature_invalid': { title: 'Unverified receipt', body: 'The usage receipt is not signed by the enclave that answered.' },
   'receipt.mismatch': { title: 'Receipt mismatch', body: 'The usage receipt does not match this request.' },
   'auth.init_data_invalid': { title: 'Sign-in failed', body: 'Telegram could not confirm who you are. Reopen the app from the bot.' },

@@ -21,6 +21,7 @@ const verification: HostVerification = {
   tcbStatus: null,
   image: null,
   gpus: [],
+  policy: null,
   error: null,
 };
 

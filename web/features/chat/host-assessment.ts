@@ -46,6 +46,7 @@ function unreadable(listing: HostListing, error: WireError): HostVerification {
     tcbStatus: null,
     image: null,
     gpus: [],
+    policy: null,
     error,
   };
 }

@@ -1,9 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import type { HostVerification } from '../../crypto/api';
+import type { AppliedPolicy, HostVerification } from '../../crypto/api';
 import { sendReadiness, type ReadinessInput } from './send-readiness';
 import type { HostState } from './use-verified-host';
 
-const verification = (verified: boolean): HostVerification => ({
+const unpinned: AppliedPolicy = {
+  source: 'unpinned',
+  signerPublicKey: null,
+  expiresAt: null,
+  imageCount: null,
+  allowSimulated: true,
+  check: { name: 'policy.signature', ok: false, skipped: true, reason: 'no operator key pinned in this build' },
+  error: null,
+};
+const refused: AppliedPolicy = {
+  ...unpinned,
+  source: 'rejected',
+  allowSimulated: false,
+  check: { name: 'policy.signature', ok: false, reason: 'the policy signature does not verify' },
+  error: { code: 'attestation.policy_invalid', message: 'the policy signature does not verify' },
+};
+const verification = (verified: boolean, policy: AppliedPolicy = unpinned): HostVerification => ({
   bundleDigest: 'd',
   verified,
   hostId: 'host-1',
@@ -17,10 +33,11 @@ const verification = (verified: boolean): HostVerification => ({
   tcbStatus: null,
   image: null,
   gpus: [],
+  policy,
   error: null,
 });
 const host = (state: 'verified' | 'rejected'): HostState => ({ state, host: { hostId: 'host-1', coefficientMilli: 1000n, verification: verification(state === 'verified') } });
-const ready: ReadinessInput = { model: 'm', modelsLoading: false, host: host('verified'), hostLoading: false, hostFailed: false, socket: 'ready' };
+const ready: ReadinessInput = { model: 'm', modelsLoading: false, policy: unpinned, policyFailed: false, host: host('verified'), hostLoading: false, hostFailed: false, socket: 'ready' };
 
 describe('sendReadiness', () => {
   it('is ready with a verified host and an authenticated socket', () => {
@@ -31,6 +48,24 @@ describe('sendReadiness', () => {
     const r = sendReadiness({ ...ready, host: host('rejected') });
     expect(r).toMatchObject({ ready: false, pending: false });
     expect(r.ready || r.reason).toMatch(/attestation/);
+  });
+
+  it('blocks when the operator policy is refused, naming the reason, before looking at hosts', () => {
+    const r = sendReadiness({ ...ready, policy: refused, host: undefined, hostLoading: true });
+    expect(r).toMatchObject({ ready: false, pending: false });
+    expect(r.ready || r.reason).toMatch(/attestation policy could not be verified \(the policy signature does not verify\)/);
+  });
+
+  it('blocks with the policy reason when the policy expired after loading and the worker refused the host', () => {
+    const expired = { ...refused, check: { name: 'policy.signature', ok: false, reason: 'the policy expired at 2026-01-01T00:00:00.000Z' } };
+    const rejected: HostState = { state: 'rejected', host: { hostId: 'host-1', coefficientMilli: 1000n, verification: verification(false, expired) } };
+    const r = sendReadiness({ ...ready, policy: { ...unpinned, source: 'signed' }, host: rejected });
+    expect(r.ready || r.reason).toMatch(/policy expired/);
+  });
+
+  it('waits for the policy, and blocks when it cannot be loaded', () => {
+    expect(sendReadiness({ ...ready, policy: undefined })).toMatchObject({ ready: false, pending: true });
+    expect(sendReadiness({ ...ready, policy: undefined, policyFailed: true })).toMatchObject({ ready: false, pending: false });
   });
 
   it('waits while verifying and connecting', () => {

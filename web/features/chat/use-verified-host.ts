@@ -4,8 +4,8 @@ import { queryKeys } from '../../api/queries';
 import { useSession } from '../../api/session';
 import type { HostVerification } from '../../crypto/api';
 import { cryptoWorker } from '../../crypto/client';
-import { ALLOW_SIMULATED_TEE } from '../../config';
 import { assessHost } from './host-assessment';
+import { useAttestationPolicy } from './use-attestation-policy';
 
 export interface HostChoice {
   hostId: string;
@@ -16,23 +16,25 @@ export interface HostChoice {
 /** `none`: no host online; `rejected`: hosts exist but none passed attestation (the first is shown). */
 export type HostState = { state: 'verified'; host: HostChoice } | { state: 'rejected'; host: HostChoice } | { state: 'none' };
 
-const policy = { allowSimulated: ALLOW_SIMULATED_TEE };
-
 /**
  * Picks the host for a model: the broker's best-first list, each bundle verified in the crypto
- * worker, the first that passes every check. Refreshed before the chosen attestation expires.
+ * worker under the operator's policy, the first that passes every check. Waits for the policy;
+ * verifies again when it is refreshed and before the chosen attestation expires.
  */
 export function useVerifiedHost(model: string | null) {
   const { get } = useSession();
+  const policy = useAttestationPolicy();
   return useQuery({
-    queryKey: queryKeys.host(model),
-    enabled: model !== null,
+    queryKey: [...queryKeys.host(model), policy.dataUpdatedAt],
+    enabled: model !== null && policy.isSuccess,
+    // While a refreshed policy is applied, the same model's last answer stays on screen.
+    placeholderData: (previous: HostState | undefined, previousQuery) => (previousQuery?.queryKey[1] === model ? previous : undefined),
     queryFn: async ({ signal }): Promise<HostState> => {
       const path = `/api/hosts?model=${encodeURIComponent(model ?? '')}`;
       const { hosts } = await get(path, HostsResponseSchema, signal);
       let first: HostChoice | undefined;
       for (const listing of hosts) {
-        const result = await cryptoWorker().verifyHost(listing.bundle, policy);
+        const result = await cryptoWorker().verifyHost(listing.bundle);
         const host = { hostId: listing.hostId, coefficientMilli: BigInt(listing.priceCoefficientMilli), verification: assessHost(listing, model ?? '', result) };
         if (host.verification.verified) return { state: 'verified', host };
         first ??= host;
