@@ -44,6 +44,7 @@ const messages: Partial<Record<UiErrorCode, FriendlyMessage>> = {
   'job.model_unavailable': { title: 'Model unavailable', body: 'No GPU host is serving this model right now. Pick another model or try later.' },
   'job.host_gone': { title: 'Host went offline', body: 'The GPU host disconnected before finishing. Send your message again to use another host.' },
   'job.timeout': { title: 'No answer in time', body: 'The host took too long to answer. Please try again.' },
+  'job.price_above_limit': { title: 'Price changed', body: 'This host now asks more than the price you were shown, so nothing was sent or charged. Try again to see the new price.' },
   'job.cancelled': { title: 'Stopped', body: 'The answer was stopped.' },
   'job.not_found': generic,
   'job.invalid_state': generic,
