@@ -26,8 +26,8 @@ async function hmac(key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
 const labeledExtract = (suite: Uint8Array, salt: Uint8Array, label: string, ikm: Uint8Array) => hmac(salt, concatBytes(utf8('HPKE-v1'), suite, utf8(label), ikm));
 async function labeledExpand(suite: Uint8Array, prk: Uint8Array, label: string, info: Uint8Array, length: number): Promise<Uint8Array> {
   const labeledInfo = concatBytes(I2OSP(length, 2), utf8('HPKE-v1'), suite, utf8(label), info);
-  let t = new Uint8Array(0);
-  let out = new Uint8Array(0);
+  let t: Uint8Array = new Uint8Array(0);
+  let out: Uint8Array = new Uint8Array(0);
   for (let i = 1; out.length < length; i++) {
     t = await hmac(prk, concatBytes(t, labeledInfo, new Uint8Array([i])));
     out = concatBytes(out, t);
