@@ -12,6 +12,13 @@ describe('host configuration', () => {
     expect(c.hostId).toMatch(/^host-[0-9a-f]{8}$/);
   });
 
+  it("fetches Intel collateral from Intel's PCS unless a caching service (PCCS) is named", () => {
+    expect(loadHostConfig({ COCOON_ENROLL_TOKEN: token }).pccsUrl).toBe('https://api.trustedservices.intel.com');
+    expect(loadHostConfig({ COCOON_ENROLL_TOKEN: token, COCOON_PCCS_URL: 'https://pccs.internal:8081' }).pccsUrl).toBe('https://pccs.internal:8081');
+    expect(() => loadHostConfig({ COCOON_ENROLL_TOKEN: token, COCOON_PCCS_URL: 'ftp://pccs' })).toThrow(/COCOON_PCCS_URL/);
+    expect(() => loadHostConfig({ COCOON_ENROLL_TOKEN: token, COCOON_PCCS_URL: 'https://user:pw@pccs' })).toThrow(/COCOON_PCCS_URL: credentials/);
+  });
+
   it('takes an external engine with the digests of its weights', () => {
     const c = loadHostConfig({ COCOON_ENROLL_TOKEN: token, COCOON_ENGINE_URL: 'http://127.0.0.1:8000/v1', COCOON_MODEL_DIGESTS: JSON.stringify({ 'Qwen/Qwen3-0.6B': 'ab'.repeat(32) }) });
     expect(c.engine).toMatchObject({ kind: 'external', url: 'http://127.0.0.1:8000/v1', modelDigests: { 'Qwen/Qwen3-0.6B': 'ab'.repeat(32) } });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { HostIdSchema } from '../shared/protocol/attestation-bundle';
 import type { HostAgentConfig } from './agent/host-agent';
+import { INTEL_PCS_URL } from './attestation/pcs-collateral';
 
 const EnvSchema = z.object({
   COCOON_BROKER_URL: z.url({ protocol: /^wss?$/ }).default('ws://127.0.0.1:8080/api/host'),
@@ -16,6 +17,11 @@ const EnvSchema = z.object({
   COCOON_MODEL_CACHE: z.string().default('.cache/models'),
   /** auto: a real TDX guest when configfs-tsm is present, else refuse; simulated: development only. */
   COCOON_TEE: z.enum(['auto', 'tdx', 'simulated']).default('auto'),
+  /** Where TDX hosts fetch Intel collateral (PCS API v4): Intel's PCS, or a caching service (PCCS) in production. */
+  COCOON_PCCS_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine((u) => !new URL(u).username && !new URL(u).password, 'credentials in the URL are not supported')
+    .default(INTEL_PCS_URL),
   COCOON_PRICE_COEFFICIENT_MILLI: z.coerce.number().int().min(100).max(100_000).default(1000),
   COCOON_CLAIMS_TTL_S: z.coerce.number().int().min(60).max(7 * 86400).default(3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -46,6 +52,7 @@ export function loadHostConfig(env: NodeJS.ProcessEnv): HostAgentConfig {
       ? { kind: 'external', url: e.COCOON_ENGINE_URL, apiKey: e.COCOON_ENGINE_API_KEY, name: e.COCOON_ENGINE_NAME, modelDigests: digests.data }
       : { kind: 'builtin', modelCacheDir: e.COCOON_MODEL_CACHE },
     tee: e.COCOON_TEE,
+    pccsUrl: e.COCOON_PCCS_URL,
     priceCoefficientMilli: e.COCOON_PRICE_COEFFICIENT_MILLI,
     claimsTtlSeconds: e.COCOON_CLAIMS_TTL_S,
     logLevel: e.LOG_LEVEL,

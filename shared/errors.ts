@@ -45,6 +45,8 @@ export const ErrorCodes = {
   'attestation.collateral_missing': 400,
   'attestation.collateral_invalid': 400,
   'attestation.collateral_stale': 400,
+  /** The host could not fetch Intel collateral (PCS or PCCS unreachable, or an HTTP error). */
+  'attestation.collateral_unavailable': 503,
   'attestation.tcb_status_not_accepted': 400,
   'attestation.debug_enabled': 400,
   'attestation.measurement_not_allowed': 400,

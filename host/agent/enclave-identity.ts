@@ -1,9 +1,12 @@
-import { buildBundle } from '../../shared/attestation/bundle';
+import { buildBundle, type BundleOptions } from '../../shared/attestation/bundle';
 import type { TeeProvider } from '../../shared/attestation/simulated';
+import type { CollateralJson } from '../../shared/attestation/tdx/collateral';
 import { generateSigningKeyPair, type SigningKeyPair } from '../../shared/crypto/ed25519';
 import { generateHpkeKeyPair, type HpkeKeyPair } from '../../shared/crypto/hpke-suite';
 import type { AttestationBundle, Claims } from '../../shared/protocol/attestation-bundle';
+import { isCocoonError } from '../../shared/errors';
 import { toB64u } from '../../shared/protocol/encoding';
+import type { Logger } from './logger';
 
 /**
  * The enclave's identity: an X25519 HPKE key pair and an Ed25519 signing key generated in memory
@@ -13,7 +16,7 @@ import { toB64u } from '../../shared/protocol/encoding';
 export interface EnclaveIdentity {
   readonly hpke: HpkeKeyPair;
   readonly signing: SigningKeyPair;
-  /** The current bundle; `reattest()` replaces it before the claims expire. */
+  /** The current bundle; `reattest()` replaces it (new quote, fresh collateral) before the claims expire. */
   bundle(): AttestationBundle;
   claims(): Claims;
   reattest(): Promise<AttestationBundle>;
@@ -26,6 +29,8 @@ export interface IdentityOptions {
   provider: TeeProvider;
   claimsTtlSeconds: number;
   now?: () => Date;
+  /** TDX: fetches Intel collateral for each new quote, so verifiers can rate the TCB offline. */
+  collateral?: { fetch: (quote: Uint8Array) => Promise<CollateralJson>; logger: Logger };
 }
 
 export async function createEnclaveIdentity(opts: IdentityOptions): Promise<EnclaveIdentity> {
@@ -46,8 +51,9 @@ export async function createEnclaveIdentity(opts: IdentityOptions): Promise<Encl
       expiresAt: createdAt + opts.claimsTtlSeconds,
     };
   };
+  const bundleOpts: BundleOptions = { collateral: opts.collateral && collateralOrNone(opts.collateral) };
   let claims = makeClaims();
-  let bundle = await buildBundle(claims, opts.provider);
+  let bundle = await buildBundle(claims, opts.provider, bundleOpts);
   return {
     hpke,
     signing,
@@ -55,8 +61,26 @@ export async function createEnclaveIdentity(opts: IdentityOptions): Promise<Encl
     claims: () => claims,
     async reattest() {
       claims = makeClaims();
-      bundle = await buildBundle(claims, opts.provider);
+      bundle = await buildBundle(claims, opts.provider, bundleOpts);
       return bundle;
     },
+  };
+}
+
+/**
+ * A failed fetch is logged and the bundle goes out without collateral rather than not at all: the
+ * quote alone still proves the enclave and binds its keys, and PCS or a PCCS may be down for hours.
+ * Verifiers then report the TCB checks as skipped, or fail them where the policy has
+ * `requireCollateral`; the next re-attestation tries again.
+ */
+function collateralOrNone(c: NonNullable<IdentityOptions['collateral']>) {
+  return async (quote: Uint8Array): Promise<string | undefined> => {
+    try {
+      return JSON.stringify(await c.fetch(quote));
+    } catch (e) {
+      const code = isCocoonError(e) ? e.code : 'internal';
+      c.logger.warn({ code, reason: e instanceof Error ? e.message : String(e) }, 'Intel collateral unavailable: the bundle goes out without it');
+      return undefined;
+    }
   };
 }

@@ -1,4 +1,5 @@
 import type { TeeProvider } from '../../shared/attestation/simulated';
+import { fetchCollateral } from '../attestation/pcs-collateral';
 import { resolveTeeProvider } from '../attestation/tee-provider';
 import { CocoonError } from '../../shared/errors';
 import { fromB64u } from '../../shared/protocol/encoding';
@@ -18,6 +19,8 @@ export interface HostAgentConfig {
   engine: EngineConfig;
   /** `auto`: TDX through configfs-tsm when present, else refuse to start; `simulated`: dev only. */
   tee: 'auto' | 'tdx' | 'simulated';
+  /** Intel's PCS or a caching service (PCCS), PCS API v4: TDX bundles carry collateral from it. */
+  pccsUrl: string;
   priceCoefficientMilli: number;
   claimsTtlSeconds: number;
   logLevel: string;
@@ -98,10 +101,15 @@ export function createHostAgent(config: HostAgentConfig, deps: { logger?: Logger
         engine: engine.description,
         provider: deps.teeProvider ?? (await resolveTeeProvider(config.tee, logger)),
         claimsTtlSeconds: config.claimsTtlSeconds,
+        collateral: { fetch: (quote) => fetchCollateral(quote, { baseUrl: config.pccsUrl }), logger },
       });
       // Re-attest well before the claims expire, so clients never see an expired bundle.
       refreshTimer = setInterval(() => {
-        void identity!.reattest().then((bundle) => link?.send({ type: 'host.refresh', bundle }));
+        identity!.reattest().then(
+          (bundle) => link?.send({ type: 'host.refresh', bundle }),
+          // The current bundle stays valid until it expires; the next round tries again.
+          (e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, 're-attestation failed'),
+        );
       }, config.claimsTtlSeconds * 800);
       refreshTimer.unref();
       await connect(identity, createEngineClient({ baseUrl: engine.url, apiKey: engine.apiKey }));

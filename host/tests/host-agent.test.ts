@@ -1,5 +1,7 @@
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { parseCollateral } from '../../shared/attestation/tdx/collateral';
 import { verifyBundle } from '../../shared/attestation/verify';
 import { sealRequest } from '../../shared/crypto/envelope';
 import { fromB64u, toB64u } from '../../shared/protocol/encoding';
@@ -10,6 +12,7 @@ import { createHostAgent, type HostAgent } from '../agent/host-agent';
 import { createLogger } from '../agent/logger';
 import { createConfigfsTsmProvider } from '../attestation/configfs-tsm';
 import { fakeKernel } from './support/fake-configfs';
+import { fakePcs, PcsPaths } from './support/fake-pcs';
 
 type HostMsg = ReturnType<typeof HostToBrokerSchema.parse>;
 
@@ -57,7 +60,7 @@ describe('host agent against a stand-in broker, with the built-in engine', () =>
 
   beforeAll(async () => {
     agent = createHostAgent(
-      { brokerUrl: broker.url(), enrollToken: 'enroll-token-0123456789', hostId: 'host-agent-test', engine: { kind: 'builtin', modelCacheDir: '.cache/models' }, tee: 'simulated', priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, logLevel: 'silent' },
+      { brokerUrl: broker.url(), enrollToken: 'enroll-token-0123456789', hostId: 'host-agent-test', engine: { kind: 'builtin', modelCacheDir: '.cache/models' }, tee: 'simulated', pccsUrl: 'http://127.0.0.1:9', priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, logLevel: 'silent' },
       { logger: createLogger('silent') },
     );
     await Promise.all([agent.start(), broker.until(is('host.hello')).then(() => broker.send({ type: 'host.welcome', hostId: 'host-agent-test' }))]);
@@ -83,6 +86,7 @@ describe('host agent against a stand-in broker, with the built-in engine', () =>
   it('says hello with a verifiable bundle and a signature over the challenge', async () => {
     const { h, claims } = await hello();
     expect(claims.hostId).toBe('host-agent-test');
+    expect(h.bundle.collateral).toBeUndefined(); // the simulated TEE never asks a PCCS
     expect(h.enrollToken).toBe('enroll-token-0123456789');
     expect(await verifyHostHello(broker.challenge, h.challengeSignature, fromB64u(claims.signingPublicKey))).toBe(true);
   });
@@ -135,25 +139,34 @@ describe('host agent against a stand-in broker, with the built-in engine', () =>
   });
 });
 
-describe('host agent on a TDX guest (configfs-tsm laid out in a temporary directory)', () => {
+describe('host agent on a TDX guest (configfs-tsm laid out in a temporary directory, a stand-in PCCS)', () => {
   const broker = fakeBroker();
   const kernel = fakeKernel();
+  const logs: { level: number; code?: string; msg: string }[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line) as (typeof logs)[number]) });
+  let pcs: Awaited<ReturnType<typeof fakePcs>>;
   let agent: HostAgent;
 
   beforeAll(async () => {
+    // The forged quotes carry Cocoon's FMSPC; the stand-in answers with Phala's collateral for it.
+    pcs = await fakePcs({ fmspcs: ['90C06F000000'] });
     agent = createHostAgent(
-      { brokerUrl: broker.url(), enrollToken: 'enroll-token-0123456789', hostId: 'host-tdx-test', engine: { kind: 'builtin', modelCacheDir: '.cache/models' }, tee: 'tdx', priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, logLevel: 'silent' },
-      { logger: createLogger('silent'), teeProvider: createConfigfsTsmProvider({ root: kernel.root, fs: kernel.fs }) },
+      { brokerUrl: broker.url(), enrollToken: 'enroll-token-0123456789', hostId: 'host-tdx-test', engine: { kind: 'builtin', modelCacheDir: '.cache/models' }, tee: 'tdx', pccsUrl: pcs.url, priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, logLevel: 'warn' },
+      { logger, teeProvider: createConfigfsTsmProvider({ root: kernel.root, fs: kernel.fs }) },
     );
     await Promise.all([agent.start(), broker.until(is('host.hello')).then(() => broker.send({ type: 'host.welcome', hostId: 'host-tdx-test' }))]);
   }, 120_000);
   afterAll(async () => {
     await agent.close();
     await broker.close();
+    await pcs.close();
     kernel.cleanup();
   });
 
-  it('says hello with a TDX bundle whose quote binds its claims; only the (look-alike) chain anchor fails', async () => {
+  const checksOf = async (bundle: Parameters<typeof verifyBundle>[0]) =>
+    Object.fromEntries((await verifyBundle(bundle, { policy: { allowSimulated: false } })).checks.map((c) => [c.name, c]));
+
+  it('says hello with a TDX bundle whose quote binds its claims; the (look-alike) chain anchor fails', async () => {
     const h = await broker.until(is('host.hello'));
     expect(h.bundle.tee).toBe('tdx');
     const r = await verifyBundle(h.bundle, { policy: { allowSimulated: false } });
@@ -163,5 +176,30 @@ describe('host agent on a TDX guest (configfs-tsm laid out in a temporary direct
     expect(byName['claims.report_data_binding']?.ok).toBe(true);
     expect(byName['pck.chain']?.ok).toBe(false);
     expect([r.ok, r.claims]).toEqual([false, undefined]);
+  });
+
+  it("carries the PCCS's collateral for its quote's FMSPC; verifiers parse it and find it is another platform's", async () => {
+    const h = await broker.until(is('host.hello'));
+    expect(pcs.requests).toContain('/tdx/certification/v4/tcb?fmspc=90C06F000000');
+    expect(parseCollateral(h.bundle.collateral).tcbInfo.fmspc).toBe('b0c06f000000');
+    const byName = await checksOf(h.bundle);
+    expect(byName['collateral.parse']?.ok).toBe(true);
+    expect(byName['collateral.tcb_info']).toMatchObject({ ok: false, reason: 'TCB info is for FMSPC b0c06f000000, the PCK certificate says 90c06f000000' });
+  });
+
+  it('re-attestation fetches fresh collateral; when the PCCS fails, the bundle goes out without it and the log says why', async () => {
+    const asked = pcs.requests.length;
+    expect((await agent.identity!.reattest()).collateral).toBeDefined();
+    expect(pcs.requests.length).toBeGreaterThan(asked);
+
+    pcs.fault(PcsPaths.tcb, 'http-503');
+    const bare = await agent.identity!.reattest();
+    pcs.clear();
+    expect(bare.collateral).toBeUndefined();
+    expect(agent.identity!.bundle()).toBe(bare);
+    expect(logs.at(-1)).toMatchObject({ level: 40, code: 'attestation.collateral_unavailable', msg: 'Intel collateral unavailable: the bundle goes out without it' });
+    const byName = await checksOf(bare);
+    expect([byName['collateral.parse']?.skipped, byName['tcb.status']?.skipped]).toEqual([true, true]);
+    expect(byName['claims.report_data_binding']?.ok).toBe(true);
   });
 });

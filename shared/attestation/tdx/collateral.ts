@@ -65,6 +65,8 @@ export const CollateralSchema = z.object({
   qe_identity: z.string().max(65_536),
   qe_identity_signature: hex(64),
 });
+/** Collateral as JSON carries it: what a bundle's `collateral` holds, serialized. */
+export type CollateralJson = z.input<typeof CollateralSchema>;
 
 export interface ParsedCollateral {
   tcbInfoText: string;
