@@ -48,7 +48,8 @@ export interface CryptoServiceOptions extends PolicyOptions {
  */
 export function createCryptoService(opts: CryptoServiceOptions): CryptoWorkerApi {
   const clock = { now: opts.now ?? (() => new Date()) };
-  const verified = new Map<string, Claims>();
+  /** Verified hosts by bundle digest, valid until the earliest expiry of claims, certificates and collateral. */
+  const verified = new Map<string, { claims: Claims; validUntil: number }>();
   const jobs = new Map<string, Job>();
   let policy = initialPolicyState(opts);
 
@@ -88,7 +89,7 @@ export function createCryptoService(opts: CryptoServiceOptions): CryptoWorkerApi
         const now = clock.now();
         const { rules, applied } = applyPolicy(policy, opts, now);
         const result = rules ? await verifyBundle(bundle, { policy: rules, now }) : refusedByPolicy(bundle, applied);
-        if (result.ok && result.claims) verified.set(digest, result.claims);
+        if (result.ok && result.claims) verified.set(digest, { claims: result.claims, validUntil: result.validUntil ?? result.claims.expiresAt * 1000 });
         else verified.delete(digest);
         return describeVerification(digest, bundle, result, applied);
       }),
@@ -99,9 +100,13 @@ export function createCryptoService(opts: CryptoServiceOptions): CryptoWorkerApi
         const request = parsed(ChatRequestSchema.safeParse(requestInput), 'chat request');
         const { applied } = applyPolicy(policy, opts, clock.now());
         if (applied.error) throw new CocoonError(applied.error.code, applied.error.message);
-        const claims = verified.get(digest);
-        if (!claims) throw new CocoonError('job.invalid_state', 'this host has not passed attestation in this session');
-        if (claims.expiresAt * 1000 <= clock.now().getTime()) throw new CocoonError('attestation.claims_expired', 'the host attestation has expired');
+        const entry = verified.get(digest);
+        if (!entry) throw new CocoonError('job.invalid_state', 'this host has not passed attestation in this session');
+        if (entry.validUntil <= clock.now().getTime()) {
+          verified.delete(digest);
+          throw new CocoonError('attestation.claims_expired', 'the host attestation has expired (claims, certificates or collateral); verify it again');
+        }
+        const claims = entry.claims;
         if (claims.hostId !== meta.hostId) throw new CocoonError('attestation.host_mismatch', 'the job names a different host than the attested one');
         if (!claims.models.some((m) => m.name === meta.model)) throw new CocoonError('attestation.host_mismatch', 'the attested host does not serve this model');
         if (jobs.has(meta.jobId)) throw new CocoonError('job.invalid_state', 'job id already used');
