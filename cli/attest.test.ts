@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { generateSigningKeyPair } from '../shared/crypto/ed25519';
 import { signPolicy } from '../shared/attestation/policy';
 import { encodeClaims } from '../shared/attestation/claims';
@@ -30,7 +31,13 @@ const cocoon = (...args: string[]): Promise<Run> =>
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });
-const json = (r: Run) => JSON.parse(r.stdout) as { ok: boolean; checks: { name: string; ok: boolean; skipped?: boolean; reason?: string }[]; measurements: Record<string, string>; tcb: { status: string; fmspc?: string } };
+const CliJson = z.object({
+  ok: z.boolean(),
+  checks: z.array(z.object({ name: z.string(), ok: z.boolean(), skipped: z.boolean().optional(), reason: z.string().optional() })),
+  measurements: z.record(z.string(), z.string()),
+  tcb: z.object({ status: z.string(), fmspc: z.string().optional() }).loose(),
+});
+const json = (r: Run) => CliJson.parse(JSON.parse(r.stdout));
 const failedChecks = (r: Run) => json(r).checks.filter((c) => !c.ok && !c.skipped).map((c) => c.name);
 
 describe('cocoon attest verify', () => {

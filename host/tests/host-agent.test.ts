@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { parseCollateral } from '../../shared/attestation/tdx/collateral';
 import { verifyBundle } from '../../shared/attestation/verify';
@@ -142,8 +143,9 @@ describe('host agent against a stand-in broker, with the built-in engine', () =>
 describe('host agent on a TDX guest (configfs-tsm laid out in a temporary directory, a stand-in PCCS)', () => {
   const broker = fakeBroker();
   const kernel = fakeKernel();
-  const logs: { level: number; code?: string; msg: string }[] = [];
-  const logger = pino({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line) as (typeof logs)[number]) });
+  const LogLine = z.object({ level: z.number(), code: z.string().optional(), msg: z.string() });
+  const logs: z.infer<typeof LogLine>[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => void logs.push(LogLine.parse(JSON.parse(line))) });
   let pcs: Awaited<ReturnType<typeof fakePcs>>;
   let agent: HostAgent;
 

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { readVector, readVectorText } from '../../testing/vectors';
 import { lookAlikeChain, signRaw } from '../../testing/forge';
@@ -13,7 +14,7 @@ import { verifyTdxQuote, type TdxVerification } from './verify-quote';
 const phala = readVector('phala-tdx-v4-quote.bin');
 const cocoon = readVector('cocoon-tdx-v4-quote.dat');
 const text = readVectorText('phala-tdx-v4-collateral.json');
-const json = () => JSON.parse(text) as Record<string, string>;
+const json = () => z.record(z.string(), z.string()).parse(JSON.parse(text));
 const at = new Date('2025-06-20T12:00:00Z');
 const policy = { allowSimulated: false };
 
