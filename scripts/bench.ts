@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createEngineClient } from '../host/engine/engine-client';
 import { chat, openSession, signedInitData } from '../e2e/support/chat-client';
+import { chromium } from '@playwright/test';
 import { benchSettlements } from '../server/ledger/bench';
+import { verifyQuoteInWorker } from '../e2e/support/worker-verify';
 import { benchVerifyQuote } from '../shared/testing/attestation-bench';
 import { startStack } from './lib/stack';
 
@@ -88,7 +90,17 @@ try {
 // Attestation: offline verification of a genuine TDX quote with Intel collateral (Node; the
 // Chromium worker figure is printed by e2e/attestation-worker.spec.ts). Target: warm < 50 ms.
 const q = await benchVerifyQuote(50);
-console.log(`\nTDX quote verification (Phala vector + collateral, full TCB path): cold ${q.coldMs} ms, warm median ${q.warmMs} ms, p95 ${q.p95Ms} ms (target < 50 ms: x${(q.warmMs / 50).toFixed(2)} of budget)`);
+console.log(`\nTDX quote verification (Phala vector + collateral, full TCB path)`);
+console.log(`  Node:                   cold ${q.coldMs} ms, warm median ${q.warmMs} ms, p95 ${q.p95Ms} ms`);
+// The same verifier in a real Chromium web worker, as the Mini App runs it. Target: warm < 50 ms.
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'] });
+try {
+  const w = await verifyQuoteInWorker(await browser.newPage(), 30);
+  if (!w.ok) throw new Error('the quote did not verify in the worker');
+  console.log(`  Chromium web worker:    cold ${w.coldMs.toFixed(1)} ms, warm median ${w.warmMs.toFixed(1)} ms (target < 50 ms: x${(w.warmMs / 50).toFixed(2)} of budget)`);
+} finally {
+  await browser.close();
+}
 
 // Money: ledger settlements per second (hold + settle from a receipt, double entry, one DB
 // transaction each, 16 in flight), on the embedded PGlite and on PostgreSQL when one is reachable.
