@@ -24,8 +24,24 @@ describe('host configuration', () => {
     expect(c.engine).toMatchObject({ kind: 'external', url: 'http://127.0.0.1:8000/v1', modelDigests: { 'Qwen/Qwen3-0.6B': 'ab'.repeat(32) } });
   });
 
+  it('collects GPU evidence with the configured command, split on spaces, unless COCOON_GPU=off', () => {
+    expect(loadHostConfig({ COCOON_ENROLL_TOKEN: token }).gpu).toEqual({ mode: 'auto', env: {} });
+    const c = loadHostConfig({ COCOON_ENROLL_TOKEN: token, COCOON_GPU_EVIDENCE_CMD: ' /opt/cocoon/gpu-evidence  --driver nvml ' });
+    expect(c.gpu).toEqual({ mode: 'auto', command: ['/opt/cocoon/gpu-evidence', '--driver', 'nvml'], env: {} });
+    expect(loadHostConfig({ COCOON_ENROLL_TOKEN: token, COCOON_GPU: 'off', COCOON_GPU_EVIDENCE_CMD: '/opt/x' }).gpu.mode).toBe('off');
+    expect(() => loadHostConfig({ COCOON_ENROLL_TOKEN: token, COCOON_GPU_EVIDENCE_CMD: 'gpu-evidence' })).toThrow(/COCOON_GPU_EVIDENCE_CMD: expected an absolute program path/);
+    expect(() => loadHostConfig({ COCOON_ENROLL_TOKEN: token, COCOON_GPU: 'on' })).toThrow(/COCOON_GPU:/);
+  });
+
   it('names every bad value in one message', () => {
     expect(() => loadHostConfig({ COCOON_BROKER_URL: 'http://x', COCOON_CLAIMS_TTL_S: '5' })).toThrow(/COCOON_BROKER_URL[\s\S]*COCOON_ENROLL_TOKEN[\s\S]*COCOON_CLAIMS_TTL_S|COCOON_BROKER_URL[\s\S]*COCOON_CLAIMS_TTL_S/);
     expect(() => loadHostConfig({ COCOON_ENROLL_TOKEN: token, COCOON_MODEL_DIGESTS: '{"m":"nothex"}' })).toThrow(/COCOON_MODEL_DIGESTS/);
+  });
+});
+
+describe('the GPU evidence command environment', () => {
+  it('passes what NVIDIA tooling needs and none of the agent secrets', () => {
+    const c = loadHostConfig({ COCOON_ENROLL_TOKEN: token, COCOON_ENGINE_API_KEY: 'engine-secret', PATH: '/usr/bin', NVIDIA_VISIBLE_DEVICES: 'all', LD_LIBRARY_PATH: '/usr/lib/nvidia' });
+    expect(c.gpu.env).toEqual({ PATH: '/usr/bin', NVIDIA_VISIBLE_DEVICES: 'all', LD_LIBRARY_PATH: '/usr/lib/nvidia' });
   });
 });

@@ -22,12 +22,29 @@ const EnvSchema = z.object({
     .url({ protocol: /^https?$/ })
     .refine((u) => !new URL(u).username && !new URL(u).password, 'credentials in the URL are not supported')
     .default(INTEL_PCS_URL),
+  /** auto: collect NVIDIA CC GPU evidence when COCOON_GPU_EVIDENCE_CMD is set; off: never. */
+  COCOON_GPU: z.enum(['auto', 'off']).default('auto'),
+  /** The program printing the GPUs' evidence (contract: host/attestation/gpu-evidence.ts), split on spaces, no shell. */
+  COCOON_GPU_EVIDENCE_CMD: z
+    .string()
+    .trim()
+    .transform((s): [string, ...string[]] => {
+      const [program = '', ...args] = s.split(/\s+/);
+      return [program, ...args];
+    })
+    .refine(([program]) => program.startsWith('/'), 'expected an absolute program path, then its arguments, separated by spaces')
+    .optional(),
   COCOON_PRICE_COEFFICIENT_MILLI: z.coerce.number().int().min(100).max(100_000).default(1000),
   COCOON_CLAIMS_TTL_S: z.coerce.number().int().min(60).max(7 * 86400).default(3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 const DigestsSchema = z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/, 'expected a hex SHA-256'));
+
+/** What NVIDIA tooling needs from the environment, and nothing of the agent's secrets. */
+const GPU_ENV = /^(PATH|HOME|LANG|LC_ALL|LD_LIBRARY_PATH|NVIDIA_[A-Z0-9_]+|CUDA_[A-Z0-9_]+)$/;
+const gpuCommandEnv = (env: NodeJS.ProcessEnv): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => GPU_ENV.test(kv[0]) && kv[1] !== undefined));
 
 function parseJson(s: string): unknown {
   try {
@@ -53,6 +70,7 @@ export function loadHostConfig(env: NodeJS.ProcessEnv): HostAgentConfig {
       : { kind: 'builtin', modelCacheDir: e.COCOON_MODEL_CACHE },
     tee: e.COCOON_TEE,
     pccsUrl: e.COCOON_PCCS_URL,
+    gpu: { mode: e.COCOON_GPU, ...(e.COCOON_GPU_EVIDENCE_CMD && { command: e.COCOON_GPU_EVIDENCE_CMD }), env: gpuCommandEnv(env) },
     priceCoefficientMilli: e.COCOON_PRICE_COEFFICIENT_MILLI,
     claimsTtlSeconds: e.COCOON_CLAIMS_TTL_S,
     logLevel: e.LOG_LEVEL,

@@ -55,6 +55,8 @@ export const ErrorCodes = {
   'attestation.gpu_nonce_mismatch': 400,
   'attestation.gpu_evidence_not_listed': 400,
   'attestation.gpu_firmware_not_allowed': 400,
+  /** The host could not collect its GPUs' evidence (the configured command failed, timed out or printed nonsense). */
+  'attestation.gpu_evidence_unavailable': 503,
   'attestation.policy_invalid': 400,
   'attestation.policy_expired': 400,
   'receipt.signature_invalid': 400,

@@ -1,11 +1,14 @@
-import { buildBundle, type BundleOptions } from '../../shared/attestation/bundle';
+import { buildBundle } from '../../shared/attestation/bundle';
+import { gpuNonceFor } from '../../shared/attestation/nvidia/nonce';
 import type { TeeProvider } from '../../shared/attestation/simulated';
 import type { CollateralJson } from '../../shared/attestation/tdx/collateral';
 import { generateSigningKeyPair, type SigningKeyPair } from '../../shared/crypto/ed25519';
 import { generateHpkeKeyPair, type HpkeKeyPair } from '../../shared/crypto/hpke-suite';
 import type { AttestationBundle, Claims } from '../../shared/protocol/attestation-bundle';
-import { isCocoonError } from '../../shared/errors';
-import { toB64u } from '../../shared/protocol/encoding';
+import { CocoonError, isCocoonError } from '../../shared/errors';
+import { sha256, toB64u, toHex } from '../../shared/protocol/encoding';
+import { encodeNvidiaGpuEvidence } from '../../shared/protocol/gpu-evidence';
+import type { GpuEvidenceSource } from '../attestation/gpu-evidence';
 import type { Logger } from './logger';
 
 /**
@@ -16,7 +19,7 @@ import type { Logger } from './logger';
 export interface EnclaveIdentity {
   readonly hpke: HpkeKeyPair;
   readonly signing: SigningKeyPair;
-  /** The current bundle; `reattest()` replaces it (new quote, fresh collateral) before the claims expire. */
+  /** The current bundle; `reattest()` replaces it (new GPU evidence, quote, collateral) before the claims expire. */
   bundle(): AttestationBundle;
   claims(): Claims;
   reattest(): Promise<AttestationBundle>;
@@ -31,40 +34,58 @@ export interface IdentityOptions {
   now?: () => Date;
   /** TDX: fetches Intel collateral for each new quote, so verifiers can rate the TCB offline. */
   collateral?: { fetch: (quote: Uint8Array) => Promise<CollateralJson>; logger: Logger };
+  /**
+   * NVIDIA GPUs in CC mode: fresh evidence for every (re-)attestation, requested with the new
+   * claims' `gpuNonceFor` and listed in them. If it fails the attestation fails: no GPU-less claims.
+   */
+  gpuEvidence?: GpuEvidenceSource;
 }
 
 export async function createEnclaveIdentity(opts: IdentityOptions): Promise<EnclaveIdentity> {
   const hpke = await generateHpkeKeyPair();
   const signing = await generateSigningKeyPair();
   const now = opts.now ?? (() => new Date());
-  const makeClaims = (): Claims => {
+  const collateral = opts.collateral && collateralOrNone(opts.collateral);
+  /** createdAt -> GPU evidence with the nonce of these keys and that time -> claims listing it -> quote. */
+  const attest = async (): Promise<{ claims: Claims; bundle: AttestationBundle }> => {
     const createdAt = Math.floor(now().getTime() / 1000);
-    return {
+    const keys = { hpkePublicKey: toB64u(hpke.publicKey), signingPublicKey: toB64u(signing.publicKey), createdAt };
+    const gpu = await gpuEvidenceFor(opts.gpuEvidence, keys);
+    const claims: Claims = {
       version: 1,
       hostId: opts.hostId,
-      hpkePublicKey: toB64u(hpke.publicKey),
-      signingPublicKey: toB64u(signing.publicKey),
+      ...keys,
       models: opts.models,
       engine: opts.engine,
-      gpuEvidenceDigests: [],
-      createdAt,
+      gpuEvidenceDigests: gpu.digests,
       expiresAt: createdAt + opts.claimsTtlSeconds,
     };
+    return { claims, bundle: await buildBundle(claims, opts.provider, { collateral, gpuEvidence: gpu.blobs }) };
   };
-  const bundleOpts: BundleOptions = { collateral: opts.collateral && collateralOrNone(opts.collateral) };
-  let claims = makeClaims();
-  let bundle = await buildBundle(claims, opts.provider, bundleOpts);
+  let current = await attest();
   return {
     hpke,
     signing,
-    bundle: () => bundle,
-    claims: () => claims,
+    bundle: () => current.bundle,
+    claims: () => current.claims,
     async reattest() {
-      claims = makeClaims();
-      bundle = await buildBundle(claims, opts.provider, bundleOpts);
-      return bundle;
+      // Replaced only once all of it succeeded: on failure the previous claims and bundle stay.
+      current = await attest();
+      return current.bundle;
     },
   };
+}
+
+/** The bundle can carry at most 65 536 base64url characters per GPU: 49 152 bytes. */
+const MAX_GPU_EVIDENCE_BYTES = 49_152;
+
+async function gpuEvidenceFor(source: GpuEvidenceSource | undefined, keys: Parameters<typeof gpuNonceFor>[0]): Promise<{ blobs: Uint8Array[]; digests: string[] }> {
+  if (!source) return { blobs: [], digests: [] };
+  const collected = await source.collect(await gpuNonceFor(keys));
+  const blobs = collected.map((e) => encodeNvidiaGpuEvidence(e.report, e.certChainPem));
+  const tooLarge = blobs.findIndex((b) => b.length > MAX_GPU_EVIDENCE_BYTES);
+  if (tooLarge >= 0) throw new CocoonError('attestation.gpu_evidence_unavailable', `GPU ${tooLarge}: its evidence is larger than a bundle carries`);
+  return { blobs, digests: await Promise.all(blobs.map(async (b) => toHex(await sha256(b)))) };
 }
 
 /**

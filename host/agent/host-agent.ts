@@ -1,7 +1,8 @@
 import type { TeeProvider } from '../../shared/attestation/simulated';
+import { resolveGpuEvidenceSource, type GpuEvidenceConfig } from '../attestation/gpu-evidence';
 import { fetchCollateral } from '../attestation/pcs-collateral';
 import { resolveTeeProvider } from '../attestation/tee-provider';
-import { CocoonError } from '../../shared/errors';
+import { CocoonError, isCocoonError } from '../../shared/errors';
 import { fromB64u } from '../../shared/protocol/encoding';
 import { signHostHello } from '../../shared/receipt';
 import { createEngineClient, type EngineClient } from '../engine/engine-client';
@@ -21,6 +22,8 @@ export interface HostAgentConfig {
   tee: 'auto' | 'tdx' | 'simulated';
   /** Intel's PCS or a caching service (PCCS), PCS API v4: TDX bundles carry collateral from it. */
   pccsUrl: string;
+  /** NVIDIA confidential-computing GPUs: whether and how their evidence is collected into the claims. */
+  gpu: GpuEvidenceConfig;
   priceCoefficientMilli: number;
   claimsTtlSeconds: number;
   logLevel: string;
@@ -102,13 +105,15 @@ export function createHostAgent(config: HostAgentConfig, deps: { logger?: Logger
         provider: deps.teeProvider ?? (await resolveTeeProvider(config.tee, logger)),
         claimsTtlSeconds: config.claimsTtlSeconds,
         collateral: { fetch: (quote) => fetchCollateral(quote, { baseUrl: config.pccsUrl }), logger },
+        gpuEvidence: resolveGpuEvidenceSource(config.gpu, logger),
       });
+      logger.info({ gpus: identity.claims().gpuEvidenceDigests.length }, 'enclave attested');
       // Re-attest well before the claims expire, so clients never see an expired bundle.
       refreshTimer = setInterval(() => {
         identity!.reattest().then(
           (bundle) => link?.send({ type: 'host.refresh', bundle }),
           // The current bundle stays valid until it expires; the next round tries again.
-          (e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, 're-attestation failed'),
+          (e: unknown) => logger.error({ code: isCocoonError(e) ? e.code : 'internal', err: e instanceof Error ? e.message : String(e) }, 're-attestation failed'),
         );
       }, config.claimsTtlSeconds * 800);
       refreshTimer.unref();

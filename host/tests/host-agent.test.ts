@@ -2,10 +2,13 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { decodeClaims } from '../../shared/attestation/claims';
+import { gpuNonceFor } from '../../shared/attestation/nvidia/nonce';
 import { parseCollateral } from '../../shared/attestation/tdx/collateral';
 import { verifyBundle } from '../../shared/attestation/verify';
 import { sealRequest } from '../../shared/crypto/envelope';
-import { fromB64u, toB64u } from '../../shared/protocol/encoding';
+import { fromB64u, fromHex, sha256, toB64u, toHex } from '../../shared/protocol/encoding';
+import { encodeNvidiaGpuEvidence } from '../../shared/protocol/gpu-evidence';
 import type { ChunkPayload, JobMeta } from '../../shared/protocol/jobs';
 import { HostToBrokerSchema, type BrokerToHost } from '../../shared/protocol/ws-messages';
 import { requestDigest, verifyHostHello, verifyReceipt } from '../../shared/receipt';
@@ -13,6 +16,7 @@ import { createHostAgent, type HostAgent } from '../agent/host-agent';
 import { createLogger } from '../agent/logger';
 import { createConfigfsTsmProvider } from '../attestation/configfs-tsm';
 import { fakeKernel } from './support/fake-configfs';
+import { fakeGpuEvidenceCommand, nvidiaVector, vectorOutput } from './support/fake-gpu-evidence';
 import { fakePcs, PcsPaths } from './support/fake-pcs';
 
 type HostMsg = ReturnType<typeof HostToBrokerSchema.parse>;
@@ -61,7 +65,7 @@ describe('host agent against a stand-in broker, with the built-in engine', () =>
 
   beforeAll(async () => {
     agent = createHostAgent(
-      { brokerUrl: broker.url(), enrollToken: 'enroll-token-0123456789', hostId: 'host-agent-test', engine: { kind: 'builtin', modelCacheDir: '.cache/models' }, tee: 'simulated', pccsUrl: 'http://127.0.0.1:9', priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, logLevel: 'silent' },
+      { brokerUrl: broker.url(), enrollToken: 'enroll-token-0123456789', hostId: 'host-agent-test', engine: { kind: 'builtin', modelCacheDir: '.cache/models' }, tee: 'simulated', pccsUrl: 'http://127.0.0.1:9', gpu: { mode: 'off' }, priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, logLevel: 'silent' },
       { logger: createLogger('silent') },
     );
     await Promise.all([agent.start(), broker.until(is('host.hello')).then(() => broker.send({ type: 'host.welcome', hostId: 'host-agent-test' }))]);
@@ -153,7 +157,7 @@ describe('host agent on a TDX guest (configfs-tsm laid out in a temporary direct
     // The forged quotes carry Cocoon's FMSPC; the stand-in answers with Phala's collateral for it.
     pcs = await fakePcs({ fmspcs: ['90C06F000000'] });
     agent = createHostAgent(
-      { brokerUrl: broker.url(), enrollToken: 'enroll-token-0123456789', hostId: 'host-tdx-test', engine: { kind: 'builtin', modelCacheDir: '.cache/models' }, tee: 'tdx', pccsUrl: pcs.url, priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, logLevel: 'warn' },
+      { brokerUrl: broker.url(), enrollToken: 'enroll-token-0123456789', hostId: 'host-tdx-test', engine: { kind: 'builtin', modelCacheDir: '.cache/models' }, tee: 'tdx', pccsUrl: pcs.url, gpu: { mode: 'off' }, priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, logLevel: 'warn' },
       { logger, teeProvider: createConfigfsTsmProvider({ root: kernel.root, fs: kernel.fs }) },
     );
     await Promise.all([agent.start(), broker.until(is('host.hello')).then(() => broker.send({ type: 'host.welcome', hostId: 'host-tdx-test' }))]);
@@ -203,5 +207,75 @@ describe('host agent on a TDX guest (configfs-tsm laid out in a temporary direct
     const byName = await checksOf(bare);
     expect([byName['collateral.parse']?.skipped, byName['tcb.status']?.skipped]).toEqual([true, true]);
     expect(byName['claims.report_data_binding']?.ok).toBe(true);
+  });
+});
+
+describe('host agent with NVIDIA GPUs in CC mode (simulated TEE; a stand-in evidence command prints the recorded H100 report)', () => {
+  const broker = fakeBroker();
+  const gpu = fakeGpuEvidenceCommand();
+  const config = (hostId: string, command: [string, ...string[]]) => ({
+    brokerUrl: broker.url(), enrollToken: 'enroll-token-0123456789', hostId, engine: { kind: 'builtin' as const, modelCacheDir: '.cache/models' },
+    tee: 'simulated' as const, pccsUrl: 'http://127.0.0.1:9', gpu: { mode: 'auto' as const, command }, priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, logLevel: 'silent',
+  });
+  const vectorBlob = encodeNvidiaGpuEvidence(fromHex(nvidiaVector.reportHex), nvidiaVector.certChain);
+  let agent: HostAgent;
+
+  beforeAll(async () => {
+    agent = createHostAgent(config('host-gpu-test', gpu.command), { logger: createLogger('silent') });
+    await Promise.all([agent.start(), broker.until(is('host.hello')).then(() => broker.send({ type: 'host.welcome', hostId: 'host-gpu-test' }))]);
+  }, 120_000);
+  afterAll(async () => {
+    await agent.close();
+    await broker.close();
+    gpu.cleanup();
+  });
+
+  it("asks the GPUs with the claims' nonce and lists the evidence digest in the claims the quote binds", async () => {
+    const h = await broker.until(is('host.hello'));
+    const { claims } = decodeClaims(h.bundle.claims);
+    expect(gpu.nonces()).toEqual([toHex(await gpuNonceFor(claims))]);
+    expect(h.bundle.gpuEvidence).toEqual([{ kind: 'nvidia-cc-spdm-v1', data: toB64u(vectorBlob) }]);
+    expect(claims.gpuEvidenceDigests).toEqual([toHex(await sha256(vectorBlob))]);
+  });
+
+  it('verifiers run the GPU checks: the report parses, chains to NVIDIA and is signed, but carries its own nonce, not ours', async () => {
+    const h = await broker.until(is('host.hello'));
+    const r = await verifyBundle(h.bundle, { policy: { allowSimulated: true } });
+    expect(r.checks.filter((c) => c.name.startsWith('gpu')).map((c) => [c.name, c.skipped ? 'skipped' : c.ok])).toEqual([
+      ['gpu.evidence', true], ['gpu[0].parse', true], ['gpu[0].chain', true], ['gpu[0].signature', true], ['gpu[0].fwid', true], ['gpu[0].nonce', false], ['gpu[0].firmware', 'skipped'],
+    ]);
+    expect(r.checks.filter((c) => !c.ok && !c.skipped).map((c) => c.name)).toEqual(['gpu[0].nonce']);
+    expect([r.ok, r.error?.code, r.claims, r.gpu?.[0]?.nonce]).toEqual([false, 'attestation.gpu_nonce_mismatch', undefined, nvidiaVector.nonceHex]);
+  });
+
+  it('re-attests with evidence for the new claims; when the command fails, the previous bundle stays', async () => {
+    const fresh = await agent.identity!.reattest();
+    expect(gpu.nonces().at(-1)).toBe(toHex(await gpuNonceFor(decodeClaims(fresh.claims).claims)));
+    gpu.fail();
+    try {
+      await expect(agent.identity!.reattest()).rejects.toMatchObject({ code: 'attestation.gpu_evidence_unavailable' });
+    } finally {
+      gpu.print(vectorOutput);
+    }
+    expect(agent.identity!.bundle()).toBe(fresh);
+    expect(agent.identity!.claims()).toEqual(decodeClaims(fresh.claims).claims);
+  });
+
+  it('refuses to start, naming the reason, when the configured command fails: never a GPU-less bundle', async () => {
+    const failing = fakeGpuEvidenceCommand();
+    failing.fail();
+    const broken = createHostAgent(config('host-gpu-failing', failing.command), { logger: createLogger('silent') });
+    try {
+      await expect(broken.start()).rejects.toMatchObject({
+        code: 'attestation.gpu_evidence_unavailable',
+        message: 'GPU evidence command: exited with code 3: NVML: Driver Not Loaded',
+      });
+      expect(failing.nonces()).toHaveLength(1);
+      expect(broken.identity).toBeUndefined();
+      expect(broker.received.filter(is('host.hello')).map((m) => decodeClaims(m.bundle.claims).claims.hostId)).not.toContain('host-gpu-failing');
+    } finally {
+      await broken.close();
+      failing.cleanup();
+    }
   });
 });

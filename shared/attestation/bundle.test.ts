@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Claims } from '../protocol/attestation-bundle';
-import { fromB64u, toB64u } from '../protocol/encoding';
+import { fromB64u, sha256, toB64u, toHex, utf8 } from '../protocol/encoding';
 import { buildBundle } from './bundle';
 import { createSimulatedProvider, type TeeProvider } from './simulated';
 
@@ -35,5 +35,21 @@ describe('buildBundle and collateral', () => {
     let asked = 0;
     const b = await buildBundle(claims, createSimulatedProvider(), { collateral: async () => (asked++, '{}') });
     expect([asked, 'collateral' in b]).toEqual([0, false]);
+  });
+});
+
+describe('buildBundle and GPU evidence', () => {
+  const blobs = [utf8('{"gpu":0}'), utf8('{"gpu":1}')];
+
+  it('carries the evidence the claims list, as nvidia-cc-spdm-v1, in their order', async () => {
+    const listed = { ...claims, gpuEvidenceDigests: await Promise.all(blobs.map(async (b) => toHex(await sha256(b)))) };
+    const b = await buildBundle(listed, createSimulatedProvider(), { gpuEvidence: blobs });
+    expect(b.gpuEvidence).toEqual(blobs.map((blob) => ({ kind: 'nvidia-cc-spdm-v1', data: toB64u(blob) })));
+  });
+
+  it('refuses evidence the claims do not list, and listed evidence it is not given', async () => {
+    await expect(buildBundle(claims, tdxStub, { gpuEvidence: blobs })).rejects.toMatchObject({ code: 'internal' });
+    const listed = { ...claims, gpuEvidenceDigests: [toHex(await sha256(blobs[0]!))] };
+    await expect(buildBundle(listed, tdxStub)).rejects.toMatchObject({ code: 'internal' });
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AttestationBundle, Claims } from '../protocol/attestation-bundle';
-import { canonicalJson, fromB64u, fromUtf8, toB64u, utf8 } from '../protocol/encoding';
+import { canonicalJson, fromB64u, fromHex, fromUtf8, sha256, toB64u, toHex, utf8 } from '../protocol/encoding';
+import { encodeNvidiaGpuEvidence } from '../protocol/gpu-evidence';
+import { readVectorText } from '../testing/vectors';
 import { generateSigningKeyPair, sign } from '../crypto/ed25519';
 import { buildBundle } from './bundle';
 import { createSimulatedProvider, simulatedSignedBytes, SIMULATED_SIGNER_PUBLIC_KEY, simulatedSignerKeyPair } from './simulated';
@@ -98,6 +100,20 @@ describe('simulated attestation', () => {
     const b = await bundle();
     const spaced = toB64u(utf8(JSON.stringify(claims, null, 1)));
     expect((await verifyBundle({ ...b, claims: spaced }, allow)).error?.code).toBe('attestation.bundle_malformed');
+  });
+
+  it('runs the GPU checks on a simulated bundle too: the recorded H100 report passes all but the nonce', async () => {
+    const blob = encodeNvidiaGpuEvidence(fromHex(readVectorText('nvidia/nvtrust-hopperAttestationReport.hex').trim()), readVectorText('nvidia/nvtrust-hopperCertChain.pem'));
+    const listed = { ...claims, gpuEvidenceDigests: [toHex(await sha256(blob))] };
+    const r = await verifyBundle(await buildBundle(listed, createSimulatedProvider(), { gpuEvidence: [blob] }), allow);
+    expect(r.checks.filter((c) => c.name.startsWith('gpu')).map((c) => [c.name, c.skipped ? 'skipped' : c.ok])).toEqual([
+      ['gpu.evidence', true], ['gpu[0].parse', true], ['gpu[0].chain', true], ['gpu[0].signature', true], ['gpu[0].fwid', true], ['gpu[0].nonce', false], ['gpu[0].firmware', 'skipped'],
+    ]);
+    expect([r.ok, r.error?.code, r.claims, r.gpu?.length]).toEqual([false, 'attestation.gpu_nonce_mismatch', undefined, 1]);
+    const unlisted = await verifyBundle({ ...(await bundle()), gpuEvidence: [{ kind: 'nvidia-cc-spdm-v1', data: toB64u(blob) }] }, allow);
+    expect([unlisted.error?.code, failedCheck(unlisted)]).toEqual(['attestation.gpu_evidence_not_listed', 'gpu.evidence']);
+    const required = await verifyBundle(await bundle(), { ...allow, policy: { allowSimulated: true, requireGpuEvidence: true } });
+    expect([required.error?.code, failedCheck(required)]).toEqual(['attestation.gpu_evidence_missing', 'gpu.evidence']);
   });
 
   it('sends tdx bundles to the TDX verifier: a simulated quote relabelled tdx is not a TDX quote', async () => {

@@ -29,7 +29,7 @@ export interface VerificationResult {
   measurements?: Record<string, string>;
   /** TDX: the platform's TCB, rated when collateral was supplied. */
   tcb?: TcbReport;
-  /** TDX: what each GPU report says. */
+  /** What each GPU report says. */
   gpu?: GpuFacts[];
   /** The allowed image the measurements matched. */
   image?: string;
@@ -73,6 +73,10 @@ export async function verifyBundle(input: unknown, opts: VerifyOptions): Promise
     const reportData = await verifySimulatedQuote(bundle.quote, pass, fail, state);
     if (!bytesEqual(reportData, await reportDataOf(bytes))) fail('claims.report_data_binding', 'attestation.report_data_mismatch', 'reportData is not SHA-512(claims)');
     pass('claims.report_data_binding');
+    // A simulated enclave may still carry real GPU evidence: checked as on TDX, so the binding shows.
+    // Without any (and not required), no GPU check is listed, as before GPUs could join it.
+    const hasGpu = bundle.gpuEvidence.length > 0 || claims.gpuEvidenceDigests.length > 0 || opts.policy.requireGpuEvidence;
+    const gpu = hasGpu ? await verifyBundleGpuEvidence(bundle.gpuEvidence, claims, { policy: opts.policy, now: opts.now ?? new Date() }, log) : [];
     try {
       checkClaimsValidity(claims, opts.now ?? new Date());
     } catch (e) {
@@ -80,7 +84,9 @@ export async function verifyBundle(input: unknown, opts: VerifyOptions): Promise
       throw e;
     }
     pass('claims.not_expired');
-    return { ok: true, tee: state.tee, simulated: true, checks: log.checks, claims, measurements: state.measurements, validUntil: claims.expiresAt * 1000 };
+    const base = { tee: state.tee, simulated: true, checks: log.checks, measurements: state.measurements, gpu };
+    if (!log.ok) return { ...base, ok: false, error: log.error };
+    return { ...base, ok: true, claims, validUntil: claims.expiresAt * 1000 };
   } catch (e) {
     if (!(e instanceof CocoonError)) log.fail('internal', 'internal', 'unexpected verifier error');
     return { ok: false, tee: state.tee, simulated: state.tee === 'simulated', checks: log.checks, measurements: state.measurements, error: toWireError(e) };
