@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.tsbuild/', '.scratch/', '.cache/', '.data/', '**/*.js', '**/*.mjs'] },
+  { ignores: ['**/node_modules/', '**/dist/', '.tsbuild/', '.scratch/', '.cache/', '.data/', '**/*.js', '**/*.mjs'] },
   {
     files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {

@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['shared/**/*.test.ts', 'e2e/**/*.test.ts', 'server/**/*.test.ts', 'host/**/*.test.ts', 'web/**/*.test.ts', 'cli/**/*.test.ts'],
+    include: ['{shared,server,host,cli,web,dev,e2e}/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,7 +1,7 @@
-import type { WireError } from '../shared/errors';
-import type { Check } from '../shared/protocol/attestation-bundle';
-import type { GpuFacts } from '../shared/attestation/nvidia/verify-gpu';
-import type { TcbReport } from '../shared/attestation/tdx/tcb-report';
+import type { WireError } from '@cocoon/shared/errors';
+import type { Check } from '@cocoon/shared/protocol/attestation-bundle';
+import type { GpuFacts } from '@cocoon/shared/attestation/nvidia/verify-gpu';
+import type { TcbReport } from '@cocoon/shared/attestation/tdx/tcb-report';
 
 /** Everything `cocoon attest verify` reports about one input. */
 export interface AttestReport {

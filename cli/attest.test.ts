@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { generateSigningKeyPair } from '../shared/crypto/ed25519';
-import { signPolicy } from '../shared/attestation/policy';
-import { encodeClaims } from '../shared/attestation/claims';
-import { toB64u } from '../shared/protocol/encoding';
-import { VECTORS_DIR } from '../shared/testing/vectors';
+import { generateSigningKeyPair } from '@cocoon/shared/crypto/ed25519';
+import { signPolicy } from '@cocoon/shared/attestation/policy';
+import { encodeClaims } from '@cocoon/shared/attestation/claims';
+import { toB64u } from '@cocoon/shared/protocol/encoding';
+import { VECTORS_DIR } from '@cocoon/shared/testing/vectors';
 
 const BIN = fileURLToPath(new URL('./bin/cocoon.js', import.meta.url));
 const vector = (name: string) => join(VECTORS_DIR, name);

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { CocoonError } from '../shared/errors';
-import { parseCollateral } from '../shared/attestation/tdx/collateral';
-import { verifyTdxQuote } from '../shared/attestation/tdx/verify-quote';
-import { AttestationPolicySchema, verifySignedPolicy, type AttestationPolicy } from '../shared/attestation/policy';
-import { verifyBundle } from '../shared/attestation/verify';
+import { CocoonError } from '@cocoon/shared/errors';
+import { parseCollateral } from '@cocoon/shared/attestation/tdx/collateral';
+import { verifyTdxQuote } from '@cocoon/shared/attestation/tdx/verify-quote';
+import { AttestationPolicySchema, verifySignedPolicy, type AttestationPolicy } from '@cocoon/shared/attestation/policy';
+import { verifyBundle } from '@cocoon/shared/attestation/verify';
 import { formatHuman, toJsonReport, type AttestReport } from './attest-format';
 import { Exit, type CliIo } from './cli';
 

@@ -1,4 +1,4 @@
-import { costOf } from '../shared/pricing';
+import { costOf } from '@cocoon/shared/pricing';
 import { expect, test } from './support/fixtures';
 
 const micro = async (el: import('@playwright/test').Locator) => BigInt((await el.getAttribute('data-micro')) ?? 'NaN');

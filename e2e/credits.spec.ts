@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { DevTonTestWalletResponseSchema } from '../shared/protocol/ton-dev';
+import { DevTonTestWalletResponseSchema } from '@cocoon/shared/protocol/ton-dev';
 import { expect, test } from './support/fixtures';
 
 // The dev broker's routes: the local TON chain's test wallet and the Bot API stand-in.

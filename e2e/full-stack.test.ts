@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorResponseSchema, MeResponseSchema } from '../shared/protocol/api';
-import { costOf } from '../shared/pricing';
-import { startStack, type Stack } from '../scripts/lib/stack';
+import { ErrorResponseSchema, MeResponseSchema } from '@cocoon/shared/protocol/api';
+import { costOf } from '@cocoon/shared/pricing';
+import { startStack, type Stack } from '@cocoon/dev/stack';
 import { chat, ChatError, openSession, signedInitData } from './support/chat-client';
 
 /**

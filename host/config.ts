@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { HostIdSchema } from '../shared/protocol/attestation-bundle';
+import { HostIdSchema } from '@cocoon/shared/protocol/attestation-bundle';
 import type { HostAgentConfig } from './agent/host-agent';
 import { INTEL_PCS_URL } from './attestation/pcs-collateral';
 
@@ -8,13 +8,12 @@ const EnvSchema = z.object({
   COCOON_BROKER_URL: z.url({ protocol: /^wss?$/ }).default('ws://127.0.0.1:8080/api/host'),
   COCOON_ENROLL_TOKEN: z.string({ error: 'required: the enrollment token from the app' }).min(16, 'an enrollment token has 16 or more characters'),
   COCOON_HOST_ID: HostIdSchema.optional(),
-  /** An OpenAI-compatible engine (vLLM, SGLang, llama.cpp server). Unset: the built-in engine. */
-  COCOON_ENGINE_URL: z.url().optional(),
+  /** The OpenAI-compatible engine (vLLM, SGLang, llama.cpp server) beside the agent. */
+  COCOON_ENGINE_URL: z.url({ error: 'required: the OpenAI-compatible engine, e.g. http://127.0.0.1:8000/v1 (vLLM); the demo engine runs only under `npm start`' }),
   COCOON_ENGINE_API_KEY: z.string().optional(),
   COCOON_ENGINE_NAME: z.string().default('vLLM'),
   /** JSON `{ "<model id>": "<sha256 of weights>" }`, required with COCOON_ENGINE_URL. */
   COCOON_MODEL_DIGESTS: z.string().default('{}'),
-  COCOON_MODEL_CACHE: z.string().default('.cache/models'),
   /** auto: a real TDX guest when configfs-tsm is present, else refuse; simulated: development only. */
   COCOON_TEE: z.enum(['auto', 'tdx', 'simulated']).default('auto'),
   /** Where TDX hosts fetch Intel collateral (PCS API v4): Intel's PCS, or a caching service (PCCS) in production. */
@@ -65,9 +64,7 @@ export function loadHostConfig(env: NodeJS.ProcessEnv): HostAgentConfig {
     brokerUrl: e.COCOON_BROKER_URL,
     enrollToken: e.COCOON_ENROLL_TOKEN,
     hostId: e.COCOON_HOST_ID ?? `host-${randomBytes(4).toString('hex')}`,
-    engine: e.COCOON_ENGINE_URL
-      ? { kind: 'external', url: e.COCOON_ENGINE_URL, apiKey: e.COCOON_ENGINE_API_KEY, name: e.COCOON_ENGINE_NAME, modelDigests: digests.data }
-      : { kind: 'builtin', modelCacheDir: e.COCOON_MODEL_CACHE },
+    engine: { url: e.COCOON_ENGINE_URL, apiKey: e.COCOON_ENGINE_API_KEY, name: e.COCOON_ENGINE_NAME, modelDigests: digests.data },
     tee: e.COCOON_TEE,
     pccsUrl: e.COCOON_PCCS_URL,
     gpu: { mode: e.COCOON_GPU, ...(e.COCOON_GPU_EVIDENCE_CMD && { command: e.COCOON_GPU_EVIDENCE_CMD }), env: gpuCommandEnv(env) },

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createEngineClient } from '../host/engine/engine-client';
-import { chat, openSession, signedInitData } from '../e2e/support/chat-client';
+import { createEngineClient } from '@cocoon/host/engine/engine-client';
+import { chat, openSession, signedInitData } from '@cocoon/e2e/support/chat-client';
 import { chromium } from '@playwright/test';
-import { benchSettlements } from '../server/ledger/bench';
-import { verifyQuoteInWorker } from '../e2e/support/worker-verify';
-import { benchVerifyQuote } from '../shared/testing/attestation-bench';
-import { startStack } from './lib/stack';
+import { benchSettlements } from '@cocoon/server/ledger/bench';
+import { verifyQuoteInWorker } from '@cocoon/e2e/support/worker-verify';
+import { benchVerifyQuote } from '@cocoon/shared/testing/attestation-bench';
+import { startStack } from '@cocoon/dev/stack';
 
 /**
  * `npm run bench`: a chat through broker + host agent (sealing, relay, opening, receipt,

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Every test: typecheck, unit and integration (Vitest), end-to-end (Playwright in Debian's Chromium).
+# Every test: typecheck, lint, unit and integration (Vitest), end-to-end (Playwright in Debian's Chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+echo "== node $(node --version) ($(command -v node)), npm $(npm --version)"
 
 if ! command -v chromium >/dev/null 2>&1; then
   echo "Installing Debian's chromium for the browser tests..."

@@ -1,10 +1,11 @@
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { CocoonError } from '../shared/errors';
+import { CocoonError } from '@cocoon/shared/errors';
 import { registerAttestationRoutes } from './attestation/routes';
-import { registerAuthRoutes, registerDevRoutes } from './auth/routes';
+import { registerAuthRoutes } from './auth/routes';
 import type { ServerConfig } from './config';
+import type { DevExtensions } from './dev-extensions';
 import { registerHostSocket } from './hosts/host-socket';
 import { registerHostRoutes } from './hosts/routes';
 import { installErrorHandling } from './http/errors';
@@ -13,12 +14,10 @@ import { installNotFound, registerWebApp } from './http/static';
 import { createLogger, withPrivacy } from './logger';
 import { startMaintenance } from './maintenance';
 import { registerCreditsRoutes } from './payments/credits-routes';
-import { registerDevStarsRoutes } from './payments/dev-routes';
 import { registerStarsWebhook } from './payments/stars-webhook';
 import { registerClientSocket } from './relay/client-socket';
 import { openServices, type Services } from './services';
 import { tonDepositInfo } from './ton/deposit-info';
-import { registerTonDevRoutes } from './ton/dev-routes';
 import { registerTonRoutes } from './ton/routes';
 import { SocketSet } from './ws/socket-set';
 
@@ -38,7 +37,11 @@ const MAINTENANCE_INTERVAL_MS = 5_000;
 const SOCKET_CLOSE_GRACE_MS = 2_000;
 
 /** Builds the broker. Nothing is opened until `start()` (or `app.ready()` / `app.inject()`). */
-export function createServer(config: ServerConfig, opts: { logger?: Logger } = {}): CocoonServer {
+export function createServer(config: ServerConfig, opts: { logger?: Logger; dev?: DevExtensions } = {}): CocoonServer {
+  const dev = opts.dev;
+  if (!dev && (config.DEV_MODE || (config.TON_NETWORK === 'sandbox' && !config.TON_API_URL))) {
+    throw new CocoonError('config.invalid', 'DEV_MODE and TON_NETWORK=sandbox need the development stand-ins (@cocoon/dev), which the production broker does not contain: run `npm start` for development');
+  }
   const logger = opts.logger ? withPrivacy(opts.logger) : createLogger(config.LOG_LEVEL);
   // pluginTimeout: opening the database (PGlite: ~3 s cold, more under load) and, in dev, the local
   // chain and Bot API stand-in happen in onReady; Fastify's 10 s default is too tight on 2 cores.
@@ -63,11 +66,7 @@ export function createServer(config: ServerConfig, opts: { logger?: Logger } = {
   app.register(async (api) => {
     registerHealth(api, get);
     registerAuthRoutes(api, get);
-    if (config.DEV_MODE) {
-      registerDevRoutes(api, get);
-      registerDevStarsRoutes(api, get);
-      registerTonDevRoutes(api, get);
-    }
+    if (config.DEV_MODE) dev?.registerRoutes(api, get);
     registerHostRoutes(api, get);
     registerAttestationRoutes(api, get);
     registerHostSocket(api, get, sockets);
@@ -79,7 +78,7 @@ export function createServer(config: ServerConfig, opts: { logger?: Logger } = {
   if (config.WEB_DIST) app.register((web) => registerWebApp(web, config.WEB_DIST!));
 
   app.addHook('onReady', async () => {
-    services = await openServices(config, app.log);
+    services = await openServices(config, app.log, dev);
     maintenance = startMaintenance(services, app.log, MAINTENANCE_INTERVAL_MS);
   });
   // The embedded Bot API stand-in delivers updates to the address the broker listens on.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCocoonError } from '../shared/errors';
+import { isCocoonError } from '@cocoon/shared/errors';
 import { loadConfig } from './config';
 
 const BOT_TOKEN = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ';

@@ -1,6 +1,6 @@
 import { Address } from '@ton/core';
 import { z } from 'zod';
-import { CocoonError } from '../shared/errors';
+import { CocoonError } from '@cocoon/shared/errors';
 import { creditPacksValue } from './payments/packs';
 
 /**

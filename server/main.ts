@@ -2,14 +2,13 @@ import { createServer } from './app';
 import { loadConfig } from './config';
 
 /** The broker process: read config, start, close gracefully on a signal. */
-let config;
+let server;
 try {
-  config = loadConfig(process.env);
+  server = createServer(loadConfig(process.env));
 } catch (e) {
-  console.error((e as Error).message);
+  console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 }
-const server = createServer(config);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     console.log(`${signal}: closing`);

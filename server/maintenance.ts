@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { CocoonError } from '../shared/errors';
+import { CocoonError } from '@cocoon/shared/errors';
 import type { Services } from './services';
 import { CloseCodes } from './ws/json-socket';
 

@@ -1,9 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { AttestationPolicy, SignedPolicy } from '../shared/attestation/policy';
+import type { AttestationPolicy, SignedPolicy } from '@cocoon/shared/attestation/policy';
 import { loadAttestationPolicy } from './attestation/policy';
 import { SessionStore } from './auth/sessions';
 import type { ServerConfig } from './config';
 import { openDatabase, type Database } from './db/client';
+import type { DevExtensions } from './dev-extensions';
 import { HostRegistry } from './hosts/registry';
 import { Ledger } from './ledger/ledger';
 import { openStarsGateway, type StarsGateway } from './payments/stars-gateway';
@@ -36,7 +37,7 @@ export const JOB_IDLE_TIMEOUT_MS = 120_000;
 /** A hold not settled by then is released by the sweeper (a crashed broker's jobs, say). */
 export const HOLD_TTL_MS = 60 * 60_000;
 
-export async function openServices(config: ServerConfig, log: FastifyBaseLogger): Promise<Services> {
+export async function openServices(config: ServerConfig, log: FastifyBaseLogger, dev?: DevExtensions): Promise<Services> {
   // First, so a missing or forged policy stops the broker before anything is opened.
   const { policy: attestationPolicy, signed: signedAttestationPolicy } = await loadAttestationPolicy(config);
   const database = await openDatabase({
@@ -49,7 +50,7 @@ export async function openServices(config: ServerConfig, log: FastifyBaseLogger)
   const prices = new PriceBook({ promptPerMillion: config.DEFAULT_PRICE_PROMPT_PER_M, completionPerMillion: config.DEFAULT_PRICE_COMPLETION_PER_M });
   const registry = new HostRegistry();
   const relay = new InProcessRelay({ db, ledger, prices, registry, log, idleTimeoutMs: JOB_IDLE_TIMEOUT_MS, holdTtlMs: HOLD_TTL_MS });
-  const stars = await openStarsGateway(config, log);
-  const ton = await openTon(config, { db, ledger, log });
+  const stars = await openStarsGateway(config, log, dev);
+  const ton = await openTon(config, { db, ledger, log, dev });
   return { config, database, ledger, sessions: new SessionStore(db, config.SESSION_TTL_S), prices, registry, relay, stars, ton, attestationPolicy, signedAttestationPolicy };
 }

@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// `npx cocoon`: runs the CLI's TypeScript entry through tsx.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../main.ts');
+// `npx cocoon`: the CLI, from its build (`npm run build:cli`).
+await import('../dist/main.js');

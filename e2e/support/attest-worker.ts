@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { verifyTdxQuote } from '../../shared/attestation/tdx/verify-quote';
+import { verifyTdxQuote } from '@cocoon/shared/attestation/tdx/verify-quote';
 
 /**
  * Bundled into a real Chromium web worker (by e2e/attestation-worker.spec.ts and by

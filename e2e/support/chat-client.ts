@@ -1,15 +1,15 @@
 import WebSocket from 'ws';
 import { sign as signInitData } from '@telegram-apps/init-data-node';
-import { verifyBundle } from '../../shared/attestation/verify';
-import { sealRequest } from '../../shared/crypto/envelope';
-import type { ResponseOpener } from '../../shared/crypto/response-stream';
-import { CocoonError, type WireError } from '../../shared/errors';
-import { HostsResponseSchema, SessionResponseSchema } from '../../shared/protocol/api';
-import { fromB64u } from '../../shared/protocol/encoding';
-import type { ChatRequest } from '../../shared/protocol/jobs';
-import type { SignedReceipt } from '../../shared/protocol/receipt';
-import { BrokerToClientSchema, type ClientToBroker } from '../../shared/protocol/ws-messages';
-import { verifyReceipt } from '../../shared/receipt';
+import { verifyBundle } from '@cocoon/shared/attestation/verify';
+import { sealRequest } from '@cocoon/shared/crypto/envelope';
+import type { ResponseOpener } from '@cocoon/shared/crypto/response-stream';
+import { CocoonError, type WireError } from '@cocoon/shared/errors';
+import { HostsResponseSchema, SessionResponseSchema } from '@cocoon/shared/protocol/api';
+import { fromB64u } from '@cocoon/shared/protocol/encoding';
+import type { ChatRequest } from '@cocoon/shared/protocol/jobs';
+import type { SignedReceipt } from '@cocoon/shared/protocol/receipt';
+import { BrokerToClientSchema, type ClientToBroker } from '@cocoon/shared/protocol/ws-messages';
+import { verifyReceipt } from '@cocoon/shared/receipt';
 
 /**
  * A Node client of the broker speaking exactly the Mini App's protocol (session, host choice,

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { test as base, type Page } from '@playwright/test';
 import { signedInitData } from './chat-client';
 import { startRecordingProxy } from './recording-proxy';
-import { startStack, type Stack } from '../../scripts/lib/stack';
+import { startStack, type Stack } from '@cocoon/dev/stack';
 
 export const E2E_BOT_TOKEN = '7000000001:E2E-test-token-not-secret-AAAAAAAAAA';
 

@@ -1,6 +1,6 @@
 import { build } from 'esbuild';
 import type { Page } from '@playwright/test';
-import { readVector, readVectorText } from '../../shared/testing/vectors';
+import { readVector, readVectorText } from '@cocoon/shared/testing/vectors';
 
 export interface WorkerVerification {
   ok: boolean;

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { BrokerToHostSchema, type BrokerToHost, type HostToBroker } from '../../shared/protocol/ws-messages';
+import { BrokerToHostSchema, type BrokerToHost, type HostToBroker } from '@cocoon/shared/protocol/ws-messages';
 import type { Logger } from './logger';
 
 type Parsed = ReturnType<typeof BrokerToHostSchema.parse>;

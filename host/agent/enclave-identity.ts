@@ -1,13 +1,13 @@
-import { buildBundle } from '../../shared/attestation/bundle';
-import { gpuNonceFor } from '../../shared/attestation/nvidia/nonce';
-import type { TeeProvider } from '../../shared/attestation/simulated';
-import type { CollateralJson } from '../../shared/attestation/tdx/collateral';
-import { generateSigningKeyPair, type SigningKeyPair } from '../../shared/crypto/ed25519';
-import { generateHpkeKeyPair, type HpkeKeyPair } from '../../shared/crypto/hpke-suite';
-import type { AttestationBundle, Claims } from '../../shared/protocol/attestation-bundle';
-import { CocoonError, isCocoonError } from '../../shared/errors';
-import { sha256, toB64u, toHex } from '../../shared/protocol/encoding';
-import { encodeNvidiaGpuEvidence } from '../../shared/protocol/gpu-evidence';
+import { buildBundle } from '@cocoon/shared/attestation/bundle';
+import { gpuNonceFor } from '@cocoon/shared/attestation/nvidia/nonce';
+import type { TeeProvider } from '@cocoon/shared/attestation/simulated';
+import type { CollateralJson } from '@cocoon/shared/attestation/tdx/collateral';
+import { generateSigningKeyPair, type SigningKeyPair } from '@cocoon/shared/crypto/ed25519';
+import { generateHpkeKeyPair, type HpkeKeyPair } from '@cocoon/shared/crypto/hpke-suite';
+import type { AttestationBundle, Claims } from '@cocoon/shared/protocol/attestation-bundle';
+import { CocoonError, isCocoonError } from '@cocoon/shared/errors';
+import { sha256, toB64u, toHex } from '@cocoon/shared/protocol/encoding';
+import { encodeNvidiaGpuEvidence } from '@cocoon/shared/protocol/gpu-evidence';
 import type { GpuEvidenceSource } from '../attestation/gpu-evidence';
 import type { Logger } from './logger';
 

@@ -1,10 +1,10 @@
-import type { TeeProvider } from '../../shared/attestation/simulated';
+import type { TeeProvider } from '@cocoon/shared/attestation/simulated';
 import { resolveGpuEvidenceSource, type GpuEvidenceConfig } from '../attestation/gpu-evidence';
 import { fetchCollateral } from '../attestation/pcs-collateral';
 import { resolveTeeProvider } from '../attestation/tee-provider';
-import { CocoonError, isCocoonError } from '../../shared/errors';
-import { fromB64u } from '../../shared/protocol/encoding';
-import { signHostHello } from '../../shared/receipt';
+import { CocoonError, isCocoonError } from '@cocoon/shared/errors';
+import { fromB64u } from '@cocoon/shared/protocol/encoding';
+import { signHostHello } from '@cocoon/shared/receipt';
 import { createEngineClient, type EngineClient } from '../engine/engine-client';
 import { createBrokerLink, type BrokerLink } from './broker-link';
 import { createEnclaveIdentity, type EnclaveIdentity } from './enclave-identity';

@@ -1,10 +1,10 @@
-import { openRequest } from '../../shared/crypto/envelope';
-import type { ResponseSealer } from '../../shared/crypto/response-stream';
-import { CocoonError, toWireError } from '../../shared/errors';
-import type { JobMeta, SealedChunk, SealedRequest } from '../../shared/protocol/jobs';
-import type { FinishReason } from '../../shared/protocol/receipt';
-import type { HostToBroker } from '../../shared/protocol/ws-messages';
-import { requestDigest, ResponseDigest, signReceipt } from '../../shared/receipt';
+import { openRequest } from '@cocoon/shared/crypto/envelope';
+import type { ResponseSealer } from '@cocoon/shared/crypto/response-stream';
+import { CocoonError, toWireError } from '@cocoon/shared/errors';
+import type { JobMeta, SealedChunk, SealedRequest } from '@cocoon/shared/protocol/jobs';
+import type { FinishReason } from '@cocoon/shared/protocol/receipt';
+import type { HostToBroker } from '@cocoon/shared/protocol/ws-messages';
+import { requestDigest, ResponseDigest, signReceipt } from '@cocoon/shared/receipt';
 import type { EngineClient } from '../engine/engine-client';
 import type { EnclaveIdentity } from './enclave-identity';
 

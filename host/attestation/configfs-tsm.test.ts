@@ -1,9 +1,9 @@
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseTdxQuote } from '../../shared/attestation/tdx/quote';
-import { isCocoonError } from '../../shared/errors';
-import { toHex } from '../../shared/protocol/encoding';
+import { parseTdxQuote } from '@cocoon/shared/attestation/tdx/quote';
+import { isCocoonError } from '@cocoon/shared/errors';
+import { toHex } from '@cocoon/shared/protocol/encoding';
 import { fakeKernel } from '../tests/support/fake-configfs';
 import { configfsTsmAvailable, createConfigfsTsmProvider } from './configfs-tsm';
 

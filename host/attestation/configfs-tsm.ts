@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import * as nodeFs from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TeeProvider } from '../../shared/attestation/simulated';
-import { CocoonError } from '../../shared/errors';
+import type { TeeProvider } from '@cocoon/shared/attestation/simulated';
+import { CocoonError } from '@cocoon/shared/errors';
 
 /**
  * Intel TDX quotes through Linux configfs-tsm (Documentation/ABI/testing/configfs-tsm): make a

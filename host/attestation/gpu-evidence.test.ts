@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import pino from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { fromHex, toHex } from '../../shared/protocol/encoding';
+import { fromHex, toHex } from '@cocoon/shared/protocol/encoding';
 import { fakeGpuEvidenceCommand, nvidiaVector, vectorOutput } from '../tests/support/fake-gpu-evidence';
 import { createCommandGpuEvidenceSource, resolveGpuEvidenceSource } from './gpu-evidence';
 

@@ -1,9 +1,9 @@
 import { execFile, type ExecFileException } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { CocoonError } from '../../shared/errors';
-import { fromHex, toHex } from '../../shared/protocol/encoding';
-import { NVIDIA_GPU_REPORT_MAX_BYTES } from '../../shared/protocol/gpu-evidence';
+import { CocoonError } from '@cocoon/shared/errors';
+import { fromHex, toHex } from '@cocoon/shared/protocol/encoding';
+import { NVIDIA_GPU_REPORT_MAX_BYTES } from '@cocoon/shared/protocol/gpu-evidence';
 import type { Logger } from '../agent/logger';
 
 /** One GPU's confidential-computing evidence, as the driver gives it. */

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { verifyTdxQuote } from '../../shared/attestation/tdx/verify-quote';
-import { fromHex } from '../../shared/protocol/encoding';
-import { readVector, readVectorText } from '../../shared/testing/vectors';
+import { verifyTdxQuote } from '@cocoon/shared/attestation/tdx/verify-quote';
+import { fromHex } from '@cocoon/shared/protocol/encoding';
+import { readVector, readVectorText } from '@cocoon/shared/testing/vectors';
 import { fakePcs, PcsPaths, type PcsFault, type PcsPath } from '../tests/support/fake-pcs';
 import { fetchCollateral, INTEL_PCS_URL } from './pcs-collateral';
 

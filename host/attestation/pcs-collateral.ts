@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { parseCollateral, type CollateralJson } from '../../shared/attestation/tdx/collateral';
-import { parseTdxQuote, type TdxQuote } from '../../shared/attestation/tdx/quote';
-import { pemBlocks } from '../../shared/attestation/x509/pem';
-import { CocoonError } from '../../shared/errors';
-import { fromUtf8, toHex } from '../../shared/protocol/encoding';
+import { parseCollateral, type CollateralJson } from '@cocoon/shared/attestation/tdx/collateral';
+import { parseTdxQuote, type TdxQuote } from '@cocoon/shared/attestation/tdx/quote';
+import { pemBlocks } from '@cocoon/shared/attestation/x509/pem';
+import { CocoonError } from '@cocoon/shared/errors';
+import { fromUtf8, toHex } from '@cocoon/shared/protocol/encoding';
 import { pcsGetter, type PcsResponse } from './pcs-http';
 import { rawJsonMembers } from './raw-json';
 

@@ -1,4 +1,4 @@
-import { CocoonError } from '../../shared/errors';
+import { CocoonError } from '@cocoon/shared/errors';
 
 /** One successful answer of PCS (or a PCCS): what was asked for, its headers and its body. */
 export interface PcsResponse {

@@ -1,5 +1,5 @@
-import { createSimulatedProvider, type TeeProvider } from '../../shared/attestation/simulated';
-import { CocoonError } from '../../shared/errors';
+import { createSimulatedProvider, type TeeProvider } from '@cocoon/shared/attestation/simulated';
+import { CocoonError } from '@cocoon/shared/errors';
 import type { Logger } from '../agent/logger';
 import { configfsTsmAvailable, createConfigfsTsmProvider } from './configfs-tsm';
 

@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// `npx cocoon-host`: runs the host agent's TypeScript entry through tsx.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../main.ts');
+// `npx cocoon-host`: the host agent, from its build (`npm run build:host`).
+await import('../dist/main.js');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isCocoonError, type ErrorCode } from '../../shared/errors';
-import { ChatCompletionRequestSchema } from '../../shared/protocol/openai-chat';
+import { isCocoonError, type ErrorCode } from '@cocoon/shared/errors';
+import { ChatCompletionRequestSchema } from '@cocoon/shared/protocol/openai-chat';
 import { createEngineClient, type EngineEvent } from './engine-client';
 import { readEngineVector, seededRandom, serveReplay, splitRandomly } from './test-vectors';
 

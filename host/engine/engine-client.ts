@@ -1,4 +1,4 @@
-import { CocoonError } from '../../shared/errors';
+import { CocoonError } from '@cocoon/shared/errors';
 import {
   ChatCompletionChunkSchema,
   ChatCompletionSchema,
@@ -7,7 +7,7 @@ import {
   errorBodyMessage,
   type ChatCompletionRequest,
   type Usage,
-} from '../../shared/protocol/openai-chat';
+} from '@cocoon/shared/protocol/openai-chat';
 import { engineRequest, type EngineFetch } from './engine-http';
 import { readSse } from './sse';
 

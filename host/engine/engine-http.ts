@@ -1,5 +1,5 @@
-import { CocoonError, type ErrorCode } from '../../shared/errors';
-import { ErrorBodySchema, errorBodyMessage } from '../../shared/protocol/openai-chat';
+import { CocoonError, type ErrorCode } from '@cocoon/shared/errors';
+import { ErrorBodySchema, errorBodyMessage } from '@cocoon/shared/protocol/openai-chat';
 
 /** Longest engine message we carry into an error; engines can echo long inputs back. */
 const MAX_MESSAGE = 500;

@@ -3,10 +3,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /**
- * Test support: the recorded engine responses in `/work/shared/vectors/engines/` (see its
- * SOURCES.md; the repository is `/work/main`) and a real HTTP server that replays them.
+ * Test support: the recorded engine responses in `shared/testing/vectors/engines/` (see its
+ * SOURCES.md) and a real HTTP server that replays them.
  */
-export const ENGINE_VECTORS_DIR = new URL('../../../shared/vectors/engines/', import.meta.url);
+export const ENGINE_VECTORS_DIR = new URL('../../shared/testing/vectors/engines/', import.meta.url);
 
 export const readEngineVector = (name: string): Promise<Buffer> => readFile(new URL(name, ENGINE_VECTORS_DIR));
 

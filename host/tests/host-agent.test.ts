@@ -2,16 +2,17 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { decodeClaims } from '../../shared/attestation/claims';
-import { gpuNonceFor } from '../../shared/attestation/nvidia/nonce';
-import { parseCollateral } from '../../shared/attestation/tdx/collateral';
-import { verifyBundle } from '../../shared/attestation/verify';
-import { sealRequest } from '../../shared/crypto/envelope';
-import { fromB64u, fromHex, sha256, toB64u, toHex } from '../../shared/protocol/encoding';
-import { encodeNvidiaGpuEvidence } from '../../shared/protocol/gpu-evidence';
-import type { ChunkPayload, JobMeta } from '../../shared/protocol/jobs';
-import { HostToBrokerSchema, type BrokerToHost } from '../../shared/protocol/ws-messages';
-import { requestDigest, verifyHostHello, verifyReceipt } from '../../shared/receipt';
+import { decodeClaims } from '@cocoon/shared/attestation/claims';
+import { gpuNonceFor } from '@cocoon/shared/attestation/nvidia/nonce';
+import { parseCollateral } from '@cocoon/shared/attestation/tdx/collateral';
+import { verifyBundle } from '@cocoon/shared/attestation/verify';
+import { sealRequest } from '@cocoon/shared/crypto/envelope';
+import { fromB64u, fromHex, sha256, toB64u, toHex } from '@cocoon/shared/protocol/encoding';
+import { encodeNvidiaGpuEvidence } from '@cocoon/shared/protocol/gpu-evidence';
+import type { ChunkPayload, JobMeta } from '@cocoon/shared/protocol/jobs';
+import { HostToBrokerSchema, type BrokerToHost } from '@cocoon/shared/protocol/ws-messages';
+import { requestDigest, verifyHostHello, verifyReceipt } from '@cocoon/shared/receipt';
+import { startDemoEngine, type DemoEngine } from '@cocoon/dev/engine/demo-engine';
 import { createHostAgent, type HostAgent } from '../agent/host-agent';
 import { createLogger } from '../agent/logger';
 import { createConfigfsTsmProvider } from '../attestation/configfs-tsm';
@@ -59,13 +60,19 @@ function fakeBroker() {
 const is = <K extends HostMsg['type']>(type: K, jobId?: string) => (m: HostMsg): m is Extract<HostMsg, { type: K }> =>
   m.type === type && (jobId === undefined || !('jobId' in m) || m.jobId === jobId);
 
-describe('host agent against a stand-in broker, with the built-in engine', () => {
+let demo: DemoEngine;
+beforeAll(async () => {
+  demo = await startDemoEngine();
+}, 120_000);
+afterAll(() => demo.close());
+
+describe('host agent against a stand-in broker, with the demo engine', () => {
   const broker = fakeBroker();
   let agent: HostAgent;
 
   beforeAll(async () => {
     agent = createHostAgent(
-      { brokerUrl: broker.url(), enrollToken: 'enroll-token-0123456789', hostId: 'host-agent-test', engine: { kind: 'builtin', modelCacheDir: '.cache/models' }, tee: 'simulated', pccsUrl: 'http://127.0.0.1:9', gpu: { mode: 'off' }, priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, logLevel: 'silent' },
+      { brokerUrl: broker.url(), enrollToken: 'enroll-token-0123456789', hostId: 'host-agent-test', engine: demo.config, tee: 'simulated', pccsUrl: 'http://127.0.0.1:9', gpu: { mode: 'off' }, priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, logLevel: 'silent' },
       { logger: createLogger('silent') },
     );
     await Promise.all([agent.start(), broker.until(is('host.hello')).then(() => broker.send({ type: 'host.welcome', hostId: 'host-agent-test' }))]);
@@ -157,7 +164,7 @@ describe('host agent on a TDX guest (configfs-tsm laid out in a temporary direct
     // The forged quotes carry Cocoon's FMSPC; the stand-in answers with Phala's collateral for it.
     pcs = await fakePcs({ fmspcs: ['90C06F000000'] });
     agent = createHostAgent(
-      { brokerUrl: broker.url(), enrollToken: 'enroll-token-0123456789', hostId: 'host-tdx-test', engine: { kind: 'builtin', modelCacheDir: '.cache/models' }, tee: 'tdx', pccsUrl: pcs.url, gpu: { mode: 'off' }, priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, logLevel: 'warn' },
+      { brokerUrl: broker.url(), enrollToken: 'enroll-token-0123456789', hostId: 'host-tdx-test', engine: demo.config, tee: 'tdx', pccsUrl: pcs.url, gpu: { mode: 'off' }, priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, logLevel: 'warn' },
       { logger, teeProvider: createConfigfsTsmProvider({ root: kernel.root, fs: kernel.fs }) },
     );
     await Promise.all([agent.start(), broker.until(is('host.hello')).then(() => broker.send({ type: 'host.welcome', hostId: 'host-tdx-test' }))]);
@@ -214,7 +221,7 @@ describe('host agent with NVIDIA GPUs in CC mode (simulated TEE; a stand-in evid
   const broker = fakeBroker();
   const gpu = fakeGpuEvidenceCommand();
   const config = (hostId: string, command: [string, ...string[]]) => ({
-    brokerUrl: broker.url(), enrollToken: 'enroll-token-0123456789', hostId, engine: { kind: 'builtin' as const, modelCacheDir: '.cache/models' },
+    brokerUrl: broker.url(), enrollToken: 'enroll-token-0123456789', hostId, engine: demo.config,
     tee: 'simulated' as const, pccsUrl: 'http://127.0.0.1:9', gpu: { mode: 'auto' as const, command }, priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, logLevel: 'silent',
   });
   const vectorBlob = encodeNvidiaGpuEvidence(fromHex(nvidiaVector.reportHex), nvidiaVector.certChain);

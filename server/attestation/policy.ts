@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { SignedPolicySchema, verifySignedPolicy, type AttestationPolicy, type SignedPolicy } from '../../shared/attestation/policy';
-import { CocoonError } from '../../shared/errors';
+import { SignedPolicySchema, verifySignedPolicy, type AttestationPolicy, type SignedPolicy } from '@cocoon/shared/attestation/policy';
+import { CocoonError } from '@cocoon/shared/errors';
 import type { ServerConfig } from '../config';
 
 export interface LoadedAttestationPolicy {

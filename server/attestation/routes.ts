@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import type { AttestationPolicyResponseSchema } from '../../shared/protocol/api';
+import type { AttestationPolicyResponseSchema } from '@cocoon/shared/protocol/api';
 import type { Services } from '../services';
 
 export function registerAttestationRoutes(app: FastifyInstance, services: () => Services): void {

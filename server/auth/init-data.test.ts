@@ -1,6 +1,6 @@
 import { sign, validate } from '@telegram-apps/init-data-node';
 import { describe, expect, it } from 'vitest';
-import { isCocoonError, type ErrorCode } from '../../shared/errors';
+import { isCocoonError, type ErrorCode } from '@cocoon/shared/errors';
 import { signInitData, validateInitData } from './init-data';
 
 const BOT = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { CocoonError } from '../../shared/errors';
+import { CocoonError } from '@cocoon/shared/errors';
 
 /**
  * Telegram Mini App initData, validated as Telegram specifies

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { CocoonError } from '../../shared/errors';
-import { DevInitDataResponseSchema, MeResponseSchema, SessionRequestSchema, SessionResponseSchema } from '../../shared/protocol/api';
+import { CocoonError } from '@cocoon/shared/errors';
+import { MeResponseSchema, SessionRequestSchema, SessionResponseSchema } from '@cocoon/shared/protocol/api';
 import type { Services } from '../services';
-import { signInitData, validateInitData } from './init-data';
+import { validateInitData } from './init-data';
 import type { UserRow } from './sessions';
 import { upsertTelegramUser } from './users';
 
@@ -38,18 +38,5 @@ export function registerAuthRoutes(app: FastifyInstance, services: () => Service
     const user = await s.sessions.authenticate(bearerToken(req));
     const funds = await s.ledger.userFunds(user.id);
     return { user: wireUser(user), balance: String(funds.balance), held: String(funds.held) } satisfies z.input<typeof MeResponseSchema>;
-  });
-}
-
-/** The demo user the Mini App's mocked Telegram signs in as in development. */
-const DEMO_USER = { id: 100_000_001, first_name: 'Demo', username: 'demo_user', language_code: 'en' };
-
-/** DEV_MODE only: a freshly signed initData, as Telegram would hand the Mini App. */
-export function registerDevRoutes(app: FastifyInstance, services: () => Services): void {
-  app.get('/api/dev/init-data', async () => {
-    const s = services();
-    const fields = { auth_date: String(Math.floor(Date.now() / 1000)), query_id: 'dev', user: JSON.stringify(DEMO_USER) };
-    const body: z.input<typeof DevInitDataResponseSchema> = { initData: signInitData(fields, s.config.BOT_TOKEN) };
-    return body;
   });
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { eq, lt } from 'drizzle-orm';
-import { CocoonError } from '../../shared/errors';
-import { toB64u } from '../../shared/protocol/encoding';
+import { CocoonError } from '@cocoon/shared/errors';
+import { toB64u } from '@cocoon/shared/protocol/encoding';
 import type { Db } from '../db/client';
 import { sessions, users } from '../db/schema';
 

@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { AttestationPolicy } from '../../shared/attestation/policy';
-import { bundleDigest, verifyBundle } from '../../shared/attestation/verify';
-import { CocoonError } from '../../shared/errors';
-import type { AttestationBundle, Claims, TeeKind } from '../../shared/protocol/attestation-bundle';
-import { fromB64u } from '../../shared/protocol/encoding';
-import { verifyHostHello } from '../../shared/receipt';
+import type { AttestationPolicy } from '@cocoon/shared/attestation/policy';
+import { bundleDigest, verifyBundle } from '@cocoon/shared/attestation/verify';
+import { CocoonError } from '@cocoon/shared/errors';
+import type { AttestationBundle, Claims, TeeKind } from '@cocoon/shared/protocol/attestation-bundle';
+import { fromB64u } from '@cocoon/shared/protocol/encoding';
+import { verifyHostHello } from '@cocoon/shared/receipt';
 
 export interface EnrollmentPolicy {
   enrollTokens: readonly string[];

@@ -1,5 +1,5 @@
-import type { AttestationBundle, Claims } from '../../shared/protocol/attestation-bundle';
-import type { BrokerToHost } from '../../shared/protocol/ws-messages';
+import type { AttestationBundle, Claims } from '@cocoon/shared/protocol/attestation-bundle';
+import type { BrokerToHost } from '@cocoon/shared/protocol/ws-messages';
 
 /** A way to talk to one connected host; the WebSocket today, a NATS subject later. */
 export interface HostLink {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { priceToWire } from '../../shared/pricing';
-import { HostsQuerySchema, type HostsResponseSchema, type ModelsResponseSchema } from '../../shared/protocol/api';
+import { priceToWire } from '@cocoon/shared/pricing';
+import { HostsQuerySchema, type HostsResponseSchema, type ModelsResponseSchema } from '@cocoon/shared/protocol/api';
 import type { Services } from '../services';
 
 export function registerHostRoutes(app: FastifyInstance, services: () => Services): void {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ZodError } from 'zod';
-import { CocoonError, ErrorCodes, toWireError, type WireError } from '../../shared/errors';
+import { CocoonError, ErrorCodes, toWireError, type WireError } from '@cocoon/shared/errors';
 
 export interface Failure {
   status: number;

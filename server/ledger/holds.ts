@@ -1,5 +1,5 @@
 import { and, eq, lt } from 'drizzle-orm';
-import { CocoonError } from '../../shared/errors';
+import { CocoonError } from '@cocoon/shared/errors';
 import type { Tx } from '../db/client';
 import { holds, HoldStatuses } from '../db/schema';
 import { Accounts } from './accounts';

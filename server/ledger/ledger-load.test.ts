@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isCocoonError } from '../../shared/errors';
+import { isCocoonError } from '@cocoon/shared/errors';
 import { users } from '../db/schema';
 import { openTestDatabase, postgresReachable, type TestDatabase } from '../tests/support/test-db';
 import { Accounts } from './accounts';

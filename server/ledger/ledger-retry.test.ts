@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isCocoonError } from '../../shared/errors';
+import { isCocoonError } from '@cocoon/shared/errors';
 import { openDatabase, type Database } from '../db/client';
 import { holds, transfers, users } from '../db/schema';
 import { backends, openTestDatabase, postgresReachable, type TestDatabase } from '../tests/support/test-db';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isCocoonError, type ErrorCode } from '../../shared/errors';
+import { isCocoonError, type ErrorCode } from '@cocoon/shared/errors';
 import { holds, transfers, users } from '../db/schema';
 import { backends, openTestDatabase, postgresReachable, type TestDatabase } from '../tests/support/test-db';
 import { Accounts } from './accounts';

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { CocoonError } from '../../shared/errors';
+import { CocoonError } from '@cocoon/shared/errors';
 import type { Executor, Tx } from '../db/client';
 import { transfers } from '../db/schema';
 import { ensureAccounts, lockAccount, type AccountRef } from './accounts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { CreditsResponseSchema, HistoryResponseSchema, StarsInvoiceRequestSchema, StarsInvoiceResponseSchema } from '../../shared/protocol/payments';
+import { CreditsResponseSchema, HistoryResponseSchema, StarsInvoiceRequestSchema, StarsInvoiceResponseSchema } from '@cocoon/shared/protocol/payments';
 import { bearerToken } from '../auth/routes';
 import type { Services } from '../services';
 import type { TonDepositInfo } from '../ton/deposit-info';

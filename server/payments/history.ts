@@ -1,6 +1,6 @@
 import { and, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { HistoryKinds, type HistoryResponseSchema } from '../../shared/protocol/payments';
+import { HistoryKinds, type HistoryResponseSchema } from '@cocoon/shared/protocol/payments';
 import type { Executor } from '../db/client';
 import { jobs, payments, PaymentProviders, PaymentStatuses, transfers } from '../db/schema';
 import { Accounts } from '../ledger/accounts';

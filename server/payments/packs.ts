@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CocoonError } from '../../shared/errors';
-import { CreditPackSchema } from '../../shared/protocol/payments';
+import { CocoonError } from '@cocoon/shared/errors';
+import { CreditPackSchema } from '@cocoon/shared/protocol/payments';
 
 /** A credit pack as the broker uses it: credits in micro-credits, the price in Stars and in nanoTON. */
 export type CreditPack = z.output<typeof CreditPackSchema>;

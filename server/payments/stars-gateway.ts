@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServerConfig } from '../config';
 import { BotApi, TELEGRAM_API_URL } from '../telegram/bot-api';
-import { createBotApiStandin, type BotApiStandin } from '../telegram/bot-api-standin';
+import type { DevExtensions, EmbeddedService } from '../dev-extensions';
 
 export const WEBHOOK_PATH = '/api/telegram/webhook';
 
@@ -13,8 +13,6 @@ export const WEBHOOK_PATH = '/api/telegram/webhook';
  */
 export interface StarsGateway {
   api: BotApi;
-  /** The embedded Bot API stand-in, in DEV_MODE when TELEGRAM_API_URL is unset. */
-  standin: BotApiStandin | undefined;
   /** Whether invoices can be created and paid: there is a webhook secret. */
   enabled: boolean;
   /** True when purchases go to the stand-in: the UI labels them test payments. */
@@ -28,10 +26,10 @@ export interface StarsGateway {
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
-export async function openStarsGateway(config: ServerConfig, log: FastifyBaseLogger): Promise<StarsGateway> {
+export async function openStarsGateway(config: ServerConfig, log: FastifyBaseLogger, dev?: DevExtensions): Promise<StarsGateway> {
   const embedded = config.DEV_MODE && !config.TELEGRAM_API_URL;
-  const standin = embedded ? createBotApiStandin({ token: config.BOT_TOKEN }) : undefined;
-  const baseUrl = standin ? (await standin.start()).url : (config.TELEGRAM_API_URL ?? TELEGRAM_API_URL);
+  const standin: EmbeddedService | undefined = embedded && dev ? await dev.startBotApi(config.BOT_TOKEN) : undefined;
+  const baseUrl = standin ? standin.url : (config.TELEGRAM_API_URL ?? TELEGRAM_API_URL);
   const secret = config.TELEGRAM_WEBHOOK_SECRET ?? (standin ? randomBytes(32).toString('base64url') : undefined);
   const expected = secret === undefined ? undefined : digest(secret);
   const api = new BotApi({ baseUrl, token: config.BOT_TOKEN });
@@ -39,7 +37,6 @@ export async function openStarsGateway(config: ServerConfig, log: FastifyBaseLog
   if (standin) log.info({ standin: standin.url }, 'Stars payments go to the embedded Bot API stand-in (test payments)');
   return {
     api,
-    standin,
     enabled: secret !== undefined,
     testPayments: standin !== undefined,
     secretMatches(header) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { CocoonError } from '../../shared/errors';
+import { CocoonError } from '@cocoon/shared/errors';
 import { starsInvoices } from '../db/schema';
 import type { Services } from '../services';
 import { findPack, type CreditPack } from './packs';

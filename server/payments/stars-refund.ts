@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { CocoonError, isCocoonError } from '../../shared/errors';
+import { CocoonError, isCocoonError } from '@cocoon/shared/errors';
 import type { Db } from '../db/client';
 import { payments, PaymentProviders, PaymentStatuses, users } from '../db/schema';
 import { Accounts } from '../ledger/accounts';

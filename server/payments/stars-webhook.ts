@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { CocoonError } from '../../shared/errors';
+import { CocoonError } from '@cocoon/shared/errors';
 import type { Services } from '../services';
 import { BotApiError } from '../telegram/bot-api';
 import { UpdateSchema, type PreCheckoutQuery, type SuccessfulPayment } from '../telegram/types';

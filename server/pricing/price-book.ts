@@ -1,5 +1,5 @@
-import { CocoonError } from '../../shared/errors';
-import { costOf, holdFor, type Price, type Usage } from '../../shared/pricing';
+import { CocoonError } from '@cocoon/shared/errors';
+import { costOf, holdFor, type Price, type Usage } from '@cocoon/shared/pricing';
 
 /**
  * Per-model prices (micro-credits per 1M tokens). Today every model has the configured default;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type {} from '@fastify/websocket';
-import { CocoonError } from '../../shared/errors';
-import { ClientToBrokerSchema, type BrokerToClient } from '../../shared/protocol/ws-messages';
+import { CocoonError } from '@cocoon/shared/errors';
+import { ClientToBrokerSchema, type BrokerToClient } from '@cocoon/shared/protocol/ws-messages';
 import { toFailure } from '../http/errors';
 import type { Services } from '../services';
 import { CloseCodes, sendJson, serveJsonSocket } from '../ws/json-socket';

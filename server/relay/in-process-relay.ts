@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { CocoonError, type ErrorCode } from '../../shared/errors';
-import { fromB64u } from '../../shared/protocol/encoding';
-import type { JobMeta, SealedChunk, SealedRequest } from '../../shared/protocol/jobs';
-import { requestDigest } from '../../shared/receipt';
+import { CocoonError, type ErrorCode } from '@cocoon/shared/errors';
+import { fromB64u } from '@cocoon/shared/protocol/encoding';
+import type { JobMeta, SealedChunk, SealedRequest } from '@cocoon/shared/protocol/jobs';
+import { requestDigest } from '@cocoon/shared/receipt';
 import type { Db } from '../db/client';
 import { servesModel, type HostRegistry, type OnlineHost } from '../hosts/registry';
 import type { Ledger } from '../ledger/ledger';

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { CocoonError, isCocoonError, type ErrorCode } from '../../shared/errors';
-import type { SignedReceipt } from '../../shared/protocol/receipt';
+import { CocoonError, isCocoonError, type ErrorCode } from '@cocoon/shared/errors';
+import type { SignedReceipt } from '@cocoon/shared/protocol/receipt';
 import type { Db } from '../db/client';
 import type { Ledger } from '../ledger/ledger';
 import type { PriceBook } from '../pricing/price-book';

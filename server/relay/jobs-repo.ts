@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import type { ErrorCode } from '../../shared/errors';
-import type { JobMeta } from '../../shared/protocol/jobs';
-import type { SignedReceipt } from '../../shared/protocol/receipt';
+import type { ErrorCode } from '@cocoon/shared/errors';
+import type { JobMeta } from '@cocoon/shared/protocol/jobs';
+import type { SignedReceipt } from '@cocoon/shared/protocol/receipt';
 import type { Executor } from '../db/client';
 import { jobs, JobStatuses } from '../db/schema';
 

@@ -1,5 +1,5 @@
-import type { JobMeta } from '../../shared/protocol/jobs';
-import { ResponseDigest } from '../../shared/receipt';
+import type { JobMeta } from '@cocoon/shared/protocol/jobs';
+import { ResponseDigest } from '@cocoon/shared/receipt';
 import type { OnlineHost } from '../hosts/registry';
 import type { ClientLink } from './relay';
 

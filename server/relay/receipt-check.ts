@@ -1,8 +1,8 @@
-import { CocoonError } from '../../shared/errors';
-import { promptTokenBound } from '../../shared/pricing';
-import { fromB64u } from '../../shared/protocol/encoding';
-import type { SignedReceipt } from '../../shared/protocol/receipt';
-import { verifyReceipt } from '../../shared/receipt';
+import { CocoonError } from '@cocoon/shared/errors';
+import { promptTokenBound } from '@cocoon/shared/pricing';
+import { fromB64u } from '@cocoon/shared/protocol/encoding';
+import type { SignedReceipt } from '@cocoon/shared/protocol/receipt';
+import { verifyReceipt } from '@cocoon/shared/receipt';
 import type { LiveJob } from './live-job';
 
 /**

@@ -1,5 +1,5 @@
-import type { JobMeta, SealedRequest } from '../../shared/protocol/jobs';
-import type { BrokerToClient, HostToBroker } from '../../shared/protocol/ws-messages';
+import type { JobMeta, SealedRequest } from '@cocoon/shared/protocol/jobs';
+import type { BrokerToClient, HostToBroker } from '@cocoon/shared/protocol/ws-messages';
 import type { OnlineHost } from '../hosts/registry';
 
 /** A way to talk to one authenticated client connection. */

@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isCocoonError } from '../../shared/errors';
+import { isCocoonError } from '@cocoon/shared/errors';
 import { fixture } from '../tests/support/stars';
 import { BotApi, BotApiError } from './bot-api';
-import { createBotApiStandin, type BotApiStandin } from './bot-api-standin';
+import { createBotApiStandin, type BotApiStandin } from '@cocoon/dev/telegram/bot-api-standin';
 import { UpdateSchema, type Update } from './types';
 
 const TOKEN = '7000000009:AAbot-api-client-tests-token_abcdef';

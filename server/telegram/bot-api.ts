@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CocoonError } from '../../shared/errors';
+import { CocoonError } from '@cocoon/shared/errors';
 import {
   BotApiResponseSchema,
   STARS_CURRENCY,

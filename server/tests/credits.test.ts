@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { costOf } from '../../shared/pricing';
-import { CreditsResponseSchema, DevStarsPayResponseSchema, HistoryResponseSchema, StarsInvoiceResponseSchema } from '../../shared/protocol/payments';
+import { costOf } from '@cocoon/shared/pricing';
+import { CreditsResponseSchema, DevStarsPayResponseSchema, HistoryResponseSchema, StarsInvoiceResponseSchema } from '@cocoon/shared/protocol/payments';
 import { refundStarsPayment } from '../payments/stars-refund';
 import { openClient, sealJob } from './support/client';
 import { createFakeIdentity, FakeHost } from './support/fake-host';

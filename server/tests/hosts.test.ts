@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSigningKeyPair } from '../../shared/crypto/ed25519';
-import { decodeClaims } from '../../shared/attestation/claims';
-import { canonicalJson, toB64u, utf8 } from '../../shared/protocol/encoding';
+import { generateSigningKeyPair } from '@cocoon/shared/crypto/ed25519';
+import { decodeClaims } from '@cocoon/shared/attestation/claims';
+import { canonicalJson, toB64u, utf8 } from '@cocoon/shared/protocol/encoding';
 import { maintain } from '../maintenance';
 import { createFakeIdentity, FakeHost, sayHello } from './support/fake-host';
 import { ENROLL_TOKEN, startTestServer, type TestServer } from './support/test-server';

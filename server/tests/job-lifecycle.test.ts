@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { costOf, holdFor } from '../../shared/pricing';
-import type { SignedReceipt } from '../../shared/protocol/receipt';
+import { costOf, holdFor } from '@cocoon/shared/pricing';
+import type { SignedReceipt } from '@cocoon/shared/protocol/receipt';
 import { Accounts } from '../ledger/accounts';
 import { insertJob } from '../relay/jobs-repo';
 import { ciphertextBytes, openClient, sealJob } from './support/client';

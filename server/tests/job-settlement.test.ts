@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { costOf, holdFor } from '../../shared/pricing';
-import type { SealedChunk } from '../../shared/protocol/jobs';
-import type { SignedReceipt } from '../../shared/protocol/receipt';
+import { costOf, holdFor } from '@cocoon/shared/pricing';
+import type { SealedChunk } from '@cocoon/shared/protocol/jobs';
+import type { SignedReceipt } from '@cocoon/shared/protocol/receipt';
 import { Accounts } from '../ledger/accounts';
 import { ciphertextBytes, openClient, sealJob } from './support/client';
 import { defaultScript } from './support/fake-host';

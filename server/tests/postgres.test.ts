@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costOf } from '../../shared/pricing';
+import { costOf } from '@cocoon/shared/pricing';
 import { openClient, sealJob } from './support/client';
 import { createFakeIdentity, FakeHost } from './support/fake-host';
 import { createScratchDatabase, dropScratchDatabase, postgresReachable } from './support/test-db';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isCocoonError } from '../../shared/errors';
+import { isCocoonError } from '@cocoon/shared/errors';
 import { payments, transfers } from '../db/schema';
 import { Accounts } from '../ledger/accounts';
 import { refundStarsPayment } from '../payments/stars-refund';

@@ -1,5 +1,5 @@
 import type { Address } from '@ton/core';
-import { CocoonError, type ErrorCode } from '../../shared/errors';
+import { CocoonError, type ErrorCode } from '@cocoon/shared/errors';
 
 /**
  * The chain as the broker sees it (ARCHITECTURE.md, "Money": chain access behind one interface):

@@ -10,7 +10,7 @@ import { backends, openTestDatabase, postgresReachable, type TestDatabase } from
 import type { TonChain } from './chain';
 import { depositCommentFor } from './deposit-codes';
 import { DepositWatcher } from './deposit-watcher';
-import { startSandboxChain, type SandboxChain, type SandboxWallet } from './sandbox-chain';
+import { startSandboxChain, type SandboxChain, type SandboxWallet } from '@cocoon/dev/ton/sandbox-chain/index';
 import { createToncenterClient } from './toncenter/client';
 
 const MICRO_PER_TON = 100_000_000n;

@@ -1,7 +1,7 @@
 import type { Address } from '@ton/core';
 import { eq } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
-import { isCocoonError } from '../../shared/errors';
+import { isCocoonError } from '@cocoon/shared/errors';
 import { chainCursors } from '../db/schema';
 import type { ChainTransaction, TonChain, TransactionId } from './chain';
 import { applyTransaction, type CreditContext, type Outcome } from './deposit-credit';

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, gt, isNull, lt } from 'drizzle-orm';
-import { CocoonError } from '../../shared/errors';
+import { CocoonError } from '@cocoon/shared/errors';
 import type { Executor } from '../db/client';
 import { tonProofPayloads } from '../db/schema';
 

@@ -3,21 +3,22 @@ import { Address, toNano } from '@ton/core';
 import { keyPairFromSeed } from '@ton/crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TonProofPayloadResponseSchema, WalletResponseSchema } from '../../shared/protocol/payments';
+import { TonProofPayloadResponseSchema, WalletResponseSchema } from '@cocoon/shared/protocol/payments';
 import type { CocoonServer } from '../app';
 import { tonProofPayloads, wallets } from '../db/schema';
 import { connectRequest } from '../tests/support/ton';
 import { buildTestServer, signIn } from '../tests/support/test-server';
-import type { SandboxChain, SandboxWallet } from './sandbox-chain';
+import type { SandboxChain, SandboxWallet } from '@cocoon/dev/ton/sandbox-chain/index';
 import type { TonConnectRequest } from './verify-connect';
 
 let server: CocoonServer;
 let sandbox: SandboxChain;
 
 beforeAll(async () => {
-  ({ server } = buildTestServer({ TON_NETWORK: 'sandbox', TON_PROOF_DOMAINS: 'cocoon.test' }));
+  const built = buildTestServer({ TON_NETWORK: 'sandbox', TON_PROOF_DOMAINS: 'cocoon.test' });
+  server = built.server;
   await server.app.ready();
-  sandbox = server.services().ton!.sandbox!;
+  sandbox = built.dev.tonChain()!;
 });
 afterAll(() => server.close());
 

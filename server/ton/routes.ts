@@ -1,8 +1,8 @@
 import type { Address } from '@ton/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { CocoonError } from '../../shared/errors';
-import { TonConnectRequestSchema, type TonProofPayloadResponseSchema, type WalletResponseSchema } from '../../shared/protocol/payments';
+import { CocoonError } from '@cocoon/shared/errors';
+import { TonConnectRequestSchema, type TonProofPayloadResponseSchema, type WalletResponseSchema } from '@cocoon/shared/protocol/payments';
 import { bearerToken } from '../auth/routes';
 import type { Services } from '../services';
 import type { TonService } from './ton-service';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Address } from '@ton/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { isCocoonError } from '../../shared/errors';
+import { isCocoonError } from '@cocoon/shared/errors';
 import type { TonChain } from './chain';
 import { domainAllowed, tonProofMessage, verifyTonProofSignature } from './ton-proof';
 import { verifyConnect, type ProofPolicy } from './verify-connect';

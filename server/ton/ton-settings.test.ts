@@ -1,10 +1,10 @@
 import { toNano } from '@ton/core';
 import { describe, expect, it } from 'vitest';
-import { isCocoonError } from '../../shared/errors';
+import { isCocoonError } from '@cocoon/shared/errors';
 import { loadConfig } from '../config';
 import { signIn, startTestServer } from '../tests/support/test-server';
 import { tonDepositInfo } from './deposit-info';
-import { startSandboxChain } from './sandbox-chain';
+import { startSandboxChain } from '@cocoon/dev/ton/sandbox-chain/index';
 import { proofDomains, tonMode } from './ton-settings';
 
 const BOT_TOKEN = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ';

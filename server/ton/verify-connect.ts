@@ -1,7 +1,7 @@
 import { Address } from '@ton/core';
 import type { z } from 'zod';
-import { CocoonError } from '../../shared/errors';
-import type { TonConnectRequestSchema } from '../../shared/protocol/payments';
+import { CocoonError } from '@cocoon/shared/errors';
+import type { TonConnectRequestSchema } from '@cocoon/shared/protocol/payments';
 import type { TonChain } from './chain';
 import type { TonNetwork } from './ton-settings';
 import { domainAllowed, TonConnectChains, verifyTonProofSignature } from './ton-proof';

@@ -1,5 +1,5 @@
 import type { Address } from '@ton/core';
-import { CocoonError, isCocoonError } from '../../shared/errors';
+import { CocoonError, isCocoonError } from '@cocoon/shared/errors';
 import type { TonChain } from './chain';
 import { decodeStateInit, parseWalletStateInit, stateInitMatches } from './wallet-contracts';
 

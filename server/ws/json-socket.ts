@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { z } from 'zod';
-import type { WireError } from '../../shared/errors';
+import type { WireError } from '@cocoon/shared/errors';
 import { toFailure } from '../http/errors';
 
 /** Close codes the broker uses. */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { CocoonError, ErrorCodeSchema } from '../../shared/errors';
-import { ErrorResponseSchema } from '../../shared/protocol/api';
+import { CocoonError, ErrorCodeSchema } from '@cocoon/shared/errors';
+import { ErrorResponseSchema } from '@cocoon/shared/protocol/api';
 
 /** The request never reached the broker (offline, DNS, connection refused). */
 export class NetworkError extends Error {

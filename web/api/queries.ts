@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { MeResponseSchema, ModelsResponseSchema } from '../../shared/protocol/api';
-import { CreditsResponseSchema, HistoryResponseSchema, WalletResponseSchema } from '../../shared/protocol/payments';
+import { MeResponseSchema, ModelsResponseSchema } from '@cocoon/shared/protocol/api';
+import { CreditsResponseSchema, HistoryResponseSchema, WalletResponseSchema } from '@cocoon/shared/protocol/payments';
 import { useSession } from './session';
 
 export const queryKeys = {

@@ -1,8 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useMemo, type ReactNode } from 'react';
 import type { z } from 'zod';
-import { isCocoonError } from '../../shared/errors';
-import { SessionResponseSchema } from '../../shared/protocol/api';
+import { isCocoonError } from '@cocoon/shared/errors';
+import { SessionResponseSchema } from '@cocoon/shared/protocol/api';
 import { api } from './http';
 
 export type Session = z.output<typeof SessionResponseSchema>;

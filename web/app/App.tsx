@@ -1,6 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
-import { isCocoonError } from '../../shared/errors';
+import { isCocoonError } from '@cocoon/shared/errors';
 import { SessionGate } from './SessionGate';
 import { Screens } from './Screens';
 

@@ -1,6 +1,6 @@
-import type { WireError } from '../../shared/errors';
-import type { AttestationBundle, Check, TeeKind } from '../../shared/protocol/attestation-bundle';
-import type { ChatRequest, ChunkPayload, JobMeta, SealedChunk, SealedRequest } from '../../shared/protocol/jobs';
+import type { WireError } from '@cocoon/shared/errors';
+import type { AttestationBundle, Check, TeeKind } from '@cocoon/shared/protocol/attestation-bundle';
+import type { ChatRequest, ChunkPayload, JobMeta, SealedChunk, SealedRequest } from '@cocoon/shared/protocol/jobs';
 
 /**
  * The crypto worker's interface (web/crypto/worker.ts). All keys, HPKE contexts and verified

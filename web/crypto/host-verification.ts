@@ -1,6 +1,6 @@
-import { decodeClaims } from '../../shared/attestation/claims';
-import type { VerificationResult } from '../../shared/attestation/verify';
-import type { AttestationBundle, Claims } from '../../shared/protocol/attestation-bundle';
+import { decodeClaims } from '@cocoon/shared/attestation/claims';
+import type { VerificationResult } from '@cocoon/shared/attestation/verify';
+import type { AttestationBundle, Claims } from '@cocoon/shared/protocol/attestation-bundle';
 import type { AppliedPolicy, HostVerification } from './api';
 
 function readClaims(b64u: string): Claims | undefined {

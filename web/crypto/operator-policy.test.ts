@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildBundle } from '../../shared/attestation/bundle';
-import { signPolicy } from '../../shared/attestation/policy';
-import { createSimulatedProvider } from '../../shared/attestation/simulated';
-import { generateSigningKeyPair, type SigningKeyPair } from '../../shared/crypto/ed25519';
-import { generateHpkeKeyPair } from '../../shared/crypto/hpke-suite';
-import type { Claims } from '../../shared/protocol/attestation-bundle';
-import { toB64u } from '../../shared/protocol/encoding';
-import type { JobMeta } from '../../shared/protocol/jobs';
+import { buildBundle } from '@cocoon/shared/attestation/bundle';
+import { signPolicy } from '@cocoon/shared/attestation/policy';
+import { createSimulatedProvider } from '@cocoon/shared/attestation/simulated';
+import { generateSigningKeyPair, type SigningKeyPair } from '@cocoon/shared/crypto/ed25519';
+import { generateHpkeKeyPair } from '@cocoon/shared/crypto/hpke-suite';
+import type { Claims } from '@cocoon/shared/protocol/attestation-bundle';
+import { toB64u } from '@cocoon/shared/protocol/encoding';
+import type { JobMeta } from '@cocoon/shared/protocol/jobs';
 import type { Result } from './api';
 import { createCryptoService } from './service';
 

@@ -1,6 +1,6 @@
-import { SignedPolicySchema, verifySignedPolicy, type AttestationPolicy, type PolicyData } from '../../shared/attestation/policy';
-import { toWireError, type WireError } from '../../shared/errors';
-import type { Check } from '../../shared/protocol/attestation-bundle';
+import { SignedPolicySchema, verifySignedPolicy, type AttestationPolicy, type PolicyData } from '@cocoon/shared/attestation/policy';
+import { toWireError, type WireError } from '@cocoon/shared/errors';
+import type { Check } from '@cocoon/shared/protocol/attestation-bundle';
 import type { AppliedPolicy } from './api';
 
 /**

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { buildBundle } from '../../shared/attestation/bundle';
-import { createSimulatedProvider } from '../../shared/attestation/simulated';
-import { generateSigningKeyPair } from '../../shared/crypto/ed25519';
-import { openRequest } from '../../shared/crypto/envelope';
-import { generateHpkeKeyPair } from '../../shared/crypto/hpke-suite';
-import type { Claims } from '../../shared/protocol/attestation-bundle';
-import { toB64u } from '../../shared/protocol/encoding';
-import type { JobMeta, SealedChunk, SealedRequest } from '../../shared/protocol/jobs';
-import type { Receipt } from '../../shared/protocol/receipt';
-import { requestDigest, ResponseDigest, signReceipt } from '../../shared/receipt';
+import { buildBundle } from '@cocoon/shared/attestation/bundle';
+import { createSimulatedProvider } from '@cocoon/shared/attestation/simulated';
+import { generateSigningKeyPair } from '@cocoon/shared/crypto/ed25519';
+import { openRequest } from '@cocoon/shared/crypto/envelope';
+import { generateHpkeKeyPair } from '@cocoon/shared/crypto/hpke-suite';
+import type { Claims } from '@cocoon/shared/protocol/attestation-bundle';
+import { toB64u } from '@cocoon/shared/protocol/encoding';
+import type { JobMeta, SealedChunk, SealedRequest } from '@cocoon/shared/protocol/jobs';
+import type { Receipt } from '@cocoon/shared/protocol/receipt';
+import { requestDigest, ResponseDigest, signReceipt } from '@cocoon/shared/receipt';
 import type { Result } from './api';
 import { createCryptoService } from './service';
 

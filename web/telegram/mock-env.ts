@@ -1,6 +1,6 @@
 import { emitEvent, isTMA, mockTelegramEnv, parseInitDataQuery, type ThemeParams } from '@telegram-apps/sdk-react';
 import { z } from 'zod';
-import { DevInitDataResponseSchema } from '../../shared/protocol/api';
+import { DevInitDataResponseSchema } from '@cocoon/shared/protocol/api';
 import { showTestInvoice } from './mock-invoice';
 
 /**

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { SessionResponseSchema } from '../../shared/protocol/api';
-import { DevStarsPayResponseSchema } from '../../shared/protocol/payments';
+import { SessionResponseSchema } from '@cocoon/shared/protocol/api';
+import { DevStarsPayResponseSchema } from '@cocoon/shared/protocol/payments';
 import { api } from '../api/http';
 import { friendlyMessage, toUiError } from '../features/chat/error-messages';
 import { StarIcon, WarningIcon } from '../ui/icons';

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useIsConnectionRestored, useTonConnectUI, useTonWallet, type Wallet } from '@tonconnect/ui-react';
 import { useCallback, useEffect, useState } from 'react';
-import { TonProofPayloadResponseSchema, WalletResponseSchema } from '../../shared/protocol/payments';
+import { TonProofPayloadResponseSchema, WalletResponseSchema } from '@cocoon/shared/protocol/payments';
 import { queryKeys, useProvenWallet } from '../api/queries';
 import { useSession } from '../api/session';
 import { toUiError, type UiError } from '../features/chat/error-messages';

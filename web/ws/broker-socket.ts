@@ -1,5 +1,5 @@
-import type { WireError } from '../../shared/errors';
-import { BrokerToClientSchema, type BrokerToClientParsed, type ClientToBroker } from '../../shared/protocol/ws-messages';
+import type { WireError } from '@cocoon/shared/errors';
+import { BrokerToClientSchema, type BrokerToClientParsed, type ClientToBroker } from '@cocoon/shared/protocol/ws-messages';
 import { backoffDelay } from './backoff';
 
 export type SocketStatus = 'connecting' | 'ready' | 'waiting' | 'closed';

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BodyOffsets, forgeTdxQuote } from '../../../shared/testing/tdx-forge';
-import { readVector } from '../../../shared/testing/vectors';
+import { BodyOffsets, forgeTdxQuote } from '@cocoon/shared/testing/tdx-forge';
+import { readVector } from '@cocoon/shared/testing/vectors';
 import type { TsmFs } from '../../attestation/configfs-tsm';
 
 /**

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readVectorText } from '../../../shared/testing/vectors';
+import { readVectorText } from '@cocoon/shared/testing/vectors';
 
 /** The recorded NVIDIA H100 CC report (hex) and its device chain, from the shared vectors. */
 export const nvidiaVector = {

@@ -1,8 +1,8 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CollateralSchema } from '../../../shared/attestation/tdx/collateral';
-import { fromHex } from '../../../shared/protocol/encoding';
-import { readVectorText } from '../../../shared/testing/vectors';
+import { CollateralSchema } from '@cocoon/shared/attestation/tdx/collateral';
+import { fromHex } from '@cocoon/shared/protocol/encoding';
+import { readVectorText } from '@cocoon/shared/testing/vectors';
 
 export const PcsPaths = {
   tcb: '/tdx/certification/v4/tcb',

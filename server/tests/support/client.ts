@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { decodeClaims } from '../../../shared/attestation/claims';
-import { sealRequest } from '../../../shared/crypto/envelope';
-import type { ResponseOpener } from '../../../shared/crypto/response-stream';
-import { fromB64u } from '../../../shared/protocol/encoding';
-import type { ChatRequest, JobMeta, SealedRequest } from '../../../shared/protocol/jobs';
+import { decodeClaims } from '@cocoon/shared/attestation/claims';
+import { sealRequest } from '@cocoon/shared/crypto/envelope';
+import type { ResponseOpener } from '@cocoon/shared/crypto/response-stream';
+import { fromB64u } from '@cocoon/shared/protocol/encoding';
+import type { ChatRequest, JobMeta, SealedRequest } from '@cocoon/shared/protocol/jobs';
 import type { FakeIdentity } from './fake-host';
 import { TestSocket } from './ws-client';
 

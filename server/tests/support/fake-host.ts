@@ -1,14 +1,14 @@
-import { buildBundle } from '../../../shared/attestation/bundle';
-import { createSimulatedProvider, type TeeProvider } from '../../../shared/attestation/simulated';
-import { generateSigningKeyPair, type SigningKeyPair } from '../../../shared/crypto/ed25519';
-import { openRequest } from '../../../shared/crypto/envelope';
-import { generateHpkeKeyPair, type HpkeKeyPair } from '../../../shared/crypto/hpke-suite';
-import type { AttestationBundle, Claims } from '../../../shared/protocol/attestation-bundle';
-import { fromB64u, toB64u } from '../../../shared/protocol/encoding';
-import type { JobMeta, SealedRequest } from '../../../shared/protocol/jobs';
-import type { Receipt } from '../../../shared/protocol/receipt';
-import { BrokerToHostSchema, type HostToBroker } from '../../../shared/protocol/ws-messages';
-import { requestDigest, ResponseDigest, signHostHello, signReceipt } from '../../../shared/receipt';
+import { buildBundle } from '@cocoon/shared/attestation/bundle';
+import { createSimulatedProvider, type TeeProvider } from '@cocoon/shared/attestation/simulated';
+import { generateSigningKeyPair, type SigningKeyPair } from '@cocoon/shared/crypto/ed25519';
+import { openRequest } from '@cocoon/shared/crypto/envelope';
+import { generateHpkeKeyPair, type HpkeKeyPair } from '@cocoon/shared/crypto/hpke-suite';
+import type { AttestationBundle, Claims } from '@cocoon/shared/protocol/attestation-bundle';
+import { fromB64u, toB64u } from '@cocoon/shared/protocol/encoding';
+import type { JobMeta, SealedRequest } from '@cocoon/shared/protocol/jobs';
+import type { Receipt } from '@cocoon/shared/protocol/receipt';
+import { BrokerToHostSchema, type HostToBroker } from '@cocoon/shared/protocol/ws-messages';
+import { requestDigest, ResponseDigest, signHostHello, signReceipt } from '@cocoon/shared/receipt';
 import { TestSocket } from './ws-client';
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { BotApi } from '../../telegram/bot-api';
-import { createBotApiStandin, type BotApiStandin } from '../../telegram/bot-api-standin';
+import { createBotApiStandin, type BotApiStandin } from '@cocoon/dev/telegram/bot-api-standin';
 import type { Update } from '../../telegram/types';
 import { WEBHOOK_PATH } from '../../payments/stars-gateway';
 import { startTestServer, TEST_BOT_TOKEN, type TestServer } from './test-server';

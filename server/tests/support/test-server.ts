@@ -3,6 +3,7 @@ import { createServer, type CocoonServer } from '../../app';
 import { signInitData } from '../../auth/init-data';
 import { loadConfig, type ServerConfig } from '../../config';
 import { pino } from 'pino';
+import { createDevExtensions, type BrokerDevExtensions } from '@cocoon/dev/broker-extensions';
 
 export const TEST_BOT_TOKEN = '7000000001:AAtest-bot-token-for-broker-tests_xyz';
 export const ENROLL_TOKEN = 'enroll-token-for-tests-0123456789';
@@ -16,6 +17,8 @@ export interface TestServer {
   wsUrl: string;
   /** Every log line the server wrote. */
   logs: string[];
+  /** The development stand-ins (used only when the config asks for them: DEV_MODE, TON_NETWORK=sandbox). */
+  dev: BrokerDevExtensions;
   close(): Promise<void>;
 }
 
@@ -33,7 +36,7 @@ export function testConfig(env: Record<string, string | undefined> = {}): Server
 }
 
 /** A broker built like production, with its logs captured in memory. */
-export function buildTestServer(env: Record<string, string | undefined> = {}): { server: CocoonServer; config: ServerConfig; logs: string[] } {
+export function buildTestServer(env: Record<string, string | undefined> = {}): { server: CocoonServer; config: ServerConfig; logs: string[]; dev: BrokerDevExtensions } {
   const config = testConfig(env);
   const logs: string[] = [];
   const sink = new Writable({
@@ -43,14 +46,15 @@ export function buildTestServer(env: Record<string, string | undefined> = {}): {
     },
   });
   // A plain pino logger, as an embedding process passes one: the server adds its privacy rules.
-  return { server: createServer(config, { logger: pino({ level: config.LOG_LEVEL }, sink) }), config, logs };
+  const dev = createDevExtensions();
+  return { server: createServer(config, { logger: pino({ level: config.LOG_LEVEL }, sink), dev }), config, logs, dev };
 }
 
 /** Starts a broker on a free port. */
 export async function startTestServer(env: Record<string, string | undefined> = {}): Promise<TestServer> {
-  const { server, config, logs } = buildTestServer(env);
+  const { server, config, logs, dev } = buildTestServer(env);
   const { url } = await server.start();
-  return { server, config, url, wsUrl: url.replace(/^http/, 'ws'), logs, close: () => server.close() };
+  return { server, config, url, wsUrl: url.replace(/^http/, 'ws'), logs, dev, close: () => server.close() };
 }
 
 let nextTelegramId = 500_000_000;

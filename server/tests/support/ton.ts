@@ -1,6 +1,6 @@
 import { beginCell, storeStateInit, type Address } from '@ton/core';
 import { sign } from '@ton/crypto';
-import type { SandboxWallet } from '../../ton/sandbox-chain';
+import type { SandboxWallet } from '@cocoon/dev/ton/sandbox-chain/index';
 import { tonProofDigest, type TonProofInput } from '../../ton/ton-proof';
 import type { TonConnectRequest } from '../../ton/verify-connect';
 

@@ -1,9 +1,9 @@
 import { Address, toNano } from '@ton/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isCocoonError } from '../../../shared/errors';
+import { isCocoonError } from '@cocoon/shared/errors';
 import type { TonChain } from '../chain';
-import { startSandboxChain, type SandboxChain, type SandboxWallet } from '../sandbox-chain';
+import { startSandboxChain, type SandboxChain, type SandboxWallet } from '@cocoon/dev/ton/sandbox-chain/index';
 import { walletContract } from '../wallet-contracts';
 import { createToncenterClient } from './client';
 

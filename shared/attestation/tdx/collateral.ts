@@ -51,7 +51,7 @@ export type TdQeIdentity = z.output<typeof TdQeIdentitySchema>;
 
 /**
  * Pre-fetched Intel collateral, in the JSON shape of Phala's dcap-qvl `QuoteCollateralV3`
- * (shared/vectors/phala-tdx-v4-collateral.json): signed JSON texts, raw r||s signatures and DER
+ * (shared/testing/vectors/phala-tdx-v4-collateral.json): signed JSON texts, raw r||s signatures and DER
  * CRLs in hex, PEM issuer chains.
  */
 export const CollateralSchema = z.object({

@@ -1,4 +1,4 @@
-import type { Check } from '../../../shared/protocol/attestation-bundle';
+import type { Check } from '@cocoon/shared/protocol/attestation-bundle';
 import { CheckIcon, CrossIcon, MinusIcon } from '../../ui/icons';
 
 const outcome = (c: Check) => (c.skipped ? 'skipped' : c.ok ? 'pass' : 'fail');

@@ -1,4 +1,4 @@
-import { formatCredits } from '../../../shared/pricing';
+import { formatCredits } from '@cocoon/shared/pricing';
 import { CheckIcon, WarningIcon } from '../../ui/icons';
 import { checkCharge } from './charge-check';
 import type { AssistantMessage } from './chat-state';

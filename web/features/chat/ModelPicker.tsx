@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ModelsResponseSchema } from '../../../shared/protocol/api';
+import type { ModelsResponseSchema } from '@cocoon/shared/protocol/api';
 import { haptics } from '../../telegram/haptics';
 import { ChevronDownIcon } from '../../ui/icons';
 import { Skeleton } from '../../ui/Skeleton';

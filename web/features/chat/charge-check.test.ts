@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Receipt } from '../../../shared/protocol/receipt';
+import type { Receipt } from '@cocoon/shared/protocol/receipt';
 import { checkCharge } from './charge-check';
 import type { AssistantMessage } from './chat-state';
 

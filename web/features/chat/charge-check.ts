@@ -1,5 +1,5 @@
-import { costOf } from '../../../shared/pricing';
-import type { Receipt } from '../../../shared/protocol/receipt';
+import { costOf } from '@cocoon/shared/pricing';
+import type { Receipt } from '@cocoon/shared/protocol/receipt';
 import type { AssistantMessage } from './chat-state';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Receipt } from '../../../shared/protocol/receipt';
+import type { Receipt } from '@cocoon/shared/protocol/receipt';
 import { activeJob, chatReducer, conversation, initialChatState, type AssistantMessage, type ChatAction, type ChatState } from './chat-state';
 
 const pricing = { price: { promptPerMillion: 1_000_000n, completionPerMillion: 2_000_000n }, coefficientMilli: 1000n };

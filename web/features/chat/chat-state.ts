@@ -1,6 +1,6 @@
-import type { Price } from '../../../shared/pricing';
-import type { ChatRequest } from '../../../shared/protocol/jobs';
-import type { FinishReason, Receipt } from '../../../shared/protocol/receipt';
+import type { Price } from '@cocoon/shared/pricing';
+import type { ChatRequest } from '@cocoon/shared/protocol/jobs';
+import type { FinishReason, Receipt } from '@cocoon/shared/protocol/receipt';
 import type { UiError } from './error-messages';
 
 /**

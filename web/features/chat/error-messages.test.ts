@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CocoonError, ErrorCodes } from '../../../shared/errors';
+import { CocoonError, ErrorCodes } from '@cocoon/shared/errors';
 import { NetworkError } from '../../api/http';
 import { friendlyMessage, fromWire, toUiError } from './error-messages';
 

@@ -1,4 +1,4 @@
-import { ErrorCodeSchema, isCocoonError, type ErrorCode, type WireError } from '../../../shared/errors';
+import { ErrorCodeSchema, isCocoonError, type ErrorCode, type WireError } from '@cocoon/shared/errors';
 import { NetworkError } from '../../api/http';
 
 /** Failures only the client can see, next to the wire codes of shared/errors.ts. */

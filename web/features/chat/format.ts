@@ -1,4 +1,4 @@
-import { formatCredits } from '../../../shared/pricing';
+import { formatCredits } from '@cocoon/shared/pricing';
 
 /** Micro-credits per 1K tokens from a per-1M price, as people read it; tiny prices stay visible. */
 export function pricePer1K(perMillion: bigint): string {

@@ -1,5 +1,5 @@
-import type { WireError } from '../../../shared/errors';
-import type { AttestationBundle } from '../../../shared/protocol/attestation-bundle';
+import type { WireError } from '@cocoon/shared/errors';
+import type { AttestationBundle } from '@cocoon/shared/protocol/attestation-bundle';
 import type { HostVerification, Result } from '../../crypto/api';
 
 /** A host as GET /api/hosts lists it. */

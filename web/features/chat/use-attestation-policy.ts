@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { AttestationPolicyResponseSchema } from '../../../shared/protocol/api';
+import { AttestationPolicyResponseSchema } from '@cocoon/shared/protocol/api';
 import { api } from '../../api/http';
 import { queryKeys } from '../../api/queries';
 import type { AppliedPolicy } from '../../crypto/api';

@@ -1,9 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
-import type { WireError } from '../../../shared/errors';
-import type { MeResponseSchema } from '../../../shared/protocol/api';
-import type { SealedChunk } from '../../../shared/protocol/jobs';
-import type { BrokerToClientParsed } from '../../../shared/protocol/ws-messages';
+import type { WireError } from '@cocoon/shared/errors';
+import type { MeResponseSchema } from '@cocoon/shared/protocol/api';
+import type { SealedChunk } from '@cocoon/shared/protocol/jobs';
+import type { BrokerToClientParsed } from '@cocoon/shared/protocol/ws-messages';
 import type { z } from 'zod';
 import { queryKeys } from '../../api/queries';
 import { cryptoWorker } from '../../crypto/client';

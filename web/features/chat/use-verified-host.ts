@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { HostsResponseSchema } from '../../../shared/protocol/api';
+import { HostsResponseSchema } from '@cocoon/shared/protocol/api';
 import { queryKeys } from '../../api/queries';
 import { useSession } from '../../api/session';
 import type { HostVerification } from '../../crypto/api';

@@ -1,4 +1,4 @@
-import { formatCredits } from '../../../shared/pricing';
+import { formatCredits } from '@cocoon/shared/pricing';
 import { CoinIcon } from '../../ui/icons';
 import { Skeleton } from '../../ui/Skeleton';
 

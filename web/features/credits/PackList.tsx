@@ -1,4 +1,4 @@
-import { formatCredits } from '../../../shared/pricing';
+import { formatCredits } from '@cocoon/shared/pricing';
 import { formatTon } from '../../ton/amount';
 import { CoinIcon, StarIcon, TonIcon } from '../../ui/icons';
 import { Skeleton } from '../../ui/Skeleton';

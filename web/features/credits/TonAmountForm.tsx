@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { formatCredits } from '../../../shared/pricing';
+import { formatCredits } from '@cocoon/shared/pricing';
 import { creditsForNanoton, parseTon } from '../../ton/amount';
 
 interface TonAmountFormProps {

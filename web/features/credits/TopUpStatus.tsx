@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { formatCredits } from '../../../shared/pricing';
+import { formatCredits } from '@cocoon/shared/pricing';
 import { CheckIcon, CrossIcon, WarningIcon } from '../../ui/icons';
 import { Spinner } from '../../ui/Spinner';
 import { friendlyMessage } from '../chat/error-messages';

@@ -1,4 +1,4 @@
-import { formatCredits } from '../../../shared/pricing';
+import { formatCredits } from '@cocoon/shared/pricing';
 import { formatTon } from '../../ton/amount';
 import type { HistoryItem } from './topup-state';
 

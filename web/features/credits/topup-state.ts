@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { HistoryKinds, type HistoryResponseSchema } from '../../../shared/protocol/payments';
+import { HistoryKinds, type HistoryResponseSchema } from '@cocoon/shared/protocol/payments';
 import type { UiError } from '../chat/error-messages';
 
 /**

@@ -1,6 +1,6 @@
 import { useCallback, type Dispatch } from 'react';
 import type { z } from 'zod';
-import { StarsInvoiceResponseSchema, type CreditPackSchema } from '../../../shared/protocol/payments';
+import { StarsInvoiceResponseSchema, type CreditPackSchema } from '@cocoon/shared/protocol/payments';
 import { useSession } from '../../api/session';
 import { haptics } from '../../telegram/haptics';
 import { InvoiceUnavailableError, openStarsInvoice } from '../../telegram/invoice';

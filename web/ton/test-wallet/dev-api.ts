@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DevTonSendBocResponseSchema, DevTonTestWalletResponseSchema } from '../../../shared/protocol/ton-dev';
+import { DevTonSendBocResponseSchema, DevTonTestWalletResponseSchema } from '@cocoon/shared/protocol/ton-dev';
 
 /**
  * The dev broker's test-wallet routes (DEV_MODE only; shared/protocol/ton-dev.ts). The key is a
