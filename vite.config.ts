@@ -1,7 +1,14 @@
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { readFileSync } from 'node:fs';
-import { defineConfig, loadEnv, type Plugin } from 'vite';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { defineConfig, loadEnv, type Logger, type Plugin } from 'vite';
+// Relative paths with their extension: Vite bundles them into the config (a package import would be
+// left to Node), and they import nothing by an extensionless path, so Vite's native loader can too.
+import { readBuildFolder } from './scripts/lib/web-build-files.ts';
+import { appContentSecurityPolicy, tonConnectOrigins, withSocketOrigin } from './shared/content-security-policy.ts';
+import { BUILD_MANIFEST_FILE, buildHashMeta, stampIndexHtml, UNSTAMPED_BUILD_HASH, webBuildManifest } from './shared/web-build.ts';
 
 /** The injected test wallet's `js` bridge key: `deviceInfo.appName` in web/ton/test-wallet/device-info.ts. */
 const TEST_WALLET_KEY = 'cocoonTestWallet';
@@ -38,6 +45,25 @@ function policyKeys(raw: string | undefined): string[] {
   return keys;
 }
 
+/**
+ * `COCOON_BROKER_ORIGIN`: the broker's origin when a static host serves the app apart from it (https
+ * in a production build); unset: the app calls the origin that served it.
+ */
+function brokerOrigin(raw: string | undefined, production: boolean): string {
+  const value = (raw ?? '').trim();
+  if (!value) return '';
+  const url = URL.canParse(value) ? new URL(value) : null;
+  if (!url || !/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search || url.hash) {
+    throw new Error(`COCOON_BROKER_ORIGIN: "${value}" is not an origin like https://broker.example`);
+  }
+  if (production && url.protocol !== 'https:') throw new Error('COCOON_BROKER_ORIGIN must be https in a production build');
+  return url.origin;
+}
+
+/** The wallets TonConnect lists: the injected test wallet (dev, e2e) or the real ones (`productionWalletsFile`). */
+const walletsList = (useTestWallet: boolean, productionWalletsFile: string): unknown[] =>
+  useTestWallet ? [testWallet] : (JSON.parse(readFileSync(productionWalletsFile, 'utf8')) as unknown[]);
+
 function manifest(appUrl: string) {
   const url = appUrl.replace(/\/+$/, '');
   return { url, name: 'Cocoon', iconUrl: `${url}/icon-180.png` };
@@ -60,7 +86,7 @@ interface TonConnectAssetsOptions {
  * list real wallets, so nothing of the test wallet reaches a production bundle.
  */
 function tonconnectAssets(opts: TonConnectAssetsOptions): Plugin {
-  const wallets = () => (opts.testWallet ? [testWallet] : (JSON.parse(readFileSync(opts.productionWalletsFile, 'utf8')) as unknown[]));
+  const wallets = () => walletsList(opts.testWallet, opts.productionWalletsFile);
   const files = (appUrl: string): Record<string, unknown> => ({
     'tonconnect-manifest.json': manifest(appUrl),
     'tonconnect-wallets.json': wallets(),
@@ -84,13 +110,68 @@ function tonconnectAssets(opts: TonConnectAssetsOptions): Plugin {
   };
 }
 
+interface BuildIdentityOptions {
+  /** The app's Content-Security-Policy, put in index.html so it travels with the app to any host. */
+  csp: string;
+  /** The build variables the output depends on, recorded in the manifest for a reproduction. */
+  inputs: Record<string, string>;
+}
+
+/**
+ * Builds only. Puts the CSP and a zeroed build-hash meta at the top of index.html; once the bundle
+ * is written, hashes the whole output folder (shared/web-build.ts), stamps the hash into
+ * index.html, writes `build-manifest.json` and prints `Mini App build sha256: <hex>`.
+ */
+function buildIdentity(opts: BuildIdentityOptions): Plugin {
+  let outDir = '';
+  let logger: Logger | undefined;
+  return {
+    name: 'cocoon-build-identity',
+    apply: 'build',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+      logger = config.logger;
+    },
+    // Right after the charset (which must come within the first 1024 bytes) and before any script.
+    transformIndexHtml(html) {
+      const charset = '<meta charset="UTF-8" />';
+      if (!html.includes(charset)) throw new Error(`index.html: expected ${charset}`);
+      const attribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+      const metas = [`<meta http-equiv="Content-Security-Policy" content="${attribute(opts.csp)}">`, buildHashMeta(UNSTAMPED_BUILD_HASH)];
+      return html.replace(charset, [charset, ...metas].join('\n    '));
+    },
+    writeBundle: {
+      order: 'post',
+      sequential: true,
+      async handler() {
+        const built = await webBuildManifest(await readBuildFolder(outDir), opts.inputs);
+        const index = join(outDir, 'index.html');
+        await writeFile(index, stampIndexHtml(await readFile(index, 'utf8'), built.sha256));
+        await writeFile(join(outDir, BUILD_MANIFEST_FILE), JSON.stringify(built, null, 2) + '\n');
+        logger?.info(`Mini App build sha256: ${built.sha256}`);
+      },
+    },
+  };
+}
+
+const PRODUCTION_WALLETS_FILE = 'web/ton/wallets.production.json';
+
+/** The product's version (package.json), shown on the About screen. */
+function appVersion(): string {
+  const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version?: unknown };
+  if (typeof version !== 'string') throw new Error('package.json has no version');
+  return version;
+}
+
 /**
  * The Mini App build. Modes: `development` (vite dev) and `e2e` include the mocked Telegram
  * environment and accept the simulated TEE; the default `production` build includes neither, and
  * the mock is tree-shaken out because the flags below are compile-time constants.
  * `VITE_MOCK_TELEGRAM=true|false`, `VITE_ALLOW_SIMULATED_TEE=true|false` and `VITE_TEST_WALLET=true|false`
  * override the mode's defaults. `PUBLIC_URL` (as the broker's) is the origin named in the
- * TonConnect manifest. `COCOON_POLICY_KEYS` pins the operator's attestation-policy keys (none by default).
+ * TonConnect manifest. `COCOON_POLICY_KEYS` pins the operator's attestation-policy keys: required in a
+ * production build, which also refuses the development flags. `COCOON_BROKER_ORIGIN` points the app
+ * at a broker on another origin. Every build prints its hash and writes `build-manifest.json`.
  */
 export default defineConfig(({ mode }) => {
   const env = loadEnv(mode, process.cwd(), 'VITE_');
@@ -101,15 +182,46 @@ export default defineConfig(({ mode }) => {
   const publicUrl = process.env.PUBLIC_URL ?? 'http://127.0.0.1:8080';
   const broker = process.env.COCOON_BROKER_URL ?? 'http://127.0.0.1:8080';
   const pinnedPolicyKeys = policyKeys(process.env.COCOON_POLICY_KEYS);
+  const brokerAt = brokerOrigin(process.env.COCOON_BROKER_ORIGIN, !devMode);
+  if (!devMode) {
+    // A production build fails closed: it must pin the operator's policy keys, and may not consent
+    // to the simulated TEE or carry the mocked Telegram or the test wallet.
+    if (pinnedPolicyKeys.length === 0) throw new Error('COCOON_POLICY_KEYS is required for a production build: without a pinned operator key the app would accept any TDX image (use --mode development or e2e for local builds)');
+    const devFlags = { VITE_MOCK_TELEGRAM: mockTelegram, VITE_ALLOW_SIMULATED_TEE: allowSimulated, VITE_TEST_WALLET: testWallet };
+    const on = Object.entries(devFlags).filter(([, value]) => value).map(([name]) => name);
+    if (on.length > 0) throw new Error(`${on.join(', ')}: development-only, refused in a production build`);
+  }
+
+  const ton = tonConnectOrigins(walletsList(testWallet, PRODUCTION_WALLETS_FILE));
+  const csp = appContentSecurityPolicy({
+    connect: [...withSocketOrigin(publicUrl), ...(brokerAt ? withSocketOrigin(brokerAt) : []), ...ton.bridges],
+    images: ton.images,
+  });
+  const inputs = {
+    mode,
+    PUBLIC_URL: publicUrl,
+    COCOON_POLICY_KEYS: pinnedPolicyKeys.join(','),
+    COCOON_BROKER_ORIGIN: brokerAt,
+    VITE_MOCK_TELEGRAM: String(mockTelegram),
+    VITE_ALLOW_SIMULATED_TEE: String(allowSimulated),
+    VITE_TEST_WALLET: String(testWallet),
+  };
 
   return {
     root: '.',
-    plugins: [react(), tailwindcss(), tonconnectAssets({ appUrl: publicUrl, testWallet, productionWalletsFile: 'web/ton/wallets.production.json' })],
+    plugins: [
+      react(),
+      tailwindcss(),
+      tonconnectAssets({ appUrl: publicUrl, testWallet, productionWalletsFile: PRODUCTION_WALLETS_FILE }),
+      buildIdentity({ csp, inputs }),
+    ],
     define: {
       __COCOON_MOCK_TELEGRAM__: JSON.stringify(mockTelegram),
       __COCOON_ALLOW_SIMULATED_TEE__: JSON.stringify(allowSimulated),
       __COCOON_TEST_WALLET__: JSON.stringify(testWallet),
       __COCOON_POLICY_KEYS__: JSON.stringify(pinnedPolicyKeys),
+      __COCOON_BROKER_ORIGIN__: JSON.stringify(brokerAt),
+      __COCOON_APP_VERSION__: JSON.stringify(appVersion()),
     },
     worker: { format: 'es' },
     build: { outDir: 'dist/web', emptyOutDir: true, target: 'es2022' },

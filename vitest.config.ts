@@ -1,6 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The Mini App's compile-time flags that web/config.ts reads (vite.config.ts sets them in builds),
+  // so modules importing it load in unit tests: no simulated TEE, no pinned keys, same-origin broker.
+  define: {
+    __COCOON_ALLOW_SIMULATED_TEE__: 'false',
+    __COCOON_POLICY_KEYS__: '[]',
+    __COCOON_BROKER_ORIGIN__: '""',
+    __COCOON_APP_VERSION__: '"0.0.0-test"',
+  },
   test: {
     include: ['{shared,server,host,cli,web,dev,e2e}/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],

@@ -20,7 +20,19 @@ interface Inputs {
 }
 
 /** Input the command cannot work with: exit 2, with the reason. */
-class UnusableInput extends Error {}
+export class UnusableInput extends Error {}
+
+/** What to tell the user about input that could not be used (never an internal message). */
+export function unusableReason(e: unknown): string {
+  return e instanceof UnusableInput || e instanceof CocoonError ? e.message : e instanceof Error && 'code' in e ? `cannot read input (${String(e.code)})` : 'unreadable input';
+}
+
+/** `--at`: an ISO time (date first), or now when absent. */
+export function parseAt(value: string | undefined): Date {
+  const at = value === undefined ? new Date() : new Date(value);
+  if (Number.isNaN(at.getTime()) || (value !== undefined && !/^\d{4}-\d{2}-\d{2}/.test(value))) throw new UnusableInput(`--at is not an ISO time: ${value}`);
+  return at;
+}
 
 const PARSE_CHECKS = new Set(['bundle.schema', 'claims.decode', 'quote.parse']);
 
@@ -33,8 +45,7 @@ export async function attestVerify(args: string[], io: CliIo): Promise<number> {
   try {
     inputs = await readInputs(args);
   } catch (e) {
-    const reason = e instanceof UnusableInput || e instanceof CocoonError ? e.message : e instanceof Error && 'code' in e ? `cannot read input (${String(e.code)})` : 'unreadable input';
-    io.stderr.write(`cocoon attest verify: ${reason}\nrun "cocoon --help" for usage\n`);
+    io.stderr.write(`cocoon attest verify: ${unusableReason(e)}\nrun "cocoon --help" for usage\n`);
     return Exit.unusable;
   }
   const report = await verify(inputs);
@@ -57,8 +68,7 @@ async function verify(i: Inputs): Promise<AttestReport> {
 async function readInputs(args: string[]): Promise<Inputs> {
   const { values, positionals } = parseArgsOrThrow(args);
   if (positionals.length !== 1) throw new UnusableInput('expected exactly one quote or bundle file');
-  const at = values.at === undefined ? new Date() : new Date(values.at);
-  if (Number.isNaN(at.getTime()) || (values.at !== undefined && !/^\d{4}-\d{2}-\d{2}/.test(values.at))) throw new UnusableInput(`--at is not an ISO time: ${values.at}`);
+  const at = parseAt(values.at);
   const file = positionals[0]!;
   const evidence = evidenceOf(new Uint8Array(await readFile(file)));
   const collateral = values.collateral === undefined ? undefined : await readFile(values.collateral, 'utf8');
@@ -90,7 +100,8 @@ function evidenceOf(bytes: Uint8Array): Inputs['evidence'] {
   }
 }
 
-async function readPolicy(file: string | undefined, keys: string[], at: Date): Promise<{ policy: AttestationPolicy; source: Inputs['policySource'] }> {
+/** `--policy <file>` with `--policy-key`s: a signed policy (checked at `at`) or a plain one; the default without a file. */
+export async function readPolicy(file: string | undefined, keys: string[], at: Date): Promise<{ policy: AttestationPolicy; source: Inputs['policySource'] }> {
   if (file === undefined) return { policy: { allowSimulated: false }, source: 'default' };
   let json: unknown;
   try {

@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { RequestSuites } from '@cocoon/shared/protocol/request-suite';
+import { ClientToBrokerSchema } from '@cocoon/shared/protocol/ws-messages';
 import { expect, test } from './support/fixtures';
 
 function filesUnder(dir: string): string[] {
@@ -10,8 +12,11 @@ function filesUnder(dir: string): string[] {
 }
 const containsInDataDir = (dir: string, needle: string) => filesUnder(dir).some((f) => readFileSync(f).includes(Buffer.from(needle)));
 
-test('a canary prompt never appears in clear in the broker logs, database or traffic', async ({ openApp, stack }) => {
+test('a canary prompt never appears in clear in the broker logs, database or traffic', async ({ openApp, stack, page: tab }) => {
   const canary = `canary-${crypto.randomUUID()}`;
+  // What the app sends over its WebSocket, unmasked (the recorded TCP traffic has the frames masked).
+  const sent: string[] = [];
+  tab.on('websocket', (ws) => ws.on('framesent', (f) => void sent.push(String(f.payload))));
   // Positive control: a value that does reach the broker in clear (the user's first name).
   const marker = `Marker${Date.now()}`;
   const page = await openApp({ id: 777001, first_name: marker });
@@ -28,4 +33,12 @@ test('a canary prompt never appears in clear in the broker logs, database or tra
   expect(logs.includes(canary)).toBe(false);
   expect(traffic.includes(Buffer.from(canary))).toBe(false);
   expect(containsInDataDir(stack.dataDir, canary)).toBe(false);
+
+  // The one job.create went out sealed with the post-quantum suite, named on the wire, and carries no canary.
+  const creates = sent.flatMap((f) => {
+    const m = ClientToBrokerSchema.safeParse(JSON.parse(f));
+    return m.success && m.data.type === 'job.create' ? [m.data.request.suite] : [];
+  });
+  expect(creates).toEqual([RequestSuites.xwing]);
+  expect(sent.some((f) => f.includes(canary))).toBe(false);
 });

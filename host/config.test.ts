@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { loadHostConfig } from './config';
 
 const token = 'enroll-token-0123456789';
-const ENGINE = { COCOON_ENGINE_URL: 'http://127.0.0.1:8000/v1' };
+const ENGINE = { COCOON_ENGINE_URL: 'http://127.0.0.1:8000/v1', COCOON_ENGINE_IMAGE: `sha256:${'e'.repeat(64)}`, COCOON_ENGINE_VERSION: '0.11.0' };
 
 describe('host configuration', () => {
   it('requires an engine URL (the demo engine is a development tool) and chooses the TEE automatically', () => {
     expect(() => loadHostConfig({ COCOON_ENROLL_TOKEN: token })).toThrow(/COCOON_ENGINE_URL: required/);
     const c = loadHostConfig({ COCOON_ENROLL_TOKEN: token, ...ENGINE });
-    expect(c.engine).toEqual({ url: 'http://127.0.0.1:8000/v1', name: 'vLLM', modelDigests: {} });
+    expect(c.engine).toEqual({ url: 'http://127.0.0.1:8000/v1', name: 'vLLM', imageDigest: `sha256:${'e'.repeat(64)}`, version: '0.11.0', args: [], modelDigests: {} });
     expect(c.tee).toBe('auto');
     expect(loadHostConfig({ COCOON_ENROLL_TOKEN: token, ...ENGINE, COCOON_TEE: 'simulated' }).tee).toBe('simulated');
     expect(c.hostId).toMatch(/^host-[0-9a-f]{8}$/);
@@ -22,8 +22,8 @@ describe('host configuration', () => {
   });
 
   it('takes an external engine with the digests of its weights', () => {
-    const c = loadHostConfig({ COCOON_ENROLL_TOKEN: token, COCOON_ENGINE_URL: 'http://127.0.0.1:8000/v1', COCOON_MODEL_DIGESTS: JSON.stringify({ 'Qwen/Qwen3-0.6B': 'ab'.repeat(32) }) });
-    expect(c.engine).toMatchObject({ url: 'http://127.0.0.1:8000/v1', modelDigests: { 'Qwen/Qwen3-0.6B': 'ab'.repeat(32) } });
+    const c = loadHostConfig({ COCOON_ENROLL_TOKEN: token, ...ENGINE, COCOON_ENGINE_ARGS: '["--model","Qwen/Qwen3-0.6B","--max-model-len","8192"]', COCOON_MODEL_DIGESTS: JSON.stringify({ 'Qwen/Qwen3-0.6B': 'ab'.repeat(32) }) });
+    expect(c.engine).toMatchObject({ url: 'http://127.0.0.1:8000/v1', args: ['--model', 'Qwen/Qwen3-0.6B', '--max-model-len', '8192'], modelDigests: { 'Qwen/Qwen3-0.6B': 'ab'.repeat(32) } });
   });
 
   it('collects GPU evidence with the configured command, split on spaces, unless COCOON_GPU=off', () => {
@@ -38,6 +38,8 @@ describe('host configuration', () => {
   it('names every bad value in one message', () => {
     expect(() => loadHostConfig({ COCOON_BROKER_URL: 'http://x', COCOON_CLAIMS_TTL_S: '5' })).toThrow(/COCOON_BROKER_URL[\s\S]*COCOON_ENROLL_TOKEN[\s\S]*COCOON_CLAIMS_TTL_S|COCOON_BROKER_URL[\s\S]*COCOON_CLAIMS_TTL_S/);
     expect(() => loadHostConfig({ COCOON_ENROLL_TOKEN: token, ...ENGINE, COCOON_MODEL_DIGESTS: '{"m":"nothex"}' })).toThrow(/COCOON_MODEL_DIGESTS/);
+    expect(() => loadHostConfig({ COCOON_ENROLL_TOKEN: token, ...ENGINE, COCOON_ENGINE_ARGS: '"--model x"' })).toThrow(/COCOON_ENGINE_ARGS/);
+    expect(() => loadHostConfig({ COCOON_ENROLL_TOKEN: token, ...ENGINE, COCOON_ENGINE_IMAGE: 'vllm:latest' })).toThrow(/COCOON_ENGINE_IMAGE: expected sha256/);
   });
 });
 

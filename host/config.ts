@@ -11,7 +11,12 @@ const EnvSchema = z.object({
   /** The OpenAI-compatible engine (vLLM, SGLang, llama.cpp server) beside the agent. */
   COCOON_ENGINE_URL: z.url({ error: 'required: the OpenAI-compatible engine, e.g. http://127.0.0.1:8000/v1 (vLLM); the demo engine runs only under `npm start`' }),
   COCOON_ENGINE_API_KEY: z.string().optional(),
-  COCOON_ENGINE_NAME: z.string().default('vLLM'),
+  COCOON_ENGINE_NAME: z.string().min(1).max(128).default('vLLM'),
+  /** What the engine is, stated in the claims and matched by the operator's policy. */
+  COCOON_ENGINE_IMAGE: z.string({ error: 'required: the engine image digest, sha256:<64 hex> (e.g. of vllm/vllm-openai)' }).regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256:<64 hex>'),
+  COCOON_ENGINE_VERSION: z.string({ error: 'required: the engine version, e.g. 0.11.0' }).min(1).max(64),
+  /** JSON array of the engine's exact launch arguments. */
+  COCOON_ENGINE_ARGS: z.string().default('[]'),
   /** JSON `{ "<model id>": "<sha256 of weights>" }`, required with COCOON_ENGINE_URL. */
   COCOON_MODEL_DIGESTS: z.string().default('{}'),
   /** auto: a real TDX guest when configfs-tsm is present, else refuse; simulated: development only. */
@@ -38,6 +43,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+const ArgsSchema = z.array(z.string().max(1024)).max(256);
 const DigestsSchema = z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/, 'expected a hex SHA-256'));
 
 /** What NVIDIA tooling needs from the environment, and nothing of the agent's secrets. */
@@ -60,11 +66,21 @@ export function loadHostConfig(env: NodeJS.ProcessEnv): HostAgentConfig {
   const e = parsed.data;
   const digests = DigestsSchema.safeParse(parseJson(e.COCOON_MODEL_DIGESTS));
   if (!digests.success) throw new Error('invalid host configuration:\n  COCOON_MODEL_DIGESTS: expected a JSON object of model id -> sha256 hex');
+  const args = ArgsSchema.safeParse(parseJson(e.COCOON_ENGINE_ARGS));
+  if (!args.success) throw new Error('invalid host configuration:\n  COCOON_ENGINE_ARGS: expected a JSON array of strings');
   return {
     brokerUrl: e.COCOON_BROKER_URL,
     enrollToken: e.COCOON_ENROLL_TOKEN,
     hostId: e.COCOON_HOST_ID ?? `host-${randomBytes(4).toString('hex')}`,
-    engine: { url: e.COCOON_ENGINE_URL, apiKey: e.COCOON_ENGINE_API_KEY, name: e.COCOON_ENGINE_NAME, modelDigests: digests.data },
+    engine: {
+      url: e.COCOON_ENGINE_URL,
+      apiKey: e.COCOON_ENGINE_API_KEY,
+      name: e.COCOON_ENGINE_NAME,
+      imageDigest: e.COCOON_ENGINE_IMAGE,
+      version: e.COCOON_ENGINE_VERSION,
+      args: args.data,
+      modelDigests: digests.data,
+    },
     tee: e.COCOON_TEE,
     pccsUrl: e.COCOON_PCCS_URL,
     gpu: { mode: e.COCOON_GPU, ...(e.COCOON_GPU_EVIDENCE_CMD && { command: e.COCOON_GPU_EVIDENCE_CMD }), env: gpuCommandEnv(env) },

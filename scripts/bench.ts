@@ -8,11 +8,13 @@ import { chromium } from '@playwright/test';
 import { benchSettlements } from '@cocoon/server/ledger/bench';
 import { verifyQuoteInWorker } from '@cocoon/e2e/support/worker-verify';
 import { benchVerifyQuote } from '@cocoon/shared/testing/attestation-bench';
+import { benchEnvelope, envelopeBenchLines } from '@cocoon/shared/testing/envelope-bench';
 import { startStack } from '@cocoon/dev/stack';
 
 /**
  * `npm run bench`: a chat through broker + host agent (sealing, relay, opening, receipt,
- * settlement) against the same engine called directly, in one run, as ratios. The baseline every
+ * settlement) against the same engine called directly, in one run, as ratios; then request
+ * sealing with each HPKE suite, attestation verification and ledger settlements. The baseline every
  * later speed goal is measured from.
  */
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -86,6 +88,10 @@ try {
   await stack.close();
   rmSync(dataDir, { recursive: true, force: true });
 }
+
+// Request envelope: sealing and opening a 1 KiB request with the post-quantum suite (X-Wing, what
+// clients use) against the X25519 one, and what X-Wing's 1120-byte `enc` adds to every request.
+console.log(`\n${envelopeBenchLines(await benchEnvelope(200)).join('\n')}`);
 
 // Attestation: offline verification of a genuine TDX quote with Intel collateral (Node; the
 // Chromium worker figure is printed by e2e/attestation-worker.spec.ts). Target: warm < 50 ms.

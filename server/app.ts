@@ -8,8 +8,10 @@ import type { ServerConfig } from './config';
 import type { DevExtensions } from './dev-extensions';
 import { registerHostSocket } from './hosts/host-socket';
 import { registerHostRoutes } from './hosts/routes';
+import { installCors } from './http/cors';
 import { installErrorHandling } from './http/errors';
 import { registerHealth } from './http/health';
+import { installSecurityHeaders, securityHeaders } from './http/security-headers';
 import { installNotFound, registerWebApp } from './http/static';
 import { createLogger, withPrivacy } from './logger';
 import { startMaintenance } from './maintenance';
@@ -55,6 +57,8 @@ export function createServer(config: ServerConfig, opts: { logger?: Logger; dev?
   };
 
   installErrorHandling(app);
+  installSecurityHeaders(app, securityHeaders(config));
+  if (config.WEB_ORIGIN) installCors(app, config.WEB_ORIGIN);
   installNotFound(app, config.WEB_DIST);
   app.register(websocket, {
     options: { maxPayload: MAX_WS_FRAME_BYTES },

@@ -46,4 +46,16 @@ describe('loadConfig', () => {
   it('requires BOT_TOKEN', () => {
     expect(() => loadConfig({})).toThrow(/BOT_TOKEN: required/);
   });
+
+  it('refuses DEV_MODE with production settings unless DEV_MODE_FORCE says so', () => {
+    const real = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1';
+    const dev = '1234567890:DEV-cocoon-embedded-default-not-secret';
+    expect(loadConfig({ BOT_TOKEN: dev, DEV_MODE: 'true' }).DEV_MODE).toBe(true);
+    expect(() => loadConfig({ BOT_TOKEN: real, DEV_MODE: 'true' })).toThrow(/DEV_MODE: refused with production settings \(a real-looking BOT_TOKEN\)/);
+    expect(() => loadConfig({ BOT_TOKEN: dev, DEV_MODE: 'true', DATABASE_URL: 'postgres://u@h/db' })).toThrow(/DEV_MODE: refused with production settings \(DATABASE_URL\)/);
+    expect(() => loadConfig({ BOT_TOKEN: dev, DEV_MODE: 'true', TON_API_URL: 'https://toncenter.com/api/v2', TON_SERVICE_ADDRESS: '0:' + '1'.repeat(64) })).toThrow(/TON_API_URL/);
+    expect(loadConfig({ BOT_TOKEN: real, DEV_MODE: 'true', DATABASE_URL: 'postgres://u@h/db', DEV_MODE_FORCE: 'true' }).DEV_MODE).toBe(true);
+    // Without DEV_MODE a real token is what production runs with.
+    expect(loadConfig({ BOT_TOKEN: real }).DEV_MODE).toBe(false);
+  });
 });

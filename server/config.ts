@@ -49,6 +49,13 @@ function isTonAddress(s: string): boolean {
   }
 }
 
+/** `https://app.example` (a trailing `/` allowed): an http(s) origin with nothing after it. */
+function isOrigin(s: string): boolean {
+  if (!URL.canParse(s)) return false;
+  const u = new URL(s);
+  return (u.protocol === 'https:' || u.protocol === 'http:') && u.pathname === '/' && !u.search && !u.hash && !u.username && !u.password;
+}
+
 /** Enrollment tokens: a comma list; each must be a length hosts can send (see host.hello). */
 const tokenList = z
   .string()
@@ -65,11 +72,13 @@ export const ConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data/pglite'),
   HOST_ENROLL_TOKENS: tokenList,
   ALLOW_SIMULATED_TEE: bool(false),
-  /** A signed attestation policy (JSON, see shared/attestation/policy.ts); unset: signature and chain checks only. */
+  /** The operator's signed attestation policy (JSON, see shared/attestation/policy.ts); required unless only simulated hosts are allowed. */
   ATTESTATION_POLICY_FILE: optionalString,
   /** Operator keys (base64url Ed25519, comma list) a policy must be signed with; required with the file. */
   ATTESTATION_POLICY_KEYS: list,
   DEV_MODE: bool(false),
+  /** DEV_MODE with production settings (a real bot token, DATABASE_URL, a real chain or Bot API) only with this. */
+  DEV_MODE_FORCE: bool(false),
   INIT_DATA_MAX_AGE_S: int(600, 1),
   SESSION_TTL_S: int(86_400, 1),
   STARTER_CREDITS: bigintValue(100_000_000n),
@@ -95,6 +104,8 @@ export const ConfigSchema = z.object({
   /** Credit packs for Stars and TON, a JSON array (see server/payments/packs.ts); unset: 10/50/200 credits. */
   CREDIT_PACKS: creditPacksValue,
   WEB_DIST: optionalString,
+  /** The Mini App's origin when a static host serves it apart from the broker: the one origin CORS allows. */
+  WEB_ORIGIN: optionalString.pipe(z.url().refine(isOrigin, 'expected an origin: scheme, host and optional port, no path').transform((u) => new URL(u).origin).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -113,10 +124,26 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
   throw new CocoonError('config.invalid', `invalid configuration:\n${lines.join('\n')}`);
 }
 
+/**
+ * Telegram's bot tokens: the bot id, a colon, then 35 characters starting with `AA`. Development
+ * and test tokens in this repository say what they are (`…:DEV-…-not-secret`) and never match.
+ */
+export const looksLikeRealBotToken = (token: string): boolean => /^\d{5,}:AA[\w-]{33}$/.test(token);
+
 /** Rules that tie variables together. */
 function crossFieldIssues(c: ServerConfig): { path: string[]; message: string }[] {
   const issues: { path: string[]; message: string }[] = [];
   if (c.TON_API_URL && !c.TON_SERVICE_ADDRESS) issues.push({ path: ['TON_SERVICE_ADDRESS'], message: 'required with TON_API_URL (the wallet deposits go to)' });
   if (c.ATTESTATION_POLICY_FILE && c.ATTESTATION_POLICY_KEYS.length === 0) issues.push({ path: ['ATTESTATION_POLICY_KEYS'], message: 'required with ATTESTATION_POLICY_FILE (the operator keys it must be signed with)' });
+  if (c.DEV_MODE && !c.DEV_MODE_FORCE) {
+    // Development exposes signed demo initData, free test payments and the test wallet's key: never beside real users.
+    const production = [
+      looksLikeRealBotToken(c.BOT_TOKEN) && 'a real-looking BOT_TOKEN',
+      c.DATABASE_URL && 'DATABASE_URL',
+      c.TON_API_URL && 'TON_API_URL',
+      c.TELEGRAM_API_URL && 'TELEGRAM_API_URL',
+    ].filter(Boolean);
+    if (production.length > 0) issues.push({ path: ['DEV_MODE'], message: `refused with production settings (${production.join(', ')}); set DEV_MODE_FORCE=true only if this really is a development deployment` });
+  }
   return issues;
 }

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AttestationPolicy, SignedPolicy } from '@cocoon/shared/attestation/policy';
-import { loadAttestationPolicy } from './attestation/policy';
+import { CollateralCache } from './attestation/collateral-cache';
+import { loadAttestationPolicy, recordPolicySequence } from './attestation/policy';
 import { SessionStore } from './auth/sessions';
 import type { ServerConfig } from './config';
 import { openDatabase, type Database } from './db/client';
@@ -30,6 +31,8 @@ export interface Services {
   attestationPolicy: AttestationPolicy;
   /** The operator's signed policy document, served to the Mini App (GET /api/attestation/policy); null without one. */
   signedAttestationPolicy: SignedPolicy | null;
+  /** Intel collateral per FMSPC from verified host bundles, attached to bundles that lack newer. */
+  collateral: CollateralCache;
 }
 
 /** Hosts must show activity on a job at least this often. */
@@ -39,18 +42,26 @@ export const HOLD_TTL_MS = 60 * 60_000;
 
 export async function openServices(config: ServerConfig, log: FastifyBaseLogger, dev?: DevExtensions): Promise<Services> {
   // First, so a missing or forged policy stops the broker before anything is opened.
-  const { policy: attestationPolicy, signed: signedAttestationPolicy } = await loadAttestationPolicy(config);
+  const { policy: attestationPolicy, sequence: policySequence, signed: signedAttestationPolicy } = await loadAttestationPolicy(config);
   const database = await openDatabase({
     url: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     onPoolError: (err) => log.warn({ err: err.message }, 'postgres: idle connection lost'),
   });
   const db = database.db;
+  if (policySequence !== null) {
+    try {
+      await recordPolicySequence(db, policySequence);
+    } catch (e) {
+      await database.close();
+      throw e;
+    }
+  }
   const ledger = new Ledger(db, { commissionBps: config.NETWORK_COMMISSION_BPS });
   const prices = new PriceBook({ promptPerMillion: config.DEFAULT_PRICE_PROMPT_PER_M, completionPerMillion: config.DEFAULT_PRICE_COMPLETION_PER_M });
   const registry = new HostRegistry();
   const relay = new InProcessRelay({ db, ledger, prices, registry, log, idleTimeoutMs: JOB_IDLE_TIMEOUT_MS, holdTtlMs: HOLD_TTL_MS });
   const stars = await openStarsGateway(config, log, dev);
   const ton = await openTon(config, { db, ledger, log, dev });
-  return { config, database, ledger, sessions: new SessionStore(db, config.SESSION_TTL_S), prices, registry, relay, stars, ton, attestationPolicy, signedAttestationPolicy };
+  return { config, database, ledger, sessions: new SessionStore(db, config.SESSION_TTL_S), prices, registry, relay, stars, ton, attestationPolicy, signedAttestationPolicy, collateral: new CollateralCache() };
 }

@@ -29,6 +29,8 @@ export const ErrorCodes = {
   'envelope.chunk_replayed': 400,
   'envelope.stream_truncated': 400,
   'envelope.data_after_final': 400,
+  /** The client asked for a suite the attested host offers no key for (an X-Wing client, a host without `xwingPublicKey`). */
+  'envelope.suite_unsupported': 400,
   'attestation.bundle_malformed': 400,
   'attestation.signature_invalid': 400,
   'attestation.report_data_mismatch': 400,
@@ -55,10 +57,16 @@ export const ErrorCodes = {
   'attestation.gpu_nonce_mismatch': 400,
   'attestation.gpu_evidence_not_listed': 400,
   'attestation.gpu_firmware_not_allowed': 400,
+  /** The GPU report does not show confidential-computing mode on (not stated, or another mode such as protected PCIe). */
+  'attestation.gpu_cc_mode_not_on': 400,
+  /** The GPU report does not show GPU devtools/debug mode off. */
+  'attestation.gpu_debug_not_off': 400,
   /** The host could not collect its GPUs' evidence (the configured command failed, timed out or printed nonsense). */
   'attestation.gpu_evidence_unavailable': 503,
   'attestation.policy_invalid': 400,
   'attestation.policy_expired': 400,
+  'attestation.policy_rollback': 400,
+  'attestation.engine_not_allowed': 400,
   'receipt.signature_invalid': 400,
   'receipt.mismatch': 400,
   'engine.unavailable': 503,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateSigningKeyPair } from './crypto/ed25519';
 import type { Receipt } from './protocol/receipt';
 import { toB64u } from './protocol/encoding';
+import { RequestSuites } from './protocol/request-suite';
 import { requestDigest, ResponseDigest, signHostHello, signReceipt, verifyHostHello, verifyReceipt } from './receipt';
 
 const receipt: Receipt = {
@@ -55,6 +56,6 @@ describe('receipts', () => {
     await b.update(c2);
     await b.update(c1);
     expect(a.hex()).not.toBe(b.hex());
-    expect(await requestDigest({ enc: toB64u(new Uint8Array(32)), ciphertext: 'AQ' })).toMatch(/^[0-9a-f]{64}$/);
+    expect(await requestDigest({ suite: RequestSuites.x25519, enc: toB64u(new Uint8Array(32)), ciphertext: 'AQ' })).toMatch(/^[0-9a-f]{64}$/);
   });
 });

@@ -12,6 +12,13 @@ export const ALLOW_SIMULATED_TEE: boolean = __COCOON_ALLOW_SIMULATED_TEE__;
  * time from `COCOON_POLICY_KEYS`. Empty (dev, e2e): hosts are checked without an operator policy.
  */
 export const POLICY_KEYS: readonly string[] = __COCOON_POLICY_KEYS__;
+/**
+ * The broker's origin (`COCOON_BROKER_ORIGIN`) when a static host serves the app apart from it;
+ * empty (the default): the broker is the origin that served the app.
+ */
+export const BROKER_ORIGIN: string = __COCOON_BROKER_ORIGIN__;
+/** The product version (package.json), shown on the About screen. */
+export const APP_VERSION: string = __COCOON_APP_VERSION__;
 /** Completion budget of a chat turn; the broker holds credits for it up front. */
 export const MAX_TOKENS = 256;
 

@@ -5,3 +5,5 @@ declare const __COCOON_MOCK_TELEGRAM__: boolean;
 declare const __COCOON_ALLOW_SIMULATED_TEE__: boolean;
 declare const __COCOON_POLICY_KEYS__: readonly string[];
 declare const __COCOON_TEST_WALLET__: boolean;
+declare const __COCOON_BROKER_ORIGIN__: string;
+declare const __COCOON_APP_VERSION__: string;

@@ -1,12 +1,13 @@
 import WebSocket from 'ws';
 import { sign as signInitData } from '@telegram-apps/init-data-node';
 import { verifyBundle } from '@cocoon/shared/attestation/verify';
-import { sealRequest } from '@cocoon/shared/crypto/envelope';
+import { requestRecipient, sealRequest } from '@cocoon/shared/crypto/envelope';
 import type { ResponseOpener } from '@cocoon/shared/crypto/response-stream';
 import { CocoonError, type WireError } from '@cocoon/shared/errors';
 import { HostsResponseSchema, SessionResponseSchema } from '@cocoon/shared/protocol/api';
 import { fromB64u } from '@cocoon/shared/protocol/encoding';
 import type { ChatRequest } from '@cocoon/shared/protocol/jobs';
+import type { RequestSuite } from '@cocoon/shared/protocol/request-suite';
 import type { SignedReceipt } from '@cocoon/shared/protocol/receipt';
 import { BrokerToClientSchema, type ClientToBroker } from '@cocoon/shared/protocol/ws-messages';
 import { verifyReceipt } from '@cocoon/shared/receipt';
@@ -45,7 +46,11 @@ export class ChatError extends Error {
   }
 }
 
-export async function chat(baseUrl: string, token: string, opts: { model: string; request: ChatRequest; maxTokens?: number; maxCoefficientMilli?: number; onDelta?: () => void }): Promise<ChatResult> {
+export async function chat(
+  baseUrl: string,
+  token: string,
+  opts: { model: string; request: ChatRequest; maxTokens?: number; maxCoefficientMilli?: number; suite?: RequestSuite; onDelta?: () => void },
+): Promise<ChatResult> {
   const hostsRes = await fetch(`${baseUrl}/api/hosts?model=${encodeURIComponent(opts.model)}`, { headers: { authorization: `Bearer ${token}` } });
   const { hosts } = HostsResponseSchema.parse(await hostsRes.json());
   const host = hosts[0];
@@ -53,7 +58,8 @@ export async function chat(baseUrl: string, token: string, opts: { model: string
   const verified = await verifyBundle(host.bundle, { policy: { allowSimulated: true } });
   if (!verified.ok || !verified.claims) throw new ChatError(verified.error ?? { code: 'internal', message: 'verification failed' });
   const meta = { jobId: crypto.randomUUID(), hostId: host.hostId, model: opts.model, maxTokens: opts.maxTokens ?? 64, maxCoefficientMilli: opts.maxCoefficientMilli ?? host.priceCoefficientMilli };
-  const { sealed, opener } = await sealRequest({ recipientPublicKey: fromB64u(verified.claims.hpkePublicKey), meta, request: opts.request });
+  // X-Wing unless the caller asks for the legacy suite; a host without an X-Wing key is refused.
+  const { sealed, opener } = await sealRequest({ recipient: requestRecipient(verified.claims, opts.suite), meta, request: opts.request });
   const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + '/api/ws');
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const send = (m: ClientToBroker) => ws.send(JSON.stringify(m));

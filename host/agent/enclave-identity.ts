@@ -3,21 +3,27 @@ import { gpuNonceFor } from '@cocoon/shared/attestation/nvidia/nonce';
 import type { TeeProvider } from '@cocoon/shared/attestation/simulated';
 import type { CollateralJson } from '@cocoon/shared/attestation/tdx/collateral';
 import { generateSigningKeyPair, type SigningKeyPair } from '@cocoon/shared/crypto/ed25519';
+import type { RequestKeys } from '@cocoon/shared/crypto/envelope';
 import { generateHpkeKeyPair, type HpkeKeyPair } from '@cocoon/shared/crypto/hpke-suite';
-import type { AttestationBundle, Claims } from '@cocoon/shared/protocol/attestation-bundle';
+import type { AttestationBundle, Claims, EngineIdentity } from '@cocoon/shared/protocol/attestation-bundle';
 import { CocoonError, isCocoonError } from '@cocoon/shared/errors';
 import { sha256, toB64u, toHex } from '@cocoon/shared/protocol/encoding';
 import { encodeNvidiaGpuEvidence } from '@cocoon/shared/protocol/gpu-evidence';
+import { RequestSuites } from '@cocoon/shared/protocol/request-suite';
 import type { GpuEvidenceSource } from '../attestation/gpu-evidence';
 import type { Logger } from './logger';
 
 /**
- * The enclave's identity: an X25519 HPKE key pair and an Ed25519 signing key generated in memory
- * at start (never written to disk, never logged), and the attestation bundle that vouches for them.
- * ARCHITECTURE.md, "The confidential path", steps 1-2.
+ * The enclave's identity: an X25519 and an X-Wing (ML-KEM-768 + X25519) HPKE key pair and an
+ * Ed25519 signing key generated in memory at start (never written to disk, never logged), and the
+ * attestation bundle that vouches for them: every (re-)attestation's claims carry all three public
+ * keys. ARCHITECTURE.md, "The confidential path", steps 1-2.
  */
 export interface EnclaveIdentity {
   readonly hpke: HpkeKeyPair;
+  readonly xwing: HpkeKeyPair;
+  /** The request keys by suite: requests sealed with either suite open (`openRequest`). */
+  readonly requestKeys: RequestKeys;
   readonly signing: SigningKeyPair;
   /** The current bundle; `reattest()` replaces it (new GPU evidence, quote, collateral) before the claims expire. */
   bundle(): AttestationBundle;
@@ -28,7 +34,7 @@ export interface EnclaveIdentity {
 export interface IdentityOptions {
   hostId: string;
   models: Claims['models'];
-  engine: string;
+  engine: EngineIdentity;
   provider: TeeProvider;
   claimsTtlSeconds: number;
   now?: () => Date;
@@ -42,7 +48,8 @@ export interface IdentityOptions {
 }
 
 export async function createEnclaveIdentity(opts: IdentityOptions): Promise<EnclaveIdentity> {
-  const hpke = await generateHpkeKeyPair();
+  const hpke = await generateHpkeKeyPair(RequestSuites.x25519);
+  const xwing = await generateHpkeKeyPair(RequestSuites.xwing);
   const signing = await generateSigningKeyPair();
   const now = opts.now ?? (() => new Date());
   const collateral = opts.collateral && collateralOrNone(opts.collateral);
@@ -55,6 +62,7 @@ export async function createEnclaveIdentity(opts: IdentityOptions): Promise<Encl
       version: 1,
       hostId: opts.hostId,
       ...keys,
+      xwingPublicKey: toB64u(xwing.publicKey),
       models: opts.models,
       engine: opts.engine,
       gpuEvidenceDigests: gpu.digests,
@@ -65,6 +73,8 @@ export async function createEnclaveIdentity(opts: IdentityOptions): Promise<Encl
   let current = await attest();
   return {
     hpke,
+    xwing,
+    requestKeys: { [RequestSuites.x25519]: hpke.keyPair, [RequestSuites.xwing]: xwing.keyPair },
     signing,
     bundle: () => current.bundle,
     claims: () => current.claims,

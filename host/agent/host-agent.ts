@@ -10,6 +10,7 @@ import { createBrokerLink, type BrokerLink } from './broker-link';
 import { createEnclaveIdentity, type EnclaveIdentity } from './enclave-identity';
 import { runJob } from './job-runner';
 import { createLogger, type Logger } from './logger';
+import { engineIdentity } from './agent-config-digest';
 import { startEngine, type EngineConfig, type RunningEngine } from './engine-setup';
 
 export interface HostAgentConfig {
@@ -97,12 +98,13 @@ export function createHostAgent(config: HostAgentConfig, deps: { logger?: Logger
       return identity;
     },
     async start() {
-      engine = await startEngine(config.engine, logger);
+      const provider = deps.teeProvider ?? (await resolveTeeProvider(config.tee, logger));
+      engine = await startEngine(config.engine, logger, { tee: provider.kind });
       identity = await createEnclaveIdentity({
         hostId: config.hostId,
         models: engine.models,
-        engine: engine.description,
-        provider: deps.teeProvider ?? (await resolveTeeProvider(config.tee, logger)),
+        engine: await engineIdentity(config),
+        provider,
         claimsTtlSeconds: config.claimsTtlSeconds,
         collateral: { fetch: (quote) => fetchCollateral(quote, { baseUrl: config.pccsUrl }), logger },
         gpuEvidence: resolveGpuEvidenceSource(config.gpu, logger),

@@ -28,7 +28,7 @@ export async function runJob(params: {
   let sealer: ResponseSealer;
   let messages;
   try {
-    const opened = await openRequest({ keyPair: identity.hpke.keyPair, meta, sealed: params.request });
+    const opened = await openRequest({ keys: identity.requestKeys, meta, sealed: params.request });
     sealer = opened.sealer;
     messages = opened.request;
   } catch (e) {

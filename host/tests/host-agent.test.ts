@@ -4,14 +4,18 @@ import { z } from 'zod';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { decodeClaims } from '@cocoon/shared/attestation/claims';
 import { gpuNonceFor } from '@cocoon/shared/attestation/nvidia/nonce';
+import { GpuReferenceSchema } from '@cocoon/shared/attestation/policy';
 import { parseCollateral } from '@cocoon/shared/attestation/tdx/collateral';
 import { verifyBundle } from '@cocoon/shared/attestation/verify';
-import { sealRequest } from '@cocoon/shared/crypto/envelope';
+import { requestRecipient, sealRequest } from '@cocoon/shared/crypto/envelope';
+import type { ResponseOpener } from '@cocoon/shared/crypto/response-stream';
 import { fromB64u, fromHex, sha256, toB64u, toHex } from '@cocoon/shared/protocol/encoding';
 import { encodeNvidiaGpuEvidence } from '@cocoon/shared/protocol/gpu-evidence';
 import type { ChunkPayload, JobMeta } from '@cocoon/shared/protocol/jobs';
+import { RequestSuites, type RequestSuite } from '@cocoon/shared/protocol/request-suite';
 import { HostToBrokerSchema, type BrokerToHost } from '@cocoon/shared/protocol/ws-messages';
 import { requestDigest, verifyHostHello, verifyReceipt } from '@cocoon/shared/receipt';
+import { readVectorText } from '@cocoon/shared/testing/vectors';
 import { startDemoEngine, type DemoEngine } from '@cocoon/dev/engine/demo-engine';
 import { createHostAgent, type HostAgent } from '../agent/host-agent';
 import { createLogger } from '../agent/logger';
@@ -88,11 +92,21 @@ describe('host agent against a stand-in broker, with the demo engine', () => {
     return { h, claims: v.claims! };
   }
 
-  async function submit(maxTokens = 24, content = 'What is free software?') {
+  async function submit(maxTokens = 24, content = 'What is free software?', suite?: RequestSuite) {
     const { claims } = await hello();
     const meta: JobMeta = { jobId: crypto.randomUUID(), hostId: claims.hostId, model: claims.models[0]!.name, maxTokens, maxCoefficientMilli: 1000 };
-    const { sealed, opener } = await sealRequest({ recipientPublicKey: fromB64u(claims.hpkePublicKey), meta, request: { messages: [{ role: 'user', content }], seed: 1 } });
+    const { sealed, opener } = await sealRequest({ recipient: requestRecipient(claims, suite), meta, request: { messages: [{ role: 'user', content }], seed: 1 } });
     return { meta, sealed, opener, claims };
+  }
+
+  /** Opens the job's stream as the client does; the text and the final payload. */
+  async function answerOf(meta: JobMeta, opener: ResponseOpener) {
+    await broker.until(is('job.end', meta.jobId));
+    await opener.start((await broker.until(is('job.start', meta.jobId))).responseNonce);
+    const payloads: ChunkPayload[] = [];
+    for (const m of broker.received.filter(is('job.chunk', meta.jobId))) payloads.push(await opener.open(m.chunk));
+    opener.end();
+    return { text: payloads.flatMap((p) => (p.type === 'delta' ? [p.text] : [])).join(''), last: payloads.at(-1)! };
   }
 
   it('says hello with a verifiable bundle and a signature over the challenge', async () => {
@@ -105,6 +119,7 @@ describe('host agent against a stand-in broker, with the demo engine', () => {
 
   it('answers a sealed job with sealed chunks and a signed receipt from the engine usage', async () => {
     const { meta, sealed, opener, claims } = await submit();
+    expect(sealed.suite).toBe(RequestSuites.xwing);
     broker.send({ type: 'job.open', meta, request: sealed });
     const end = await broker.until(is('job.end', meta.jobId));
     const start = await broker.until(is('job.start', meta.jobId));
@@ -122,6 +137,29 @@ describe('host agent against a stand-in broker, with the demo engine', () => {
     expect(end.receipt.receipt.promptTokens).toBeGreaterThan(0);
     expect(end.receipt.receipt.completionTokens).toBeGreaterThan(0);
     expect(end.receipt.receipt.completionTokens).toBeLessThanOrEqual(meta.maxTokens);
+  });
+
+  it('attests an X-Wing key beside the X25519 one, and opens requests of either suite', async () => {
+    const { claims } = await hello();
+    expect(fromB64u(claims.xwingPublicKey!)).toHaveLength(1216);
+    expect(fromB64u(claims.hpkePublicKey)).toHaveLength(32);
+    for (const suite of [RequestSuites.xwing, RequestSuites.x25519]) {
+      const { meta, sealed, opener } = await submit(8, 'Hello?', suite);
+      expect(sealed.suite).toBe(suite);
+      broker.send({ type: 'job.open', meta, request: sealed });
+      const { text, last } = await answerOf(meta, opener);
+      expect(text.trim().length).toBeGreaterThan(0);
+      expect(last.type).toBe('end');
+    }
+  });
+
+  it('never starts a request whose suite label was changed on the way', async () => {
+    const relabelled = await submit(8);
+    broker.send({ type: 'job.open', meta: relabelled.meta, request: { ...relabelled.sealed, suite: RequestSuites.x25519 } } as BrokerToHost);
+    const next = await submit(8); // handled after the relabelled frame, on the same connection
+    broker.send({ type: 'job.open', meta: next.meta, request: next.sealed });
+    await answerOf(next.meta, next.opener);
+    expect(broker.received.some((m) => 'jobId' in m && m.jobId === relabelled.meta.jobId)).toBe(false);
   });
 
   it('refuses a request whose metadata was swapped, with envelope.open_failed', async () => {
@@ -212,7 +250,8 @@ describe('host agent on a TDX guest (configfs-tsm laid out in a temporary direct
     expect(agent.identity!.bundle()).toBe(bare);
     expect(logs.at(-1)).toMatchObject({ level: 40, code: 'attestation.collateral_unavailable', msg: 'Intel collateral unavailable: the bundle goes out without it' });
     const byName = await checksOf(bare);
-    expect([byName['collateral.parse']?.skipped, byName['tcb.status']?.skipped]).toEqual([true, true]);
+    // Verifiers fail it closed (the broker attaches cached collateral when it has some: server/attestation/collateral-cache.ts).
+    expect([byName['collateral.parse']?.ok, byName['collateral.parse']?.skipped, byName['tcb.status']?.skipped]).toEqual([false, undefined, true]);
     expect(byName['claims.report_data_binding']?.ok).toBe(true);
   });
 });
@@ -245,14 +284,18 @@ describe('host agent with NVIDIA GPUs in CC mode (simulated TEE; a stand-in evid
     expect(claims.gpuEvidenceDigests).toEqual([toHex(await sha256(vectorBlob))]);
   });
 
-  it('verifiers run the GPU checks: the report parses, chains to NVIDIA and is signed, but carries its own nonce, not ours', async () => {
+  it('verifiers run the GPU checks: the report parses, chains to NVIDIA and is signed, but carries its own nonce, not ours; CC and debug mode pass only against reference measurements', async () => {
     const h = await broker.until(is('host.hello'));
     const r = await verifyBundle(h.bundle, { policy: { allowSimulated: true } });
     expect(r.checks.filter((c) => c.name.startsWith('gpu')).map((c) => [c.name, c.skipped ? 'skipped' : c.ok])).toEqual([
-      ['gpu.evidence', true], ['gpu[0].parse', true], ['gpu[0].chain', true], ['gpu[0].signature', true], ['gpu[0].fwid', true], ['gpu[0].nonce', false], ['gpu[0].firmware', 'skipped'],
+      ['gpu.evidence', true], ['gpu[0].parse', true], ['gpu[0].chain', true], ['gpu[0].signature', true], ['gpu[0].fwid', true], ['gpu[0].nonce', false],
+      ['gpu[0].cc_mode', false], ['gpu[0].debug_off', false], ['gpu[0].firmware', 'skipped'],
     ]);
-    expect(r.checks.filter((c) => !c.ok && !c.skipped).map((c) => c.name)).toEqual(['gpu[0].nonce']);
+    expect(r.checks.filter((c) => !c.ok && !c.skipped).map((c) => c.name)).toEqual(['gpu[0].nonce', 'gpu[0].cc_mode', 'gpu[0].debug_off']);
     expect([r.ok, r.error?.code, r.claims, r.gpu?.[0]?.nonce]).toEqual([false, 'attestation.gpu_nonce_mismatch', undefined, nvidiaVector.nonceHex]);
+    const gpuReferences = GpuReferenceSchema.array().parse(JSON.parse(readVectorText('nvidia/nvtrust-hopper-reference.json')));
+    const referenced = await verifyBundle(h.bundle, { policy: { allowSimulated: true, gpuReferences } });
+    expect(referenced.checks.filter((c) => !c.ok && !c.skipped).map((c) => c.name)).toEqual(['gpu[0].nonce']);
   });
 
   it('re-attests with evidence for the new claims; when the command fails, the previous bundle stays', async () => {

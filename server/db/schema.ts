@@ -203,3 +203,13 @@ export const chainCursors = pgTable('chain_cursors', {
   hash: text('hash').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * The newest signed attestation policy (by its sequence number) this deployment has loaded: a
+ * policy file older than that is a rollback, and the broker refuses to start with it.
+ */
+export const policyState = pgTable('policy_state', {
+  name: text('name').primaryKey(),
+  sequence: bigint('sequence', { mode: 'number' }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

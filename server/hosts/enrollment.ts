@@ -5,14 +5,19 @@ import { CocoonError } from '@cocoon/shared/errors';
 import type { AttestationBundle, Claims, TeeKind } from '@cocoon/shared/protocol/attestation-bundle';
 import { fromB64u } from '@cocoon/shared/protocol/encoding';
 import { verifyHostHello } from '@cocoon/shared/receipt';
+import type { CollateralCache } from '../attestation/collateral-cache';
 
 export interface EnrollmentPolicy {
   enrollTokens: readonly string[];
   attestation: AttestationPolicy;
+  /** Intel collateral per FMSPC from earlier verified bundles: attached when newer than the bundle's own. */
+  collateral?: CollateralCache;
 }
 
 export interface VerifiedIdentity {
   claims: Claims;
+  /** The bundle as verified, with the collateral it was verified with: what clients are given. */
+  bundle: AttestationBundle;
   bundleDigest: string;
   tee: TeeKind;
 }
@@ -31,13 +36,15 @@ export function isAcceptedToken(token: string, accepted: readonly string[]): boo
  * Verifies a bundle against the broker's policy; only then are its claims trusted.
  * @throws CocoonError with the verifier's code (attestation.*).
  */
-export async function verifyHostBundle(bundle: AttestationBundle, policy: EnrollmentPolicy, now?: Date): Promise<VerifiedIdentity> {
+export async function verifyHostBundle(received: AttestationBundle, policy: EnrollmentPolicy, now?: Date): Promise<VerifiedIdentity> {
+  const bundle = policy.collateral?.complete(received) ?? received;
   const result = await verifyBundle(bundle, { policy: policy.attestation, now });
   if (!result.ok || !result.claims) {
     const error = result.error ?? { code: 'attestation.bundle_malformed' as const, message: 'bundle rejected' };
     throw new CocoonError(error.code, error.message);
   }
-  return { claims: result.claims, bundleDigest: await bundleDigest(bundle), tee: result.tee };
+  policy.collateral?.remember(bundle);
+  return { claims: result.claims, bundle, bundleDigest: await bundleDigest(bundle), tee: result.tee };
 }
 
 /**

@@ -75,12 +75,12 @@ export function registerHostSocket(app: FastifyInstance, services: () => Service
 }
 
 async function welcome(s: Services, socket: WebSocket, hello: Hello, challenge: Uint8Array): Promise<OnlineHost> {
-  const policy = { enrollTokens: s.config.HOST_ENROLL_TOKENS, attestation: s.attestationPolicy };
+  const policy = { enrollTokens: s.config.HOST_ENROLL_TOKENS, attestation: s.attestationPolicy, collateral: s.collateral };
   const id = await enrollHost(hello, challenge, policy);
   const host: OnlineHost = {
     hostId: id.claims.hostId,
     claims: id.claims,
-    bundle: hello.bundle,
+    bundle: id.bundle,
     bundleDigest: id.bundleDigest,
     priceCoefficientMilli: hello.priceCoefficientMilli,
     link: { send: (m) => sendJson(socket, m), close: (code, reason) => socket.close(code, reason) },
@@ -94,11 +94,11 @@ async function welcome(s: Services, socket: WebSocket, hello: Hello, challenge: 
 
 /** A fresh bundle (new expiry, models) for the same enclave: same host id and signing key. */
 async function refresh(s: Services, host: OnlineHost, bundle: AttestationBundle): Promise<void> {
-  const policy = { enrollTokens: s.config.HOST_ENROLL_TOKENS, attestation: s.attestationPolicy };
+  const policy = { enrollTokens: s.config.HOST_ENROLL_TOKENS, attestation: s.attestationPolicy, collateral: s.collateral };
   const id = await verifyHostBundle(bundle, policy);
   if (id.claims.hostId !== host.hostId || id.claims.signingPublicKey !== host.claims.signingPublicKey) {
     throw new CocoonError('attestation.host_mismatch', 'a refresh must keep the host id and signing key');
   }
-  Object.assign(host, { claims: id.claims, bundle, bundleDigest: id.bundleDigest });
+  Object.assign(host, { claims: id.claims, bundle: id.bundle, bundleDigest: id.bundleDigest });
   await recordHostOnline(s.database.db, { hostId: host.hostId, priceCoefficientMilli: host.priceCoefficientMilli, tee: id.tee, bundleDigest: id.bundleDigest });
 }

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { signPolicy, verifySignedPolicy } from '@cocoon/shared/attestation/policy';
-import { generateSigningKeyPair } from '@cocoon/shared/crypto/ed25519';
+import { generateSigningKeyPair, type SigningKeyPair } from '@cocoon/shared/crypto/ed25519';
 import { isCocoonError } from '@cocoon/shared/errors';
 import { AttestationPolicyResponseSchema } from '@cocoon/shared/protocol/api';
 import { toB64u } from '@cocoon/shared/protocol/encoding';
@@ -17,9 +18,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const BOT = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const in1h = Math.floor(Date.now() / 1000) + 3600;
 
-async function policyFile(allowSimulated: boolean, expiresAt = in1h) {
-  const operator = await generateSigningKeyPair();
-  const signed = await signPolicy({ version: 1, allowSimulated, images: [], acceptedTcbStatuses: ['UpToDate'], maxCollateralAgeDays: 30, requireCollateral: true, expiresAt }, operator);
+type Engine = Parameters<typeof signPolicy>[0]['engines'][number];
+
+async function policyFile(allowSimulated: boolean, expiresAt = in1h, sequence = 1, operator?: SigningKeyPair, engines: Engine[] = []) {
+  operator ??= await generateSigningKeyPair();
+  const signed = await signPolicy({ version: 2, sequence, allowSimulated, images: [], engines, webBuilds: [], gpuReferences: [], acceptedTcbStatuses: ['UpToDate'], maxCollateralAgeDays: 30, expiresAt }, operator);
   const file = join(dir, `policy-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(signed));
   return { file, key: toB64u(operator.publicKey), signed };
@@ -37,14 +40,40 @@ async function servedPolicy(env: Record<string, string>) {
 }
 
 describe('the broker attestation policy', () => {
-  it('without a policy file: signature and chain checks, simulated only if the broker allows it', async () => {
-    expect(await loadAttestationPolicy(loadConfig({ BOT_TOKEN: BOT, ALLOW_SIMULATED_TEE: 'true' }))).toEqual({ policy: { allowSimulated: true }, signed: null });
+  it('without a policy file: refuses to start, unless only simulated hosts are allowed, and then admits no TDX image', async () => {
+    const refused = await loadAttestationPolicy(loadConfig({ BOT_TOKEN: BOT })).catch((e: unknown) => e);
+    expect(isCocoonError(refused, 'config.invalid') && refused.message).toMatch(/^ATTESTATION_POLICY_FILE is required/);
+    const { server } = buildTestServer({ ALLOW_SIMULATED_TEE: 'false' });
+    await expect(server.app.ready()).rejects.toMatchObject({ code: 'config.invalid' });
+    expect(await loadAttestationPolicy(loadConfig({ BOT_TOKEN: BOT, ALLOW_SIMULATED_TEE: 'true' }))).toEqual({ policy: { allowSimulated: true, images: [] }, sequence: null, signed: null });
+  });
+
+  it('refuses to start with a policy older than one this deployment has loaded (rollback), across restarts', async () => {
+    const operator = await generateSigningKeyPair();
+    const [v3, v2, v4] = [await policyFile(true, in1h, 3, operator), await policyFile(true, in1h, 2, operator), await policyFile(true, in1h, 4, operator)];
+    const data = join(dir, `pglite-${Math.random().toString(36).slice(2)}`);
+    const boot = async (p: { file: string; key: string }) => {
+      const { server } = buildTestServer({ DATA_DIR: data, ATTESTATION_POLICY_FILE: p.file, ATTESTATION_POLICY_KEYS: p.key, ALLOW_SIMULATED_TEE: 'true' });
+      try {
+        await server.app.ready();
+        return 'started';
+      } catch (e) {
+        return isCocoonError(e) ? `${e.code}: ${e.message}` : String(e);
+      } finally {
+        await server.close().catch(() => {});
+      }
+    };
+    expect(await boot(v3)).toBe('started');
+    expect(await boot(v3)).toBe('started');
+    expect(await boot(v2)).toBe('attestation.policy_rollback: ATTESTATION_POLICY_FILE has sequence 2, older than 3, which this deployment has already loaded');
+    expect(await boot(v4)).toBe('started');
+    expect(await boot(v3)).toMatch(/^attestation.policy_rollback: .* sequence 3, older than 4/);
   });
 
   it('loads a policy signed by a pinned operator key; the simulated TEE needs both to consent', async () => {
     const p = await policyFile(true);
     const { policy, signed } = await loadAttestationPolicy(loadConfig({ BOT_TOKEN: BOT, ATTESTATION_POLICY_FILE: p.file, ATTESTATION_POLICY_KEYS: p.key, ALLOW_SIMULATED_TEE: 'false' }));
-    expect(policy).toMatchObject({ allowSimulated: false, acceptedTcbStatuses: ['UpToDate'], requireCollateral: true });
+    expect(policy).toMatchObject({ allowSimulated: false, acceptedTcbStatuses: ['UpToDate'], images: [], engines: [] });
     expect(signed).toEqual(p.signed);
   });
 
@@ -65,7 +94,7 @@ describe('the broker attestation policy', () => {
     expect(status).toBe(200);
     expect(body.signedPolicy).toEqual(p.signed);
     // What a client receives verifies against the operator key, byte for byte.
-    expect((await verifySignedPolicy(body.signedPolicy, [p.key])).requireCollateral).toBe(true);
+    expect((await verifySignedPolicy(body.signedPolicy, [p.key])).sequence).toBe(1);
   });
 
   it('serves null without a policy file', async () => {
@@ -83,6 +112,28 @@ describe('the broker attestation policy', () => {
       expect(models.models).toEqual([]);
     } finally {
       await t.close();
+    }
+  });
+
+  it('a host whose engine the policy does not list (or lists with other arguments) is refused at enrollment', async () => {
+    const identity = await createFakeIdentity();
+    const listed: Engine = { name: 'fake-1', imageDigest: identity.claims.engine.imageDigest, version: identity.claims.engine.version, args: identity.claims.engine.args, models: { 'demo/tiny': 'ab'.repeat(32) } };
+    const cases: [Engine[], string][] = [
+      [[{ ...listed, args: ['--trust-remote-code'] }], 'attestation.engine_not_allowed'],
+      [[], 'attestation.engine_not_allowed'],
+      [[listed], 'host.welcome'],
+    ];
+    for (const [engines, expected] of cases) {
+      const p = await policyFile(true, in1h, 1, undefined, engines);
+      const t = await startTestServer({ ALLOW_SIMULATED_TEE: 'true', ATTESTATION_POLICY_FILE: p.file, ATTESTATION_POLICY_KEYS: p.key });
+      try {
+        const socket = await sayHello(t.wsUrl, identity, { enrollToken: ENROLL_TOKEN });
+        const reply = z.object({ type: z.string(), error: z.object({ code: z.string() }).optional() }).parse(await socket.next());
+        expect(reply.error?.code ?? reply.type).toBe(expected);
+        socket.close();
+      } finally {
+        await t.close();
+      }
     }
   });
 });

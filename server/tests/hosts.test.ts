@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKeyPair } from '@cocoon/shared/crypto/ed25519';
 import { decodeClaims } from '@cocoon/shared/attestation/claims';
 import { canonicalJson, toB64u, utf8 } from '@cocoon/shared/protocol/encoding';
 import { maintain } from '../maintenance';
 import { createFakeIdentity, FakeHost, sayHello } from './support/fake-host';
+import { signedPolicyFile } from './support/policy';
 import { ENROLL_TOKEN, startTestServer, type TestServer } from './support/test-server';
 import { TestSocket } from './support/ws-client';
 
@@ -117,13 +121,16 @@ describe('host enrollment', () => {
 });
 
 describe('host enrollment without simulated TEEs', () => {
-  it('rejects a simulated bundle when ALLOW_SIMULATED_TEE is off', async () => {
-    const t = await startTestServer({ ALLOW_SIMULATED_TEE: 'false' });
+  it('rejects a simulated bundle when ALLOW_SIMULATED_TEE is off, even under a policy that allows it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hosts-policy-'));
+    const policy = await signedPolicyFile(dir, { allowSimulated: true });
+    const t = await startTestServer({ ALLOW_SIMULATED_TEE: 'false', ...policy.env });
     try {
       const id = await createFakeIdentity();
       await expectRejected(await sayHello(t.wsUrl, id, { enrollToken: ENROLL_TOKEN }), 'attestation.simulated_not_allowed');
     } finally {
       await t.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

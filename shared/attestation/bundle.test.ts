@@ -10,7 +10,7 @@ const claims: Claims = {
   hpkePublicKey: toB64u(new Uint8Array(32).fill(1)),
   signingPublicKey: toB64u(new Uint8Array(32).fill(2)),
   models: [{ name: 'cocoon-demo-bigram', weightsDigest: 'ab'.repeat(32) }],
-  engine: 'llama.cpp',
+  engine: { name: 'llama.cpp', imageDigest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000', version: 'test', args: [], agentConfigDigest: '0000000000000000000000000000000000000000000000000000000000000000' },
   gpuEvidenceDigests: [],
   createdAt: 1_700_000_000,
   expiresAt: 1_700_003_600,

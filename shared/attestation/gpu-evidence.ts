@@ -28,7 +28,7 @@ export async function verifyBundleGpuEvidence(
   const nonce = await gpuNonceFor(claims);
   const facts: GpuFacts[] = [];
   for (const [index, e] of evidence.entries()) {
-    const f = await verifyNvidiaReport(e.report, e.certChain, { index, now: opts.now, expectedNonce: nonce, allowedFirmware: opts.policy.allowedGpuFirmware }, log);
+    const f = await verifyNvidiaReport(e.report, e.certChain, { index, now: opts.now, expectedNonce: nonce, allowedFirmware: opts.policy.allowedGpuFirmware, references: opts.policy.gpuReferences }, log);
     if (f) facts.push(f);
   }
   return facts;

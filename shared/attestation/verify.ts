@@ -4,6 +4,7 @@ import { bytesEqual, fromB64u, fromHex, fromUtf8 } from '../protocol/encoding';
 import { verify } from '../crypto/ed25519';
 import { CheckLog } from './checks';
 import { checkClaimsValidity, decodeClaims, reportDataOf } from './claims';
+import { matchEngine } from './engine-policy';
 import { verifyBundleGpuEvidence } from './gpu-evidence';
 import type { GpuFacts } from './nvidia/verify-gpu';
 import type { AttestationPolicy } from './policy';
@@ -33,6 +34,8 @@ export interface VerificationResult {
   gpu?: GpuFacts[];
   /** The allowed image the measurements matched. */
   image?: string;
+  /** The allowed engine the claims matched. */
+  engine?: string;
   /** Unix ms until which a passing result holds: the earliest of claims, certificate and collateral expiry. */
   validUntil?: number;
   error?: WireError;
@@ -49,7 +52,7 @@ export interface VerifyOptions {
 /**
  * Verifies an attestation bundle and, only when every check passes, hands back its claims.
  * Never throws: hostile input ends as a failed check with a stable error code.
- * @example const r = await verifyBundle(bundle, { policy: { allowSimulated: false } }); if (r.ok) seal(r.claims.hpkePublicKey)
+ * @example const r = await verifyBundle(bundle, { policy: { allowSimulated: false } }); if (r.ok) sealRequest({ recipient: requestRecipient(r.claims), meta, request })
  */
 export async function verifyBundle(input: unknown, opts: VerifyOptions): Promise<VerificationResult> {
   const log = new CheckLog();
@@ -73,6 +76,7 @@ export async function verifyBundle(input: unknown, opts: VerifyOptions): Promise
     const reportData = await verifySimulatedQuote(bundle.quote, pass, fail, state);
     if (!bytesEqual(reportData, await reportDataOf(bytes))) fail('claims.report_data_binding', 'attestation.report_data_mismatch', 'reportData is not SHA-512(claims)');
     pass('claims.report_data_binding');
+    const engine = await checkEngine(claims, opts, log);
     // A simulated enclave may still carry real GPU evidence: checked as on TDX, so the binding shows.
     // Without any (and not required), no GPU check is listed, as before GPUs could join it.
     const hasGpu = bundle.gpuEvidence.length > 0 || claims.gpuEvidenceDigests.length > 0 || opts.policy.requireGpuEvidence;
@@ -84,7 +88,7 @@ export async function verifyBundle(input: unknown, opts: VerifyOptions): Promise
       throw e;
     }
     pass('claims.not_expired');
-    const base = { tee: state.tee, simulated: true, checks: log.checks, measurements: state.measurements, gpu };
+    const base = { tee: state.tee, simulated: true, checks: log.checks, measurements: state.measurements, gpu, engine };
     if (!log.ok) return { ...base, ok: false, error: log.error };
     return { ...base, ok: true, claims, validUntil: claims.expiresAt * 1000 };
   } catch (e) {
@@ -107,12 +111,23 @@ async function verifyTdxBundle(bundle: AttestationBundle, claims: Claims, claims
   const collateral = opts.collateral ?? bundle.collateral;
   const q = await verifyTdxQuote(quoteBytes, { policy: opts.policy, now, collateral, expectedReportData: await reportDataOf(claimsBytes) }, log);
   if (!q.quote) return { ...base, ok: false, error: log.error };
+  const engine = await checkEngine(claims, opts, log);
   const gpu = await verifyBundleGpuEvidence(bundle.gpuEvidence, claims, { policy: opts.policy, now }, log);
   await log.run('claims.not_expired', () => checkClaimsValidity(claims, now));
   const validUntil = Math.min(q.validUntil ?? Infinity, claims.expiresAt * 1000);
-  const facts = { measurements: q.measurements, tcb: q.tcb, gpu, image: q.image };
+  const facts = { measurements: q.measurements, tcb: q.tcb, gpu, image: q.image, engine };
   if (!log.ok) return { ...base, ...facts, ok: false, error: log.error };
   return { ...base, ...facts, ok: true, claims, validUntil };
+}
+
+/** The engine the host runs, against the policy's engine allowlist (`engine.allowed`). */
+async function checkEngine(claims: Claims, opts: VerifyOptions, log: CheckLog): Promise<string | undefined> {
+  const engines = opts.policy.engines;
+  if (engines === undefined) {
+    log.skip('engine.allowed', 'no operator policy: the engine is shown, not matched');
+    return undefined;
+  }
+  return log.run('engine.allowed', () => matchEngine(claims, engines), (name) => `engine "${name}"`);
 }
 
 async function verifySimulatedQuote(

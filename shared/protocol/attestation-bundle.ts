@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { B64uSchema, b64uBytes } from './encoding';
+import { XWING_PUBLIC_KEY_BYTES } from './request-suite';
 
 /**
  * What a TEE kind is. `simulated` is for development, CI and the embedded demo only: it is never
@@ -13,6 +14,22 @@ export const HostIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'expec
 export const ModelNameSchema = z.string().min(1).max(128).regex(/^[\w./:-]+$/, 'expected a model name');
 
 /**
+ * What the host runs, as its agent states it (issue 9): the engine container's image digest, the
+ * engine's version and its exact launch arguments, and a digest of the agent's own configuration.
+ * Bound by REPORTDATA with the rest of the claims and matched by the operator's policy
+ * (`PolicyEngineSchema`), so an operator cannot point an allowed image at another engine.
+ */
+export const EngineIdentitySchema = z.object({
+  name: z.string().min(1).max(128),
+  imageDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256:<64 hex>'),
+  version: z.string().min(1).max(64),
+  args: z.array(z.string().max(1024)).max(256),
+  /** SHA-256 (hex) of the canonical JSON of the agent's security-relevant configuration. */
+  agentConfigDigest: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type EngineIdentity = z.infer<typeof EngineIdentitySchema>;
+
+/**
  * The enclave's claims (ARCHITECTURE.md, "The confidential path", step 1). Their canonical JSON
  * bytes are what `reportData = SHA-512(claims)` commits to; the bundle carries those exact bytes.
  */
@@ -21,8 +38,14 @@ export const ClaimsSchema = z.object({
   hostId: HostIdSchema,
   hpkePublicKey: b64uBytes(32),
   signingPublicKey: b64uBytes(32),
+  /**
+   * The enclave's X-Wing (ML-KEM-768 + X25519) public key, generated in memory beside
+   * `hpkePublicKey`: clients seal requests to it (`RequestSuites.xwing`). Absent only in claims
+   * of hosts from before post-quantum requests, which such clients refuse.
+   */
+  xwingPublicKey: b64uBytes(XWING_PUBLIC_KEY_BYTES).optional(),
   models: z.array(z.object({ name: ModelNameSchema, weightsDigest: z.string().regex(/^[0-9a-f]{64}$/) })).min(1),
-  engine: z.string().min(1).max(128),
+  engine: EngineIdentitySchema,
   gpuEvidenceDigests: z.array(z.string().regex(/^[0-9a-f]{64}$/)),
   /** Unix seconds. */
   createdAt: z.number().int().nonnegative(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CocoonError } from '../errors';
 
 /** Unpadded base64url, the encoding of every binary field on the wire. */
 export function toB64u(bytes: Uint8Array): string {
@@ -7,7 +8,24 @@ export function toB64u(bytes: Uint8Array): string {
   return btoa(bin).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
 
+const B64U_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Whether `s` is unpadded base64url exactly as `toB64u` writes it: only the URL-safe alphabet, no
+ * length of 1 mod 4 (no byte string has one), and zero unused bits in the last character, so every
+ * byte string has one encoding and every accepted string decodes.
+ * @example isB64u('AQ') // true; isB64u('AR') and isB64u('AAAAA') are false
+ */
+export function isB64u(s: string): boolean {
+  const rest = s.length % 4;
+  if (rest === 1 || !/^[A-Za-z0-9_-]*$/.test(s)) return false;
+  if (rest === 0) return true;
+  return (B64U_ALPHABET.indexOf(s[s.length - 1]!) & (rest === 2 ? 0x0f : 0x03)) === 0;
+}
+
+/** @throws CocoonError('protocol.malformed_message') unless `isB64u(s)`. */
 export function fromB64u(s: string): Uint8Array {
+  if (!isB64u(s)) throw new CocoonError('protocol.malformed_message', 'invalid base64url');
   const b64 = s.replaceAll('-', '+').replaceAll('_', '/');
   const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
   const out = new Uint8Array(bin.length);
@@ -15,14 +33,16 @@ export function fromB64u(s: string): Uint8Array {
   return out;
 }
 
-export const B64uSchema = z.string().regex(/^[A-Za-z0-9_-]*$/, 'expected base64url');
+/** A base64url field: only strings `fromB64u` decodes (see `isB64u`), so a schema-valid value never fails to decode. */
+export const B64uSchema = z.string().refine(isB64u, 'expected base64url');
 /** A base64url field that must decode to exactly `n` bytes. */
 export const b64uBytes = (n: number) =>
   B64uSchema.refine((s) => Math.floor((s.length * 3) / 4) === n, `expected ${n} bytes`);
 
 export const toHex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+/** @throws CocoonError('protocol.malformed_message') for an odd length or a non-hex character. */
 export function fromHex(h: string): Uint8Array {
-  if (h.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(h)) throw new TypeError('invalid hex');
+  if (h.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(h)) throw new CocoonError('protocol.malformed_message', 'invalid hex');
   const out = new Uint8Array(h.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(i * 2, i * 2 + 2), 16);
   return out;

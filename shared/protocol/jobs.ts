@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { B64uSchema, b64uBytes } from './encoding';
 import { HostIdSchema, ModelNameSchema } from './attestation-bundle';
+import { RequestSuites, requestSuiteParams, type RequestSuite } from './request-suite';
 import { SignedReceiptSchema } from './receipt';
 
 export const MAX_TOKENS_LIMIT = 4096;
@@ -36,11 +37,18 @@ export const JobMetaSchema = z.object({
 });
 export type JobMeta = z.infer<typeof JobMetaSchema>;
 
-/** A sealed request as it crosses the broker: HPKE `enc` and ciphertext, both base64url. */
-export const SealedRequestSchema = z.object({
-  enc: b64uBytes(32),
-  ciphertext: B64uSchema.min(1).max(Math.ceil((MAX_REQUEST_BYTES * 4) / 3)),
-});
+const sealedWith = <S extends RequestSuite>(suite: S) =>
+  z.object({
+    suite: z.literal(suite),
+    enc: b64uBytes(requestSuiteParams[suite].encBytes),
+    ciphertext: B64uSchema.min(1).max(Math.ceil((MAX_REQUEST_BYTES * 4) / 3)),
+  });
+
+/**
+ * A sealed request as it crosses the broker: the HPKE suite it was sealed with (explicit, and bound
+ * into the AAD), HPKE `enc` (its length fixed by the suite) and ciphertext, both base64url.
+ */
+export const SealedRequestSchema = z.discriminatedUnion('suite', [sealedWith(RequestSuites.xwing), sealedWith(RequestSuites.x25519)]);
 export type SealedRequest = z.infer<typeof SealedRequestSchema>;
 
 /** One sealed response chunk. `seq` and `final` are in clear so the client can tell errors apart. */

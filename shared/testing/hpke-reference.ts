@@ -99,19 +99,27 @@ export interface KeySchedule {
   exporterSecret: Uint8Array;
 }
 
-/** KeySchedule<ROLE>(mode_base, shared_secret, info, default_psk, default_psk_id), section 5.1. */
-export async function keySchedule(sharedSecret: Uint8Array, info: Uint8Array): Promise<KeySchedule> {
+/** The HPKE suite_id of another suite: "HPKE" || I2OSP(kem_id, 2) || I2OSP(kdf_id, 2) || I2OSP(aead_id, 2). */
+export const hpkeSuiteId = (kemId: number, kdfId: number, aeadId: number): Uint8Array =>
+  concatBytes(utf8('HPKE'), I2OSP(kemId, 2), I2OSP(kdfId, 2), I2OSP(aeadId, 2));
+
+/**
+ * KeySchedule<ROLE>(mode_base, shared_secret, info, default_psk, default_psk_id), section 5.1.
+ * `suiteId` defaults to the product's X25519 suite; the schedule is the same for any KEM with
+ * HKDF-SHA256 and a 32-byte key (the X-Wing vector passes its own).
+ */
+export async function keySchedule(sharedSecret: Uint8Array, info: Uint8Array, suiteId: Uint8Array = HPKE_SUITE_ID): Promise<KeySchedule> {
   const empty = new Uint8Array(0);
-  const pskIdHash = await labeledExtract(HPKE_SUITE_ID, empty, 'psk_id_hash', empty);
-  const infoHash = await labeledExtract(HPKE_SUITE_ID, empty, 'info_hash', info);
+  const pskIdHash = await labeledExtract(suiteId, empty, 'psk_id_hash', empty);
+  const infoHash = await labeledExtract(suiteId, empty, 'info_hash', info);
   const keyScheduleContext = concatBytes(new Uint8Array([MODE_BASE]), pskIdHash, infoHash);
-  const secret = await labeledExtract(HPKE_SUITE_ID, sharedSecret, 'secret', empty);
+  const secret = await labeledExtract(suiteId, sharedSecret, 'secret', empty);
   return {
     keyScheduleContext,
     secret,
-    key: await labeledExpand(HPKE_SUITE_ID, secret, 'key', keyScheduleContext, N_K),
-    baseNonce: await labeledExpand(HPKE_SUITE_ID, secret, 'base_nonce', keyScheduleContext, N_N),
-    exporterSecret: await labeledExpand(HPKE_SUITE_ID, secret, 'exp', keyScheduleContext, N_H),
+    key: await labeledExpand(suiteId, secret, 'key', keyScheduleContext, N_K),
+    baseNonce: await labeledExpand(suiteId, secret, 'base_nonce', keyScheduleContext, N_N),
+    exporterSecret: await labeledExpand(suiteId, secret, 'exp', keyScheduleContext, N_H),
   };
 }
 
@@ -136,5 +144,5 @@ export async function openAt(ks: Pick<KeySchedule, 'key' | 'baseNonce'>, seq: nu
 }
 
 /** Context.Export(exporter_context, L), section 5.3. */
-export const exportSecret = (exporterSecret: Uint8Array, exporterContext: Uint8Array, length: number): Promise<Uint8Array> =>
-  labeledExpand(HPKE_SUITE_ID, exporterSecret, 'sec', exporterContext, length);
+export const exportSecret = (exporterSecret: Uint8Array, exporterContext: Uint8Array, length: number, suiteId: Uint8Array = HPKE_SUITE_ID): Promise<Uint8Array> =>
+  labeledExpand(suiteId, exporterSecret, 'sec', exporterContext, length);

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { CocoonError, ErrorCodeSchema } from '@cocoon/shared/errors';
 import { ErrorResponseSchema } from '@cocoon/shared/protocol/api';
+import { brokerUrl } from './broker-url';
 
 /** The request never reached the broker (offline, DNS, connection refused). */
 export class NetworkError extends Error {
@@ -31,7 +32,7 @@ export async function api<S extends z.ZodType>(path: string, schema: S, options:
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, {
+    res = await fetch(brokerUrl(path), {
       method: options.method ?? 'GET',
       headers,
       body: options.body === undefined ? null : JSON.stringify(options.body),

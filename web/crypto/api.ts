@@ -23,6 +23,10 @@ export interface AppliedPolicy {
   expiresAt: number | null;
   /** How many released images the measurement allowlist names (`signed` only). */
   imageCount: number | null;
+  /** The policy's sequence number (`signed` only): persist it; a lower one is refused from then on. */
+  sequence: number | null;
+  /** SHA-256 (hex) of the Mini App builds the operator published (`signed` only). */
+  webBuilds: string[] | null;
   /** Whether a simulated TEE may pass: the policy's and the build's consent together. */
   allowSimulated: boolean;
   /** `policy.signature`: passed, failed with the reason, or skipped (no key pinned). */
@@ -41,7 +45,8 @@ export interface HostVerification {
   simulated: boolean;
   checks: Check[];
   models: { name: string; weightsDigest: string }[];
-  engine: string | null;
+  /** What the host says it runs (bound by its evidence); `allowedAs`: the policy entry it matched, if any. */
+  engine: { name: string; version: string; imageDigest: string; args: string[]; agentConfigDigest: string; allowedAs: string | null } | null;
   /** Unix seconds; null when the claims could not be read. */
   expiresAt: number | null;
   /** What the evidence measured (lower-case hex by name: mrTd, rtmr0…, reportData), as verified. */
@@ -72,8 +77,10 @@ export interface CryptoWorkerApi {
   /**
    * Hands the worker the broker's signed policy (GET /api/attestation/policy) to verify against the
    * operator keys pinned in the build; every later `verifyHost` runs under what this decides.
+   * `minSequence`: the newest policy sequence this device has seen (kept by the app); the worker
+   * refuses an older policy, and keeps the newest it has seen itself.
    */
-  setPolicy(signedPolicy: unknown): Promise<Result<AppliedPolicy>>;
+  setPolicy(signedPolicy: unknown, minSequence?: number): Promise<Result<AppliedPolicy>>;
   /** Verifies a host's bundle under the current policy; its first check is `policy.signature`. */
   verifyHost(bundle: AttestationBundle): Promise<Result<HostVerification>>;
   /** Seals to a host verified by `verifyHost`; refuses any other. Keeps the response keys by job id. */

@@ -7,6 +7,7 @@ import { generateHpkeKeyPair } from '@cocoon/shared/crypto/hpke-suite';
 import type { Claims } from '@cocoon/shared/protocol/attestation-bundle';
 import { toB64u } from '@cocoon/shared/protocol/encoding';
 import type { JobMeta } from '@cocoon/shared/protocol/jobs';
+import { RequestSuites } from '@cocoon/shared/protocol/request-suite';
 import type { Result } from './api';
 import { createCryptoService } from './service';
 
@@ -17,10 +18,16 @@ const operator = await generateSigningKeyPair();
 const pinned = [toB64u(operator.publicKey)];
 const image = { name: 'cocoon-1.0', mrTd: 'aa'.repeat(48), rtmr0: 'bb'.repeat(48), rtmr1: 'cc'.repeat(48), rtmr2: 'dd'.repeat(48) };
 
-const policyDoc = (over: { allowSimulated?: boolean; expiresAt?: number } = {}) => ({
-  version: 1 as const,
+const ENGINE_ALLOWED = { name: 'demo', imageDigest: `sha256:${'0'.repeat(64)}`, version: 'test', args: [], models: { demo: 'ab'.repeat(32) } };
+
+const policyDoc = (over: { allowSimulated?: boolean; expiresAt?: number; sequence?: number; engines?: [] } = {}) => ({
+  version: 2 as const,
+  sequence: over.sequence ?? 5,
   allowSimulated: over.allowSimulated ?? true,
   images: [image],
+  engines: over.engines ?? [ENGINE_ALLOWED],
+  webBuilds: [],
+  gpuReferences: [],
   acceptedTcbStatuses: ['UpToDate' as const],
   maxCollateralAgeDays: 30,
   expiresAt: over.expiresAt ?? t + 86_400,
@@ -28,15 +35,17 @@ const policyDoc = (over: { allowSimulated?: boolean; expiresAt?: number } = {}) 
 const signed = (over: Parameters<typeof policyDoc>[0] = {}, key: SigningKeyPair = operator) => signPolicy(policyDoc(over), key);
 
 async function simulatedBundle() {
-  const hpke = await generateHpkeKeyPair();
+  const hpke = await generateHpkeKeyPair(RequestSuites.x25519);
+  const xwing = await generateHpkeKeyPair(RequestSuites.xwing);
   const signing = await generateSigningKeyPair();
   const claims: Claims = {
     version: 1,
     hostId: 'host-test',
     hpkePublicKey: toB64u(hpke.publicKey),
     signingPublicKey: toB64u(signing.publicKey),
+    xwingPublicKey: toB64u(xwing.publicKey),
     models: [{ name: 'demo', weightsDigest: 'ab'.repeat(32) }],
-    engine: 'llama.cpp',
+    engine: { name: 'llama.cpp', imageDigest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000', version: 'test', args: [], agentConfigDigest: '0000000000000000000000000000000000000000000000000000000000000000' },
     gpuEvidenceDigests: [],
     createdAt: t - 60,
     expiresAt: t + 7200,
@@ -113,6 +122,28 @@ describe('the crypto worker under the operator policy', () => {
     const sealed = await later.seal(v.bundleDigest, meta(), request);
     expect(sealed.ok ? 'ok' : sealed.error.code).toBe('attestation.policy_expired');
     await expectRefused(later, 'attestation.policy_expired', /expired at/);
+  });
+
+  it('refuses a rolled-back policy: older than the newest this worker or this device has seen', async () => {
+    const s = service();
+    expect(value(await s.setPolicy(await signed({ sequence: 9 }))).sequence).toBe(9);
+    value(await s.setPolicy(await signed({ sequence: 8 })));
+    await expectRefused(s, 'attestation.policy_rollback', /sequence 8 is older than 9/);
+    expect(value(await s.setPolicy(await signed({ sequence: 9 }))).source).toBe('signed');
+    // A fresh worker on a device that saw sequence 12 (the app passes what it stored).
+    const fresh = service();
+    value(await fresh.setPolicy(await signed({ sequence: 11 }), 12));
+    await expectRefused(fresh, 'attestation.policy_rollback', /sequence 11 is older than 12/);
+  });
+
+  it('refuses a host whose engine the policy does not list; an empty engine list admits none', async () => {
+    const s = service();
+    value(await s.setPolicy(await signed({ engines: [] })));
+    const v = value(await s.verifyHost(bundle));
+    expect(v).toMatchObject({ verified: false, error: { code: 'attestation.engine_not_allowed', message: 'the policy allows no engine' } });
+    value(await s.setPolicy(await signed()));
+    const ok = value(await s.verifyHost(bundle));
+    expect([ok.verified, ok.engine?.allowedAs, ok.checks.find((c) => c.name === 'engine.allowed')?.ok]).toEqual([true, 'demo', true]);
   });
 
   it('refuses every host with keys pinned but no policy, before and after the broker says it has none', async () => {

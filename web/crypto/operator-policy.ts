@@ -28,14 +28,18 @@ export function initialPolicyState(opts: PolicyOptions): PolicyState {
   return { kind: 'rejected', error: { code: 'attestation.policy_invalid', message: 'no signed policy has been loaded yet' } };
 }
 
-/** Verifies the signed policy the broker serves against the pinned keys; never throws. */
-export async function loadPolicy(signed: unknown, opts: PolicyOptions, now: Date): Promise<PolicyState> {
+/**
+ * Verifies the signed policy the broker serves against the pinned keys, and refuses one whose
+ * sequence is below `minSequence` (the newest this device has seen: a replayed older policy);
+ * never throws.
+ */
+export async function loadPolicy(signed: unknown, opts: PolicyOptions, now: Date, minSequence = 0): Promise<PolicyState> {
   if (opts.pinnedPolicyKeys.length === 0) return { kind: 'unpinned' };
   if (signed === null || signed === undefined) {
     return { kind: 'rejected', error: { code: 'attestation.policy_invalid', message: 'the broker serves no signed policy, and this build requires one' } };
   }
   try {
-    const data = await verifySignedPolicy(signed, opts.pinnedPolicyKeys, now);
+    const data = await verifySignedPolicy(signed, opts.pinnedPolicyKeys, now, { minSequence });
     // Cannot fail once verified; the signer is one of the pinned keys.
     const { signerPublicKey } = SignedPolicySchema.parse(signed);
     return { kind: 'signed', signerPublicKey, data };
@@ -50,7 +54,7 @@ export async function loadPolicy(signed: unknown, opts: PolicyOptions, now: Date
  * policy's and the build's consent. A policy that expires after loading stops applying then.
  */
 export function applyPolicy(state: PolicyState, opts: PolicyOptions, now: Date): { rules: AttestationPolicy | null; applied: AppliedPolicy } {
-  const none = { signerPublicKey: null, expiresAt: null, imageCount: null };
+  const none = { signerPublicKey: null, expiresAt: null, imageCount: null, sequence: null, webBuilds: null };
   if (state.kind === 'unpinned') {
     const check: Check = { name: CHECK, ok: false, skipped: true, reason: 'no operator key pinned in this build' };
     return { rules: { allowSimulated: opts.allowSimulated }, applied: { source: 'unpinned', ...none, allowSimulated: opts.allowSimulated, check, error: null } };
@@ -60,7 +64,7 @@ export function applyPolicy(state: PolicyState, opts: PolicyOptions, now: Date):
     applied: { source: 'rejected' as const, ...none, allowSimulated: false, check: { name: CHECK, ok: false, reason: error.message }, error },
   });
   if (state.kind === 'rejected') return rejected(state.error);
-  const { version: _version, expiresAt, ...rules } = state.data;
+  const { version: _version, expiresAt, sequence, webBuilds, ...rules } = state.data;
   if (expiresAt * 1000 <= now.getTime()) {
     return rejected({ code: 'attestation.policy_expired', message: `the policy expired at ${new Date(expiresAt * 1000).toISOString()}` });
   }
@@ -70,6 +74,8 @@ export function applyPolicy(state: PolicyState, opts: PolicyOptions, now: Date):
     signerPublicKey: state.signerPublicKey,
     expiresAt,
     imageCount: rules.images.length,
+    sequence,
+    webBuilds: [...webBuilds],
     allowSimulated,
     check: { name: CHECK, ok: true, reason: 'signed by a pinned operator key' },
     error: null,

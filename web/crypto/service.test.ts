@@ -7,6 +7,7 @@ import { generateHpkeKeyPair } from '@cocoon/shared/crypto/hpke-suite';
 import type { Claims } from '@cocoon/shared/protocol/attestation-bundle';
 import { toB64u } from '@cocoon/shared/protocol/encoding';
 import type { JobMeta, SealedChunk, SealedRequest } from '@cocoon/shared/protocol/jobs';
+import { RequestSuites } from '@cocoon/shared/protocol/request-suite';
 import type { Receipt } from '@cocoon/shared/protocol/receipt';
 import { requestDigest, ResponseDigest, signReceipt } from '@cocoon/shared/receipt';
 import type { Result } from './api';
@@ -18,21 +19,23 @@ const t = Math.floor(now.getTime() / 1000);
 const dev = { pinnedPolicyKeys: [], allowSimulated: true };
 const request = { messages: [{ role: 'user' as const, content: 'hello enclave' }] };
 
-async function makeHost() {
-  const hpke = await generateHpkeKeyPair();
+async function makeHost(opts: { xwing?: boolean } = {}) {
+  const hpke = await generateHpkeKeyPair(RequestSuites.x25519);
+  const xwing = await generateHpkeKeyPair(RequestSuites.xwing);
   const signing = await generateSigningKeyPair();
   const claims: Claims = {
     version: 1,
     hostId: 'host-test',
     hpkePublicKey: toB64u(hpke.publicKey),
     signingPublicKey: toB64u(signing.publicKey),
+    xwingPublicKey: opts.xwing === false ? undefined : toB64u(xwing.publicKey),
     models: [{ name: 'demo', weightsDigest: 'ab'.repeat(32) }],
-    engine: 'llama.cpp',
+    engine: { name: 'llama.cpp', imageDigest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000', version: 'test', args: [], agentConfigDigest: '0000000000000000000000000000000000000000000000000000000000000000' },
     gpuEvidenceDigests: [],
     createdAt: t - 60,
     expiresAt: t + 3600,
   };
-  return { hpke, signing, bundle: await buildBundle(claims, createSimulatedProvider()) };
+  return { hpke, xwing, signing, bundle: await buildBundle(claims, createSimulatedProvider()) };
 }
 type Host = Awaited<ReturnType<typeof makeHost>>;
 
@@ -40,7 +43,7 @@ const meta = (): JobMeta => ({ jobId: crypto.randomUUID(), hostId: 'host-test', 
 
 /** The enclave's side: opens the request, streams `texts`, ends with a signed receipt. */
 async function answer(host: Host, m: JobMeta, sealed: SealedRequest, texts: string[], edit: Partial<Receipt> = {}, signer = host.signing) {
-  const { request: opened, sealer } = await openRequest({ keyPair: host.hpke.keyPair, meta: m, sealed });
+  const { request: opened, sealer } = await openRequest({ keys: { [RequestSuites.xwing]: host.xwing.keyPair }, meta: m, sealed });
   const digest = new ResponseDigest();
   const chunks: SealedChunk[] = [];
   for (const text of texts) {
@@ -83,7 +86,8 @@ describe('crypto worker service', () => {
     const { service, m, sealed, v } = await sealedJob(host);
     expect(v).toMatchObject({ verified: true, hostId: 'host-test', simulated: true, tee: 'simulated', expiresAt: t + 3600 });
     expect(v.checks[0]).toEqual({ name: 'policy.signature', ok: false, skipped: true, reason: 'no operator key pinned in this build' });
-    expect(v.checks.slice(1).every((c) => c.ok)).toBe(true);
+    // All pass but the engine allowlist, which this unpinned (dev) build has none of.
+    expect(v.checks.slice(1).filter((c) => !c.ok).map((c) => [c.name, c.skipped])).toEqual([['engine.allowed', true]]);
 
     const { opened, responseNonce, chunks } = await answer(host, m, sealed, ['Hel', 'lo']);
     expect(opened).toEqual(request);
@@ -119,6 +123,16 @@ describe('crypto worker service', () => {
     const v = value(await service.verifyHost(host.bundle));
     expect(code(await service.seal(v.bundleDigest, { ...meta(), hostId: 'host-other' }, request))).toBe('attestation.host_mismatch');
     expect(code(await service.seal(v.bundleDigest, { ...meta(), model: 'other' }, request))).toBe('attestation.host_mismatch');
+  });
+
+  it('seals with X-Wing, and refuses (never falls back to X25519) a verified host whose claims carry no X-Wing key', async () => {
+    const { sealed } = await sealedJob(await makeHost());
+    expect(sealed.suite).toBe(RequestSuites.xwing);
+    const legacy = await makeHost({ xwing: false });
+    const service = createCryptoService({ now: () => now, ...dev });
+    const v = value(await service.verifyHost(legacy.bundle));
+    expect(v.verified).toBe(true);
+    expect(code(await service.seal(v.bundleDigest, meta(), request))).toBe('envelope.suite_unsupported');
   });
 
   it('refuses to seal once the attestation has expired', async () => {

@@ -1,6 +1,6 @@
 import { CocoonError, toWireError, type WireError } from '@cocoon/shared/errors';
 import { bundleDigest, verifyBundle } from '@cocoon/shared/attestation/verify';
-import { sealRequest } from '@cocoon/shared/crypto/envelope';
+import { requestRecipient, sealRequest } from '@cocoon/shared/crypto/envelope';
 import type { ResponseOpener } from '@cocoon/shared/crypto/response-stream';
 import { AttestationBundleSchema, type Claims } from '@cocoon/shared/protocol/attestation-bundle';
 import { fromB64u } from '@cocoon/shared/protocol/encoding';
@@ -52,6 +52,8 @@ export function createCryptoService(opts: CryptoServiceOptions): CryptoWorkerApi
   const verified = new Map<string, { claims: Claims; validUntil: number }>();
   const jobs = new Map<string, Job>();
   let policy = initialPolicyState(opts);
+  /** The newest policy sequence seen: an older policy is a rollback, refused. */
+  let policyFloor = 0;
 
   function jobFor(jobId: string): Job {
     const job = jobs.get(jobId);
@@ -73,9 +75,11 @@ export function createCryptoService(opts: CryptoServiceOptions): CryptoWorkerApi
   }
 
   return {
-    setPolicy: (signed) =>
+    setPolicy: (signed, minSequence) =>
       guard(async () => {
-        const next = await loadPolicy(signed, opts, clock.now());
+        if (typeof minSequence === 'number' && Number.isSafeInteger(minSequence)) policyFloor = Math.max(policyFloor, minSequence);
+        const next = await loadPolicy(signed, opts, clock.now(), policyFloor);
+        if (next.kind === 'signed') policyFloor = Math.max(policyFloor, next.data.sequence);
         // Hosts verified under another policy must be verified again before anything is sealed to them.
         if (JSON.stringify(next) !== JSON.stringify(policy)) verified.clear();
         policy = next;
@@ -110,7 +114,8 @@ export function createCryptoService(opts: CryptoServiceOptions): CryptoWorkerApi
         if (claims.hostId !== meta.hostId) throw new CocoonError('attestation.host_mismatch', 'the job names a different host than the attested one');
         if (!claims.models.some((m) => m.name === meta.model)) throw new CocoonError('attestation.host_mismatch', 'the attested host does not serve this model');
         if (jobs.has(meta.jobId)) throw new CocoonError('job.invalid_state', 'job id already used');
-        const { sealed, opener } = await sealRequest({ recipientPublicKey: fromB64u(claims.hpkePublicKey), meta, request });
+        // X-Wing (post-quantum) always: a host whose claims offer no X-Wing key is refused, never sealed to with X25519.
+        const { sealed, opener } = await sealRequest({ recipient: requestRecipient(claims), meta, request });
         jobs.set(meta.jobId, {
           meta,
           opener,

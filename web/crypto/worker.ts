@@ -1,3 +1,4 @@
+import '../no-eval';
 import { expose } from 'comlink';
 import { ALLOW_SIMULATED_TEE, POLICY_KEYS } from '../config';
 import { createCryptoService } from './service';

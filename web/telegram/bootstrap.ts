@@ -10,6 +10,7 @@ import {
   miniAppReady,
   mountViewport,
   retrieveRawInitData,
+  settingsButton,
   setMiniAppBackgroundColor,
   setMiniAppBottomBarColor,
   setMiniAppHeaderColor,
@@ -43,6 +44,7 @@ export async function bootstrapTelegram(): Promise<TelegramLaunch> {
 
   init();
   backButton.mount.ifAvailable();
+  settingsButton.mount.ifAvailable();
   swipeBehavior.mount.ifAvailable();
   themeParams.mountSync.ifAvailable();
   bindThemeParamsCssVars.ifAvailable();

@@ -1,4 +1,4 @@
-import { backButton, swipeBehavior } from '@telegram-apps/sdk-react';
+import { backButton, settingsButton, swipeBehavior } from '@telegram-apps/sdk-react';
 import { useEffect, useRef } from 'react';
 import { createBackStack } from './back-stack';
 
@@ -35,5 +35,22 @@ export function useVerticalSwipesDisabled(): void {
     if (!swipeBehavior.disableVertical.isAvailable()) return;
     swipeBehavior.disableVertical();
     return () => void swipeBehavior.enableVertical.ifAvailable();
+  }, []);
+}
+
+/** Shows "Settings" in Telegram's Mini App menu while mounted, calling `onClick` when chosen. */
+export function useSettingsButton(onClick: () => void): void {
+  const latest = useRef(onClick);
+  useEffect(() => {
+    latest.current = onClick;
+  });
+  useEffect(() => {
+    if (!settingsButton.show.isAvailable()) return;
+    settingsButton.show();
+    const off = settingsButton.onClick(() => latest.current());
+    return () => {
+      off();
+      settingsButton.hide.ifAvailable();
+    };
   }, []);
 }

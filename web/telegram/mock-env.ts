@@ -1,6 +1,7 @@
 import { emitEvent, isTMA, mockTelegramEnv, parseInitDataQuery, type ThemeParams } from '@telegram-apps/sdk-react';
 import { z } from 'zod';
 import { DevInitDataResponseSchema } from '@cocoon/shared/protocol/api';
+import { brokerUrl } from '../api/broker-url';
 import { showTestInvoice } from './mock-invoice';
 
 /**
@@ -48,7 +49,7 @@ const dark: Theme = {
 };
 
 async function devInitData(): Promise<string> {
-  const res = await fetch('/api/dev/init-data');
+  const res = await fetch(brokerUrl('/api/dev/init-data'));
   if (!res.ok) throw new Error(`GET /api/dev/init-data answered ${res.status}`);
   return DevInitDataResponseSchema.parse(await res.json()).initData;
 }

@@ -157,3 +157,10 @@ export const PlusIcon = (p: IconProps) => (
     <path d="M12 6v12M6 12h12" />
   </svg>
 );
+
+export const InfoIcon = (p: IconProps) => (
+  <svg {...base(p)}>
+    <circle cx="12" cy="12" r="9" />
+    <path d="M12 11v5.5M12 7.5v.01" />
+  </svg>
+);

@@ -134,6 +134,3 @@ export class BrokerSocket {
     this.timer = setTimeout(() => void this.connect(), delay);
   }
 }
-
-/** `ws(s)://<this origin>/api/ws`: the Mini App talks only to the origin that served it. */
-export const brokerSocketUrl = (): string => `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/api/ws`;

@@ -1,6 +1,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
+import { brokerSocketUrl } from '../api/broker-url';
 import { useSession } from '../api/session';
-import { BrokerSocket, brokerSocketUrl, type SocketStatus } from './broker-socket';
+import { BrokerSocket, type SocketStatus } from './broker-socket';
 
 /** One authenticated, self-reconnecting broker socket for as long as the caller is mounted. */
 export function useBrokerSocket(): { socket: BrokerSocket; status: SocketStatus } {

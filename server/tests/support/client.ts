@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { decodeClaims } from '@cocoon/shared/attestation/claims';
-import { sealRequest } from '@cocoon/shared/crypto/envelope';
+import { requestRecipient, sealRequest } from '@cocoon/shared/crypto/envelope';
 import type { ResponseOpener } from '@cocoon/shared/crypto/response-stream';
 import { fromB64u } from '@cocoon/shared/protocol/encoding';
 import type { ChatRequest, JobMeta, SealedRequest } from '@cocoon/shared/protocol/jobs';
@@ -27,7 +27,7 @@ export async function sealJob(host: FakeIdentity, opts: { model?: string; maxTok
   const { claims } = decodeClaims(host.bundle.claims);
   const meta: JobMeta = { jobId: opts.jobId ?? randomUUID(), hostId: claims.hostId, model: opts.model ?? claims.models[0]!.name, maxTokens: opts.maxTokens ?? 64, maxCoefficientMilli: opts.maxCoefficientMilli ?? 100_000 };
   const request: ChatRequest = { messages: [{ role: 'user', content: opts.prompt ?? 'Say hello' }] };
-  const { sealed, opener } = await sealRequest({ recipientPublicKey: fromB64u(claims.hpkePublicKey), meta, request });
+  const { sealed, opener } = await sealRequest({ recipient: requestRecipient(claims), meta, request });
   return { meta, request: sealed, opener };
 }
 

@@ -6,6 +6,7 @@ import { generateHpkeKeyPair, type HpkeKeyPair } from '@cocoon/shared/crypto/hpk
 import type { AttestationBundle, Claims } from '@cocoon/shared/protocol/attestation-bundle';
 import { fromB64u, toB64u } from '@cocoon/shared/protocol/encoding';
 import type { JobMeta, SealedRequest } from '@cocoon/shared/protocol/jobs';
+import { RequestSuites } from '@cocoon/shared/protocol/request-suite';
 import type { Receipt } from '@cocoon/shared/protocol/receipt';
 import { BrokerToHostSchema, type HostToBroker } from '@cocoon/shared/protocol/ws-messages';
 import { requestDigest, ResponseDigest, signHostHello, signReceipt } from '@cocoon/shared/receipt';
@@ -17,13 +18,15 @@ import { TestSocket } from './ws-client';
  */
 export interface FakeIdentity {
   hpke: HpkeKeyPair;
+  xwing: HpkeKeyPair;
   signing: SigningKeyPair;
   claims: Claims;
   bundle: AttestationBundle;
 }
 
 export async function createFakeIdentity(opts: { hostId?: string; models?: string[]; ttlS?: number; provider?: TeeProvider } = {}): Promise<FakeIdentity> {
-  const hpke = await generateHpkeKeyPair();
+  const hpke = await generateHpkeKeyPair(RequestSuites.x25519);
+  const xwing = await generateHpkeKeyPair(RequestSuites.xwing);
   const signing = await generateSigningKeyPair();
   const now = Math.floor(Date.now() / 1000);
   const claims: Claims = {
@@ -31,13 +34,14 @@ export async function createFakeIdentity(opts: { hostId?: string; models?: strin
     hostId: opts.hostId ?? 'fake-host-1',
     hpkePublicKey: toB64u(hpke.publicKey),
     signingPublicKey: toB64u(signing.publicKey),
+    xwingPublicKey: toB64u(xwing.publicKey),
     models: (opts.models ?? ['demo/tiny']).map((name) => ({ name, weightsDigest: 'ab'.repeat(32) })),
-    engine: 'fake',
+    engine: { name: 'fake', imageDigest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000', version: 'test', args: [], agentConfigDigest: '0000000000000000000000000000000000000000000000000000000000000000' },
     gpuEvidenceDigests: [],
     createdAt: now,
     expiresAt: now + (opts.ttlS ?? 3600),
   };
-  return { hpke, signing, claims, bundle: await buildBundle(claims, opts.provider ?? createSimulatedProvider()) };
+  return { hpke, xwing, signing, claims, bundle: await buildBundle(claims, opts.provider ?? createSimulatedProvider()) };
 }
 
 export interface HelloOptions {
@@ -124,7 +128,8 @@ export class FakeHost {
     if (script.stall) return;
     const jobId = meta.jobId;
     if (script.fail) return this.send({ type: 'job.error', jobId, error: { code: 'engine.unavailable', message: 'engine is down' } });
-    const { sealer } = await openRequest({ keyPair: this.id.hpke.keyPair, meta, sealed: request });
+    const keys = { [RequestSuites.x25519]: this.id.hpke.keyPair, [RequestSuites.xwing]: this.id.xwing.keyPair };
+    const { sealer } = await openRequest({ keys, meta, sealed: request });
     this.send({ type: 'job.start', jobId, responseNonce: sealer.responseNonce });
     const digest = new ResponseDigest();
     for (const [i, text] of script.deltas.entries()) {

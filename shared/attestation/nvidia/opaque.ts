@@ -4,10 +4,14 @@ import { toHex } from '../../protocol/encoding';
 export const OpaqueField = {
   driverVersion: 3,
   vbiosVersion: 6,
+  nvdec0Status: 11,
   chipSku: 15,
   project: 17,
   projectSku: 18,
   fwid: 20,
+  protectedPcieStatus: 21,
+  opaqueDataVersion: 34,
+  featureFlag: 36,
 } as const;
 
 /** What the opaque data says about the GPU's software, as nvtrust displays it. */

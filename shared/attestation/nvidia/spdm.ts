@@ -61,6 +61,7 @@ function readBlocks(r: ByteReader, count: number): MeasurementBlock[] {
   const blocks: MeasurementBlock[] = [];
   for (let i = 0; i < count; i++) {
     const index = r.u8('block index');
+    if (blocks.some((b) => b.index === index)) r.fail(`block ${index} appears twice`);
     if (r.u8('measurement specification') !== DMTF_SPEC) r.fail(`block ${index} is not a DMTF measurement`);
     const m = r.sized(2, `block ${index}`);
     const valueType = m.u8('value type');

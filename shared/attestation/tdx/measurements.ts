@@ -34,6 +34,7 @@ const IMAGE_FIELDS = ['mrTd', 'rtmr0', 'rtmr1', 'rtmr2', 'mrSeam', 'xfam', 'mrCo
  * when the image names them. Otherwise `attestation.measurement_not_allowed`, naming the field.
  */
 export function matchImage(m: Record<string, string>, images: readonly PolicyImage[]): PolicyImage {
+  if (images.length === 0) throw new CocoonError('attestation.measurement_not_allowed', 'the policy allows no image');
   const differing = (img: PolicyImage) => IMAGE_FIELDS.find((f) => img[f] !== undefined && img[f]!.toLowerCase() !== m[f]);
   const image = images.find((img) => differing(img) === undefined);
   if (image) return image;

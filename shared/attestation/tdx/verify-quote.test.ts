@@ -31,10 +31,12 @@ const flip = (b: Uint8Array, offset: number, mask = 0x01) => {
 const At = { userData: 40, mrTd: 48 + BodyOffsets.mrTd, attestationKey: 710, qeReport: 770 + 100, qeAuthData: 1225 } as const;
 
 describe('TDX quote verification: genuine quotes', () => {
-  it('Cocoon quote: signature, QE report, binding and PCK chain to the pinned Intel root all pass', async () => {
+  it('Cocoon quote: signature, QE report, binding and PCK chain to the pinned Intel root all pass; without collateral it fails closed', async () => {
     const r = await verifyTdxQuote(cocoon, { policy, now: cocoonAt });
     expect(CORE.map((n) => outcome(r, n))).toEqual(CORE.map(() => 'pass'));
-    expect([r.ok, outcome(r, 'td.debug_off'), outcome(r, 'tcb.status'), outcome(r, 'td.measurements')]).toEqual([true, 'pass', 'skipped', 'skipped']);
+    expect([r.ok, outcome(r, 'td.debug_off'), outcome(r, 'tcb.status'), outcome(r, 'td.measurements')]).toEqual([false, 'pass', 'skipped', 'skipped']);
+    expect([failed(r), r.error?.code]).toEqual([['collateral.parse'], 'attestation.collateral_missing']);
+    expect(reasonOf(r, 'tcb.status')).toBe('not evaluated: collateral.parse failed');
     expect(r.tcb).toMatchObject({ status: 'NotEvaluated', fmspc: '90c06f000000' });
     expect(r.measurements?.tdAttributes).toBe('0000001000000000');
   });
@@ -42,7 +44,7 @@ describe('TDX quote verification: genuine quotes', () => {
   it('Phala quote: signature, QE report, binding and PCK chain pass', async () => {
     const r = await verifyTdxQuote(phala, { policy, now: phalaAt });
     expect(CORE.map((n) => outcome(r, n))).toEqual(CORE.map(() => 'pass'));
-    expect(r.ok).toBe(true);
+    expect([r.ok, failed(r)]).toEqual([false, ['collateral.parse']]);
   });
 
   it('Phala quote with its collateral (issued 2025-06-19): TCB UpToDate, every collateral check passes', async () => {
@@ -66,12 +68,12 @@ describe('TDX quote verification: each signed region is protected', () => {
     ['QE auth data', 'qe.report_data_binding', 'attestation.qe_report_invalid', At.qeAuthData],
   ])('a flipped bit in the %s fails %s', async (_, check, code, offset) => {
     const r = await verifyTdxQuote(flip(cocoon, offset), { policy, now: cocoonAt });
-    expect([r.ok, failed(r), r.error?.code]).toEqual([false, [check], code]);
+    expect([r.ok, failed(r), r.error?.code]).toEqual([false, [check, 'collateral.parse'], code]);
   });
 
   it('a flipped bit in the attestation key breaks both the quote signature and the QE binding', async () => {
     const r = await verifyTdxQuote(flip(cocoon, At.attestationKey), { policy, now: cocoonAt });
-    expect(failed(r)).toEqual(['quote.signature', 'qe.report_data_binding']);
+    expect(failed(r)).toEqual(['quote.signature', 'qe.report_data_binding', 'collateral.parse']);
   });
 
   it('a flipped bit in the PCK certificate fails the chain', async () => {
@@ -81,7 +83,7 @@ describe('TDX quote verification: each signed region is protected', () => {
     const serialEnd = Buffer.from(leaf!).indexOf(Buffer.from(serial)) + serial.length - 1;
     p.pem = [flip(leaf!, serialEnd), ...rest].map((d) => toPem(d, 'CERTIFICATE')).join('');
     const r = await verifyTdxQuote(serializeQuote(p), { policy, now: cocoonAt });
-    expect([failed(r), r.error?.code]).toEqual([['pck.chain'], 'attestation.certificate_invalid']);
+    expect([failed(r), r.error?.code]).toEqual([['pck.chain', 'collateral.parse'], 'attestation.certificate_invalid']);
     expect(reasonOf(r, 'pck.chain')).toMatch(/^CN=Intel SGX PCK Certificate.*: signature by CN=Intel SGX PCK Platform CA.* does not verify$/);
   });
 
@@ -95,7 +97,7 @@ describe('TDX quote verification: each signed region is protected', () => {
     const forged = await forgeTdxQuote(cocoon);
     const r = await verifyTdxQuote(forged, { policy, now: cocoonAt });
     expect(['quote.signature', 'qe.report_signature', 'qe.report_data_binding'].map((n) => outcome(r, n))).toEqual(['pass', 'pass', 'pass']);
-    expect([failed(r), r.error?.code]).toEqual([['pck.chain'], 'attestation.root_not_trusted']);
+    expect([failed(r), r.error?.code]).toEqual([['pck.chain', 'collateral.parse'], 'attestation.root_not_trusted']);
     expect(reasonOf(r, 'pck.chain')).toMatch(/CN=Intel SGX Root CA.*pinned root key/);
   });
 
@@ -106,14 +108,14 @@ describe('TDX quote verification: each signed region is protected', () => {
 
   it('a PCK chain checked outside its validity fails as expired', async () => {
     const r = await verifyTdxQuote(cocoon, { policy, now: new Date('2025-07-01T00:00:00Z') });
-    expect([failed(r), r.error?.code]).toEqual([['pck.chain'], 'attestation.certificate_expired']);
+    expect([failed(r), r.error?.code]).toEqual([['pck.chain', 'collateral.parse'], 'attestation.certificate_expired']);
   });
 });
 
 describe('TDX quote verification: TD policy', () => {
   it('a DEBUG TD is refused, on a genuine quote (signature broken) and on a consistently signed one', async () => {
     const flipped = await verifyTdxQuote(flip(cocoon, 48 + BodyOffsets.tdAttributes), { policy, now: cocoonAt });
-    expect(failed(flipped)).toEqual(['quote.signature', 'td.debug_off']);
+    expect(failed(flipped)).toEqual(['quote.signature', 'collateral.parse', 'td.debug_off']);
     const forged = await forgeTdxQuote(cocoon, (body) => (body[BodyOffsets.tdAttributes]! |= 1));
     const r = await verifyTdxQuote(forged, { policy, now: cocoonAt });
     expect([outcome(r, 'quote.signature'), outcome(r, 'td.debug_off')]).toEqual(['pass', 'fail']);
@@ -125,14 +127,19 @@ describe('TDX quote verification: TD policy', () => {
   it('measurements in the allowlist pass and name the image', async () => {
     const m = (await verifyTdxQuote(cocoon, { policy, now: cocoonAt })).measurements!;
     const r = await verifyTdxQuote(cocoon, { policy: { ...policy, images: [image(m, 'other'), { ...image(m), xfam: m.xfam! }] }, now: cocoonAt });
-    expect([r.ok, r.image, reasonOf(r, 'td.measurements')]).toEqual([true, 'other', 'image "other"']);
+    expect([outcome(r, 'td.measurements'), r.image, reasonOf(r, 'td.measurements'), failed(r)]).toEqual(['pass', 'other', 'image "other"', ['collateral.parse']]);
+  });
+
+  it('an empty allowlist admits nothing', async () => {
+    const r = await verifyTdxQuote(phala, { policy: { ...policy, images: [] }, now: phalaAt, collateral });
+    expect([failed(r), r.error?.code, reasonOf(r, 'td.measurements')]).toEqual([['td.measurements'], 'attestation.measurement_not_allowed', 'the policy allows no image']);
   });
 
   it('a measurement not in the allowlist is refused, naming the field', async () => {
     const m = (await verifyTdxQuote(cocoon, { policy, now: cocoonAt })).measurements!;
     const rtmr1 = { ...image(m), rtmr1: '00'.repeat(48) };
     const r = await verifyTdxQuote(cocoon, { policy: { ...policy, images: [rtmr1] }, now: cocoonAt });
-    expect([failed(r), r.error?.code, reasonOf(r, 'td.measurements')]).toEqual([['td.measurements'], 'attestation.measurement_not_allowed', 'rtmr1 differs from image "cocoon-1.0"']);
+    expect([failed(r), reasonOf(r, 'td.measurements')]).toEqual([['collateral.parse', 'td.measurements'], 'rtmr1 differs from image "cocoon-1.0"']);
     const other = await verifyTdxQuote(phala, { policy: { ...policy, images: [image(m)] }, now: phalaAt });
     expect(reasonOf(other, 'td.measurements')).toMatch(/^MRTD 91eb2b44d141d4ec\.\.\. is in no allowed image/);
   });

@@ -16,7 +16,7 @@ export interface TdxVerifyOptions {
   policy: AttestationPolicy;
   /** The time of every validity and freshness check. */
   now: Date;
-  /** Intel collateral, JSON text or value (see `CollateralSchema`); without it the TCB checks are skipped. */
+  /** Intel collateral, JSON text or value (see `CollateralSchema`). Required: without it the quote fails. */
   collateral?: unknown;
   /** When verifying a bundle: SHA-512(claims), which REPORTDATA must equal. */
   expectedReportData?: Uint8Array;
@@ -40,8 +40,9 @@ const COLLATERAL_CHECKS = ['collateral.parse', 'collateral.tcb_info', 'collatera
 /**
  * Verifies a TDX quote offline (ARCHITECTURE.md, "The confidential path", step 3): quote signature,
  * QE report and its binding, PCK chain to the pinned Intel root, TCB status from collateral,
- * REPORTDATA binding, DEBUG off, measurements in the allowlist. Every check is evaluated that its
- * inputs allow; only a quote that cannot be parsed stops early. Never throws.
+ * REPORTDATA binding, DEBUG off, measurements in the allowlist. Fails closed: missing collateral
+ * fails, an empty allowlist admits nothing. Every check is evaluated that its inputs allow; only a
+ * quote that cannot be parsed stops early. Never throws.
  * @example const r = await verifyTdxQuote(bytes, { policy, now: new Date(), collateral }); r.ok && r.tcb?.status
  */
 export async function verifyTdxQuote(bytes: Uint8Array, opts: TdxVerifyOptions, log = new CheckLog()): Promise<TdxVerification> {
@@ -64,8 +65,8 @@ export async function verifyTdxQuote(bytes: Uint8Array, opts: TdxVerifyOptions, 
     });
   }
   await log.run('td.debug_off', () => checkNotDebug(quote));
-  const images = opts.policy.images ?? [];
-  if (images.length === 0) log.skip('td.measurements', 'the policy has no measurement allowlist');
+  const images = opts.policy.images;
+  if (images === undefined) log.skip('td.measurements', 'no operator policy: measurements are shown, not matched');
   else out.image = (await log.run('td.measurements', () => matchImage(out.measurements!, images), (img) => `image "${img.name}"`))?.name;
   return { ...out, ok: log.ok, error: log.error };
 }
@@ -74,11 +75,9 @@ export async function verifyTdxQuote(bytes: Uint8Array, opts: TdxVerifyOptions, 
 async function checkCollateral(quote: TdxQuote, opts: TdxVerifyOptions, log: CheckLog, tcb: TcbReport, chainOk: boolean): Promise<number | undefined> {
   const at = opts.now.getTime();
   if (opts.collateral === undefined) {
-    if (!opts.policy.requireCollateral) for (const name of COLLATERAL_CHECKS) log.skip(name, 'no collateral supplied');
-    else {
-      log.fail('collateral.parse', 'attestation.collateral_missing', 'the policy requires collateral and none was supplied');
-      for (const name of COLLATERAL_CHECKS.slice(1)) log.blocked(name, 'collateral.parse');
-    }
+    // Without Intel's collateral nothing proves the QE is Intel's, or the platform's TCB current and unrevoked.
+    log.fail('collateral.parse', 'attestation.collateral_missing', 'no Intel collateral: the QE identity, TCB status and revocation cannot be checked');
+    for (const name of COLLATERAL_CHECKS.slice(1)) log.blocked(name, 'collateral.parse');
     return undefined;
   }
   const c = await log.run('collateral.parse', () => parseCollateral(opts.collateral));

@@ -134,6 +134,8 @@ export class DerReader {
   /** UTCTime or GeneralizedTime (Zulu, seconds precision, as RFC 5280 requires) in Unix ms. */
   time(tlv: Tlv | undefined): number {
     if (!tlv || (tlv.tag !== Tag.utcTime && tlv.tag !== Tag.generalizedTime)) return this.fail('expected a time');
+    // Length first: spreading a long value into fromCharCode overflows the stack (a RangeError).
+    if (tlv.value.length !== (tlv.tag === Tag.utcTime ? 13 : 15)) return this.fail('bad time encoding');
     const s = String.fromCharCode(...tlv.value);
     const m = tlv.tag === Tag.utcTime ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s) : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s);
     if (!m) return this.fail('bad time encoding');

@@ -60,7 +60,17 @@ export function AttestationSheet({ open, onClose, hostId, verification: v }: Att
           <span className="font-mono text-[13px]">{v.hostId ?? hostId}</span>
         </Row>
         <Row label="TEE">{v.simulated ? 'Simulated (dev)' : v.tee.toUpperCase()}</Row>
-        {v.engine && <Row label="Engine">{v.engine}</Row>}
+        {v.engine && (
+          <>
+            <Row label="Engine">
+              {v.engine.name} {v.engine.version}
+              {v.engine.allowedAs && <span className="text-tg-hint"> · allowed as “{v.engine.allowedAs}”</span>}
+            </Row>
+            <Row label="Engine image">
+              <span className="font-mono text-[13px]">{shortDigest(v.engine.imageDigest.replace(/^sha256:/, ''))}</span>
+            </Row>
+          </>
+        )}
         <Row label="Expires">{v.expiresAt ? `${timeLeft(v.expiresAt, Date.now())} · ${new Date(v.expiresAt * 1000).toLocaleString()}` : 'unknown'}</Row>
         {v.bundleDigest && (
           <Row label="Bundle">

@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react';
 import { useMe, useModels } from '../../api/queries';
 import { useSession } from '../../api/session';
 import { useVerticalSwipesDisabled } from '../../telegram/hooks';
+import { InfoIcon } from '../../ui/icons';
 import { useBrokerSocket } from '../../ws/use-broker-socket';
 import { AttestationBadge } from './AttestationBadge';
 import { AttestationSheet } from './AttestationSheet';
@@ -20,8 +21,8 @@ import { useVerifiedHost } from './use-verified-host';
 const defaultModel = (models: ModelInfo[] | undefined): string | null =>
   (models?.find((m) => m.hostCount > 0) ?? models?.[0])?.name ?? null;
 
-/** `onOpenCredits`: the balance opens the Credits screen. */
-export function ChatScreen({ onOpenCredits }: { onOpenCredits: () => void }) {
+/** `onOpenCredits`: the balance opens the Credits screen; `onOpenAbout`: the info button, About. */
+export function ChatScreen({ onOpenCredits, onOpenAbout }: { onOpenCredits: () => void; onOpenAbout: () => void }) {
   useVerticalSwipesDisabled();
   const { session } = useSession();
   const me = useMe();
@@ -63,6 +64,15 @@ export function ChatScreen({ onOpenCredits }: { onOpenCredits: () => void }) {
       <ChatHeader>
         <ModelPicker models={models.data?.models} value={model} onChange={setPicked} disabled={streaming} />
         <CreditsBalance balance={me.data?.balance ?? session.balance} onOpen={onOpenCredits} />
+        <button
+          type="button"
+          data-testid="about-button"
+          aria-label="About this app"
+          onClick={onOpenAbout}
+          className="-mr-1.5 flex size-8 shrink-0 items-center justify-center rounded-full text-tg-hint transition active:scale-95 active:opacity-60"
+        >
+          <InfoIcon className="size-[22px]" />
+        </button>
       </ChatHeader>
       <AttestationBadge host={host.data} loading={host.isPending || host.isFetching} onOpen={() => setSheetOpen(true)} />
       {chat.state.messages.length === 0 ? (

@@ -11,6 +11,7 @@ describe('friendlyMessage', () => {
     expect(friendlyMessage('envelope.chunk_tampered').title).toBe('Answer rejected');
     expect(friendlyMessage('envelope.stream_truncated').title).toBe('Answer cut off');
     expect(friendlyMessage('client.connection_lost').title).toBe('Connection lost');
+    expect(friendlyMessage('envelope.suite_unsupported').title).toBe('Host not post-quantum');
   });
 
   it('falls back to a generic message, never to the raw code', () => {

@@ -53,6 +53,10 @@ const messages: Partial<Record<UiErrorCode, FriendlyMessage>> = {
   'envelope.chunk_out_of_order': tampered,
   'envelope.chunk_replayed': tampered,
   'envelope.data_after_final': tampered,
+  'envelope.suite_unsupported': {
+    title: 'Host not post-quantum',
+    body: 'This GPU host cannot receive post-quantum (X-Wing) encrypted messages, so your message was not sent. Try again later or pick another model.',
+  },
   'envelope.stream_truncated': {
     title: 'Answer cut off',
     body: 'The encrypted answer ended before its signed final part, so it may be incomplete. Please try again.',

@@ -15,7 +15,7 @@ const verification: HostVerification = {
   simulated: true,
   checks: [{ name: 'quote.signature', ok: true }],
   models: [{ name: 'demo', weightsDigest: 'ab'.repeat(32) }],
-  engine: 'llama.cpp',
+  engine: { name: 'llama.cpp', imageDigest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000', version: 'test', args: [], agentConfigDigest: '0000000000000000000000000000000000000000000000000000000000000000', allowedAs: null },
   expiresAt: 1,
   measurements: {},
   tcbStatus: null,

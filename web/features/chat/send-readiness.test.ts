@@ -7,7 +7,7 @@ const unpinned: AppliedPolicy = {
   source: 'unpinned',
   signerPublicKey: null,
   expiresAt: null,
-  imageCount: null,
+  imageCount: null, sequence: null, webBuilds: null,
   allowSimulated: true,
   check: { name: 'policy.signature', ok: false, skipped: true, reason: 'no operator key pinned in this build' },
   error: null,

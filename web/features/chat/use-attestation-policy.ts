@@ -7,6 +7,26 @@ import { cryptoWorker } from '../../crypto/client';
 
 /** A rotated or renewed policy reaches running apps within this long. */
 const POLICY_REFRESH_MS = 10 * 60_000;
+/** The newest policy sequence this device has accepted: a broker serving an older one is refused. */
+const SEQUENCE_KEY = 'cocoon.policySequence';
+
+function storedSequence(): number {
+  try {
+    const n = Number(localStorage.getItem(SEQUENCE_KEY) ?? '0');
+    return Number.isSafeInteger(n) && n >= 0 ? n : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function storeSequence(sequence: number | null): void {
+  if (sequence === null || sequence <= storedSequence()) return;
+  try {
+    localStorage.setItem(SEQUENCE_KEY, String(sequence));
+  } catch {
+    // Storage unavailable: the worker still remembers it for this session.
+  }
+}
 
 /**
  * The operator's signed attestation policy (ARCHITECTURE.md, "The confidential path", step 4):
@@ -18,8 +38,9 @@ export function useAttestationPolicy() {
     queryKey: queryKeys.attestationPolicy,
     queryFn: async ({ signal }): Promise<AppliedPolicy> => {
       const { signedPolicy } = await api('/api/attestation/policy', AttestationPolicyResponseSchema, { signal });
-      const applied = await cryptoWorker().setPolicy(signedPolicy);
+      const applied = await cryptoWorker().setPolicy(signedPolicy, storedSequence());
       if (!applied.ok) throw new Error(`the crypto worker refused the policy: ${applied.error.code}`);
+      storeSequence(applied.value.sequence);
       return applied.value;
     },
     staleTime: POLICY_REFRESH_MS,

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { ChevronLeftIcon } from '../../ui/icons';
+import { PushedScreen } from '../../ui/PushedScreen';
 
 interface CreditsLayoutProps {
   /** Shown where Telegram draws no Back Button of its own (the mocked environment). */
@@ -8,29 +8,11 @@ interface CreditsLayoutProps {
   busy?: boolean;
 }
 
-/** A screen pushed over the chat: Telegram's header colour on top, grouped sections below. */
+/** The Credits screen's frame, pushed over the chat. */
 export function CreditsLayout({ onBack, children, busy = false }: CreditsLayoutProps) {
   return (
-    <div data-testid="credits-screen" aria-busy={busy} className="fixed inset-0 z-30 flex h-app animate-push-in flex-col bg-tg-secondary-bg">
-      <header className="relative z-10 shrink-0 bg-tg-header-bg pt-safe px-safe shadow-[0_0.5px_0_var(--color-tg-separator)]">
-        <div className="relative flex h-14 items-center justify-center px-4">
-          {onBack && (
-            <button
-              type="button"
-              data-testid="credits-back-button"
-              onClick={onBack}
-              className="absolute left-2 flex items-center gap-0.5 px-1 py-2 text-[17px] text-tg-link active:opacity-60"
-            >
-              <ChevronLeftIcon className="size-5" />
-              Chat
-            </button>
-          )}
-          <h1 className="text-[17px] font-semibold">Credits</h1>
-        </div>
-      </header>
-      <main className="flex-1 overflow-y-auto overscroll-contain px-safe">
-        <div className="mx-auto max-w-2xl px-4 pb-[calc(var(--inset-bottom)+24px)]">{children}</div>
-      </main>
-    </div>
+    <PushedScreen title="Credits" testId="credits-screen" backTestId="credits-back-button" onBack={onBack} busy={busy}>
+      {children}
+    </PushedScreen>
   );
 }

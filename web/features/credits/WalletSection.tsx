@@ -2,11 +2,11 @@ import { useEffect, useState } from 'react';
 import { haptics } from '../../telegram/haptics';
 import { shortAddress } from '../../ton/address';
 import type { useProvenTonWallet } from '../../ton/use-proven-wallet';
+import { copyText } from '../../ui/copy-text';
 import { CheckIcon, ChevronRightIcon, CopyIcon, TonIcon, WarningIcon } from '../../ui/icons';
 import { Skeleton } from '../../ui/Skeleton';
 import { Spinner } from '../../ui/Spinner';
 import { friendlyMessage } from '../chat/error-messages';
-import { copyText } from './copy-text';
 import { TonAmountForm } from './TonAmountForm';
 
 interface WalletSectionProps {
