@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { hpkeSuite } from '../crypto/hpke-suite';
-import { buf, fromHex, toHex } from '../protocol/encoding';
+import { fromHex, toHex } from '../protocol/encoding';
 import * as ref from './hpke-reference';
+import { bytes, checkContextVectors, checkList, diff, firstOf, hexOf, type VectorCheck } from './vector-checks';
 
 /**
  * The final RFC 9180 test vector for the product's HPKE suite (mode 0 base, DHKEM(X25519,
@@ -45,17 +46,9 @@ export function parseHpkeVector(vectorJson: unknown): HpkeVector {
   return HpkeVectorSchema.parse(value);
 }
 
-export interface HpkeVectorCheck {
-  name: string;
-  ok: boolean;
-  detail?: string;
-}
+export type HpkeVectorCheck = VectorCheck;
 
-const bytes = (hex: string) => buf(fromHex(hex));
-const hexOf = (b: ArrayBuffer | Uint8Array) => toHex(b instanceof Uint8Array ? b : new Uint8Array(b));
 /** A mismatch description, or undefined when `actual` is `expected`. */
-const diff = (what: string, actual: string, expected: string) => (actual === expected ? undefined : `${what}: got ${actual}, want ${expected}`);
-const firstOf = (...details: (string | undefined)[]) => details.find((d) => d !== undefined);
 
 /** The recipient key pair (from ikmR) and fresh sender/recipient contexts on the vector's values. */
 export async function hpkeVectorContexts(v: HpkeVector) {
@@ -77,15 +70,7 @@ export async function hpkeVectorContexts(v: HpkeVector) {
  * Never throws: a failure, including a vector that does not parse, is a check with `ok: false`.
  */
 export async function checkHpkeVector(vectorJson: unknown): Promise<{ checks: HpkeVectorCheck[] }> {
-  const checks: HpkeVectorCheck[] = [];
-  const check = async (name: string, run: () => Promise<string | undefined>) => {
-    try {
-      const detail = await run();
-      checks.push(detail === undefined ? { name, ok: true } : { name, ok: false, detail });
-    } catch (e) {
-      checks.push({ name, ok: false, detail: `threw: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` });
-    }
-  };
+  const { checks, check } = checkList();
 
   let v: HpkeVector;
   try {
@@ -126,23 +111,7 @@ export async function checkHpkeVector(vectorJson: unknown): Promise<{ checks: Hp
   });
   await check('hpke.enc', async () => (contexts ? diff('enc', hexOf(contexts.sender.enc), v.enc) : 'no sender context'));
 
-  for (const [seq, e] of v.encryptions.entries()) {
-    await check(`encryption[${seq}]`, async () => {
-      if (!contexts) return 'no contexts';
-      const sealed = hexOf(await contexts.sender.seal(bytes(e.pt), bytes(e.aad)));
-      const opened = hexOf(await contexts.recipient.open(bytes(e.ct), bytes(e.aad)));
-      return firstOf(diff('seal', sealed, e.ct), diff('open', opened, e.pt));
-    });
-  }
-  for (const [i, x] of v.exports.entries()) {
-    await check(`export[${i}]`, async () => {
-      if (!contexts) return 'no contexts';
-      return firstOf(
-        diff('sender', hexOf(await contexts.sender.export(bytes(x.exporter_context), x.L)), x.exported_value),
-        diff('recipient', hexOf(await contexts.recipient.export(bytes(x.exporter_context), x.L)), x.exported_value),
-      );
-    });
-  }
+  await checkContextVectors(check, () => contexts, v);
 
   // The independent implementation: every intermediate value.
   for (const [who, ikm, sk, pk] of [['R', v.ikmR, v.skRm, v.pkRm], ['E', v.ikmE, v.skEm, v.pkEm]] as const) {

@@ -3,9 +3,10 @@ import { CipherSuite } from '@hpke/core';
 import { XWing } from '@hpke/hybridkem-x-wing';
 import { z } from 'zod';
 import { xwingSuite } from '../crypto/hpke-suite';
-import { buf, fromHex, toHex } from '../protocol/encoding';
+import { fromHex, toHex } from '../protocol/encoding';
 import { RequestSuites, requestSuiteParams } from '../protocol/request-suite';
 import * as ref from './hpke-reference';
+import { bytes, checkContextVectors, checkList, diff, firstOf, hexOf, type VectorCheck } from './vector-checks';
 
 /**
  * The HPKE-PQ working group's test vector for X-Wing (KEM 0x647a, ML-KEM-768 + X25519) with
@@ -52,21 +53,13 @@ export function parseXwingVector(vectorJson: unknown): XwingVector {
   return XwingVectorSchema.parse(value);
 }
 
-export interface XwingVectorCheck {
-  name: string;
-  ok: boolean;
-  detail?: string;
-}
+export type XwingVectorCheck = VectorCheck;
 
 /** The product's X-Wing KEM and HKDF-SHA256 with the vector's AEAD, ChaCha20-Poly1305. */
 export const xwingVectorSuite = new CipherSuite({ kem: xwingSuite.kem, kdf: xwingSuite.kdf, aead: new Chacha20Poly1305() });
 /** The same KEM class, for what only it offers (the key pair from a seed). */
 const kem = new XWing();
 
-const bytes = (hex: string) => buf(fromHex(hex));
-const hexOf = (b: ArrayBuffer | Uint8Array) => toHex(b instanceof Uint8Array ? b : new Uint8Array(b));
-const diff = (what: string, actual: string, expected: string) => (actual === expected ? undefined : `${what}: got ${actual}, want ${expected}`);
-const firstOf = (...details: (string | undefined)[]) => details.find((d) => d !== undefined);
 
 /**
  * The recipient key pair from the seed `skRm`, and fresh sender (ephemeral randomness `ikmE`, so
@@ -89,15 +82,7 @@ export async function xwingVectorContexts(v: XwingVector) {
  * check with `ok: false`.
  */
 export async function checkXwingVector(vectorJson: unknown): Promise<{ checks: XwingVectorCheck[] }> {
-  const checks: XwingVectorCheck[] = [];
-  const check = async (name: string, run: () => Promise<string | undefined>) => {
-    try {
-      const detail = await run();
-      checks.push(detail === undefined ? { name, ok: true } : { name, ok: false, detail });
-    } catch (e) {
-      checks.push({ name, ok: false, detail: `threw: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` });
-    }
-  };
+  const { checks, check } = checkList();
 
   let v: XwingVector;
   try {
@@ -146,23 +131,7 @@ export async function checkXwingVector(vectorJson: unknown): Promise<{ checks: X
     return undefined;
   });
   await check('hpke.enc', async () => (contexts ? diff('enc', hexOf(contexts.sender.enc), v.enc) : 'no sender context'));
-  for (const [seq, e] of v.encryptions.entries()) {
-    await check(`encryption[${seq}]`, async () => {
-      if (!contexts) return 'no contexts';
-      const sealed = hexOf(await contexts.sender.seal(bytes(e.pt), bytes(e.aad)));
-      const opened = hexOf(await contexts.recipient.open(bytes(e.ct), bytes(e.aad)));
-      return firstOf(diff('seal', sealed, e.ct), diff('open', opened, e.pt));
-    });
-  }
-  for (const [i, x] of v.exports.entries()) {
-    await check(`export[${i}]`, async () => {
-      if (!contexts) return 'no contexts';
-      return firstOf(
-        diff('sender', hexOf(await contexts.sender.export(bytes(x.exporter_context), x.L)), x.exported_value),
-        diff('recipient', hexOf(await contexts.recipient.export(bytes(x.exporter_context), x.L)), x.exported_value),
-      );
-    });
-  }
+  await checkContextVectors(check, () => contexts, v);
 
   // The independent key schedule (./hpke-reference) from the vector's shared_secret.
   const suiteId = fromHex(v.suite_id);

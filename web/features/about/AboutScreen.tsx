@@ -1,7 +1,6 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { APP_VERSION } from '../../config';
-import { haptics } from '../../telegram/haptics';
-import { copyText } from '../../ui/copy-text';
+import { useCopy } from '../../ui/use-copy';
 import { CheckIcon, CopyIcon, CrossIcon, MinusIcon } from '../../ui/icons';
 import { PushedScreen } from '../../ui/PushedScreen';
 import { Row, Section } from '../../ui/Section';
@@ -14,18 +13,7 @@ import { buildListing, runningBuildHash, type BuildListing } from './build-listi
 const grouped = (hash: string): string => hash.match(/.{16}/g)?.join(' ') ?? hash;
 
 function BuildHash({ hash }: { hash: string }) {
-  const [copied, setCopied] = useState(false);
-  useEffect(() => {
-    if (!copied) return;
-    const t = setTimeout(() => setCopied(false), 1500);
-    return () => clearTimeout(t);
-  }, [copied]);
-  const copy = async () => {
-    if (await copyText(hash)) {
-      haptics.success();
-      setCopied(true);
-    }
-  };
+  const { copied, copy } = useCopy(hash);
   return (
     <div className="px-4 py-2.5">
       <div className="flex items-center justify-between gap-3">

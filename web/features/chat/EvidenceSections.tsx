@@ -1,21 +1,13 @@
-import { useState } from 'react';
 import type { HostVerification } from '../../crypto/api';
-import { haptics } from '../../telegram/haptics';
 import { Row, Section } from '../../ui/Section';
+import { useCopy } from '../../ui/use-copy';
 import { shortDigest } from './format';
 
 /** A measurement, shortened; tapping copies the whole value (auditors compare it with a release). */
 function CopyableHex({ name, hex }: { name: string; hex: string }) {
-  const [copied, setCopied] = useState(false);
-  const copy = () => {
-    void navigator.clipboard?.writeText(hex).then(() => {
-      haptics.select();
-      setCopied(true);
-      setTimeout(() => setCopied(false), 1200);
-    });
-  };
+  const { copied, copy } = useCopy(hex, 1200);
   return (
-    <button type="button" onClick={copy} className="w-full text-left active:bg-tg-secondary-bg" data-testid="measurement" data-name={name}>
+    <button type="button" onClick={() => void copy()} className="w-full text-left active:bg-tg-secondary-bg" data-testid="measurement" data-name={name}>
       <Row label={name}>
         <span className="font-mono text-[12px]">{copied ? 'copied' : shortDigest(hex)}</span>
       </Row>

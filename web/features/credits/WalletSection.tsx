@@ -1,8 +1,6 @@
-import { useEffect, useState } from 'react';
-import { haptics } from '../../telegram/haptics';
 import { shortAddress } from '../../ton/address';
 import type { useProvenTonWallet } from '../../ton/use-proven-wallet';
-import { copyText } from '../../ui/copy-text';
+import { useCopy } from '../../ui/use-copy';
 import { CheckIcon, ChevronRightIcon, CopyIcon, TonIcon, WarningIcon } from '../../ui/icons';
 import { Skeleton } from '../../ui/Skeleton';
 import { Spinner } from '../../ui/Spinner';
@@ -20,18 +18,7 @@ interface WalletSectionProps {
 const badge = <span className="flex size-9 shrink-0 items-center justify-center rounded-full bg-sky-500/15 text-sky-500"><TonIcon className="size-5" /></span>;
 
 function ProvenAddress({ friendly }: { friendly: string }) {
-  const [copied, setCopied] = useState(false);
-  useEffect(() => {
-    if (!copied) return;
-    const t = setTimeout(() => setCopied(false), 1500);
-    return () => clearTimeout(t);
-  }, [copied]);
-  const copy = async () => {
-    if (await copyText(friendly)) {
-      haptics.success();
-      setCopied(true);
-    }
-  };
+  const { copied, copy } = useCopy(friendly);
   return (
     <button type="button" onClick={() => void copy()} aria-label={`Copy wallet address ${friendly}`} className="flex w-full items-center gap-3 px-4 py-2.5 text-left active:bg-tg-hint/10">
       {badge}
