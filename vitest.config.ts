@@ -10,7 +10,7 @@ export default defineConfig({
     __COCOON_APP_VERSION__: '"0.0.0-test"',
   },
   test: {
-    include: ['{shared,server,host,cli,web,dev,e2e}/**/*.test.ts'],
+    include: ['{shared,server,host,cli,proxy,web,dev,e2e}/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,11 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { loadConfig } from '@cocoon/server/config';
+import { loadConfig, type ServerConfig } from '@cocoon/server/config';
 import { createServer } from '@cocoon/server/app';
+import { signPolicy } from '@cocoon/shared/attestation/policy';
+import { generateSigningKeyPair } from '@cocoon/shared/crypto/ed25519';
 import { ModelsResponseSchema } from '@cocoon/shared/protocol/api';
+import { toB64u } from '@cocoon/shared/protocol/encoding';
 import { createDevExtensions, type BrokerDevExtensions } from './broker-extensions';
 import { startDemoEngine, type DemoEngine } from './engine/demo-engine';
 
@@ -32,6 +37,12 @@ export interface StackOptions {
   /** Where the host agent's output goes (default: inherited). */
   hostOutput?: (line: string) => void;
   env?: Record<string, string>;
+  /**
+   * Run the broker under an operator policy signed with a fresh development key (simulated TEE
+   * allowed, the demo engine on the allowlist), as production runs under the real one: clients
+   * that pin `Stack.policyKey` (the developer proxy) then verify hosts exactly as they would there.
+   */
+  operatorPolicy?: boolean;
 }
 
 export interface Stack {
@@ -43,6 +54,8 @@ export interface Stack {
   /** The broker's development stand-ins (Bot API, local chain). */
   dev: BrokerDevExtensions;
   engine: DemoEngine;
+  /** The development operator key the broker's policy is signed with (base64url), with `operatorPolicy`. */
+  policyKey?: string;
   /** Starts a further host agent with this id (e.g. after killing the first). */
   startHost(hostId: string): ChildProcess;
   waitForHosts(count: number, timeoutMs?: number): Promise<void>;
@@ -52,20 +65,29 @@ export interface Stack {
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const enrollToken = randomBytes(24).toString('base64url');
   const logLevel = opts.logLevel ?? 'info';
-  const config = loadConfig({
-    PORT: String(opts.port ?? 0),
-    BOT_TOKEN: opts.botToken,
-    DATA_DIR: opts.dataDir,
-    HOST_ENROLL_TOKENS: enrollToken,
-    ALLOW_SIMULATED_TEE: 'true',
-    DEV_MODE: opts.devMode ? 'true' : 'false',
-    WEB_DIST: opts.webDist,
-    LOG_LEVEL: logLevel,
-    ...opts.env,
-  });
+  const engine = await startDemoEngine();
+  let config: ServerConfig;
+  let policy: { file: string; key: string } | undefined;
+  try {
+    policy = opts.operatorPolicy ? await writeDevPolicy(opts.dataDir, engine) : undefined;
+    config = loadConfig({
+      PORT: String(opts.port ?? 0),
+      BOT_TOKEN: opts.botToken,
+      DATA_DIR: opts.dataDir,
+      HOST_ENROLL_TOKENS: enrollToken,
+      ALLOW_SIMULATED_TEE: 'true',
+      DEV_MODE: opts.devMode ? 'true' : 'false',
+      WEB_DIST: opts.webDist,
+      LOG_LEVEL: logLevel,
+      ...(policy && { ATTESTATION_POLICY_FILE: policy.file, ATTESTATION_POLICY_KEYS: policy.key }),
+      ...opts.env,
+    });
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
   const logger = pino({ level: logLevel, base: { svc: 'broker' } }, opts.logStream ?? process.stdout);
   const dev = createDevExtensions();
-  const engine = await startDemoEngine();
   const server = createServer(config, { logger, dev });
   const { url } = await server.start().catch(async (e: unknown) => {
     await engine.close();
@@ -124,5 +146,24 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await close();
     throw e;
   }
-  return { url, botToken: opts.botToken, enrollToken, hostId, host, dev, engine, startHost, waitForHosts, close };
+  return { url, botToken: opts.botToken, enrollToken, hostId, host, dev, engine, policyKey: policy?.key, startHost, waitForHosts, close };
+}
+
+/**
+ * A development operator policy, signed with a key made for this run: simulated TEEs allowed, no
+ * TDX image, the demo engine (its image digest, version, arguments, model weights) the one allowed
+ * engine. Its sequence is the time, so a kept database (`npm start`'s .data/) never sees a rollback.
+ */
+async function writeDevPolicy(dataDir: string, engine: DemoEngine): Promise<{ file: string; key: string }> {
+  const operator = await generateSigningKeyPair();
+  const now = Math.floor(Date.now() / 1000);
+  const { imageDigest, version, args, modelDigests } = engine.config;
+  const signed = await signPolicy({
+    version: 2, sequence: now, allowSimulated: true, images: [], engines: [{ name: 'demo engine (development)', imageDigest, version, args, models: modelDigests }],
+    acceptedTcbStatuses: ['UpToDate'], maxCollateralAgeDays: 30, webBuilds: [], gpuReferences: [], expiresAt: now + 30 * 86_400,
+  }, operator);
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'dev-attestation-policy.json');
+  writeFileSync(file, JSON.stringify(signed, null, 2));
+  return { file, key: toB64u(operator.publicKey) };
 }

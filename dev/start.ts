@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { ensureDemoApiKey } from './demo-api-key';
+import { startDevProxy } from './dev-proxy';
 import { startStack } from './stack';
 
 /**
  * `npm start`: the whole product on its embedded default, for a newcomer on a fresh machine.
  * Broker on PGlite (data in .data/), one host agent with the simulated TEE and the generated demo
- * model, and the Mini App (a development build, with a mocked Telegram) served by the broker.
+ * model, the Mini App (a development build, with a mocked Telegram) served by the broker, and the
+ * developer proxy (OpenAI-compatible, on 127.0.0.1:8787) with the demo user's API key.
  */
 const port = Number(process.env.PORT ?? 8080);
 // A dev-only bot token: the mocked Telegram signs its initData with it. Never use it in production.
@@ -22,11 +25,20 @@ const stack = await startStack({
   botToken: DEV_BOT_TOKEN,
   webDist: 'dist/web-dev',
   devMode: true,
+  operatorPolicy: true,
   logLevel: process.env.LOG_LEVEL ?? 'warn',
   hostOutput: (line) => console.log(`[host] ${readable(line)}`),
 });
+// The demo user's developer API key, for the local encrypting proxy (kept beside the database).
+const demoApiKey = await ensureDemoApiKey(stack, '.data/demo-api-key');
+// The developer proxy with that key, verifying the host under the development operator policy.
+const { proxy, url: apiUrl } = await startDevProxy(stack, { credential: demoApiKey, dataDir: '.data/proxy', port: Number(process.env.PROXY_PORT ?? 8787), logLevel: process.env.LOG_LEVEL ?? 'warn' });
 console.log(`\nMini App: ${stack.url}/\n`);
+console.log(`Developer API key of the demo user: ${demoApiKey.slice(0, 16)}… (in .data/demo-api-key; manage keys in the app's Developer screen)`);
 console.log('Open it in a browser: you are a demo Telegram user with starter credits. Ctrl+C stops everything.');
+console.log(`\nOpenAI-compatible API: ${apiUrl}`);
+console.log(`API key: ${demoApiKey}`);
+console.log(`  curl ${apiUrl}/chat/completions -H "Authorization: Bearer ${demoApiKey}" -H 'content-type: application/json' \\\n    -d '{"model": "cocoon-demo-bigram", "messages": [{"role": "user", "content": "Hello"}], "max_tokens": 32}'`);
 
 /** The host agent logs JSON (pino); show a newcomer its message, not the envelope. */
 function readable(line: string): string {
@@ -40,6 +52,7 @@ function readable(line: string): string {
 }
 
 const stop = async () => {
+  await proxy.close();
   await stack.close();
   process.exit(0);
 };

@@ -43,3 +43,49 @@ test('the attestation sheet shows what was verified and warns that the TEE is si
   await expect(sheet.getByTestId('attestation-check').filter({ hasText: 'policy.signature' })).toHaveAttribute('data-result', 'skipped');
   await expect(sheet.getByTestId('policy-source')).toHaveAttribute('data-source', 'unpinned');
 });
+
+test('the max price per message is shown with the host\'s price, remembered on this device, and holds every message to it', async ({ openApp }) => {
+  const page = await openApp({ id: 7070, first_name: 'Linus' });
+  const balance = page.getByTestId('credits-balance');
+  await expect(balance).toHaveAttribute('data-micro', /^\d+$/);
+  const button = page.getByTestId('max-price-button');
+  await expect(button).toHaveText(/Max 5 credits per message/);
+  await expect(page.getByTestId('attestation-badge')).toContainText(/simulated/i);
+
+  await button.click();
+  const sheet = page.getByTestId('max-price-sheet');
+  await expect(sheet.getByTestId('host-price')).toHaveText('1 in · 2 out');
+  // (1,040 sealed bytes + 512) prompt tokens and 256 completion tokens at 1 and 2 credits per 1K.
+  await expect(sheet.getByTestId('full-answer-cost')).toHaveText('up to 2.064 credits');
+  await sheet.getByTestId('max-price-input').fill('0.5');
+  await expect(sheet.getByTestId('max-price-effect')).toContainText('nothing can be sent');
+  await sheet.getByRole('button', { name: 'Done' }).click();
+  await expect(button).toHaveAttribute('data-micro', '500000');
+
+  // Below the host's price for any answer: refused on the device, nothing sent or charged.
+  const before = await micro(balance);
+  await page.getByTestId('message-input').fill('What is copyleft?');
+  await page.getByTestId('send-button').click();
+  const refused = page.getByTestId('message-assistant').last();
+  await expect(refused).toHaveAttribute('data-status', 'failed');
+  await expect(refused.getByTestId('job-uncharged')).toHaveText(/Nothing was charged/);
+  await expect(page.getByTestId('error-banner')).toHaveAttribute('data-code', 'job.price_above_limit');
+  expect(await micro(balance)).toBe(before);
+
+  // Remembered on this device.
+  await page.reload();
+  await expect(page.getByTestId('max-price-button')).toHaveAttribute('data-micro', '500000');
+  await page.getByTestId('max-price-button').click();
+  await expect(page.getByTestId('max-price-input')).toHaveValue('0.5');
+  await page.getByTestId('max-price-input').fill('1.8');
+  await expect(page.getByTestId('max-price-effect')).toContainText(/answers stop after 124 tokens/);
+  await page.getByRole('button', { name: 'Done' }).click();
+
+  // Under a max that allows a shorter answer, the answer fits it: never charged above the max.
+  await page.getByTestId('message-input').fill('What is copyleft?');
+  await page.getByTestId('send-button').click();
+  const cost = page.getByTestId('job-cost');
+  await expect(cost).toHaveAttribute('data-check', 'ok');
+  expect(Number(await cost.getAttribute('data-completion-tokens'))).toBeLessThanOrEqual(124);
+  expect(await micro(cost)).toBeLessThanOrEqual(1_800_000n);
+});

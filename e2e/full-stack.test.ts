@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorResponseSchema, MeResponseSchema } from '@cocoon/shared/protocol/api';
 import { costOf } from '@cocoon/shared/pricing';
+import { TokenizeResponseSchema } from '@cocoon/shared/protocol/openai-chat';
 import { startStack, type Stack } from '@cocoon/dev/stack';
 import { chat, ChatError, openSession, signedInitData } from './support/chat-client';
 
@@ -44,6 +45,53 @@ describe('full stack: broker + host agent', () => {
     expect(after.balance).toBe(before - r.charged);
     expect(after.held).toBe(0n);
     expect(r.balance).toBe(after.balance);
+  });
+
+  it('a job cancelled after its first token pays its whole prompt, as the engine counts it, and the tokens streamed', async () => {
+    const token = await session();
+    const before = (await balance(token)).balance;
+    // About 1,350 tokens of the demo model's 2,048: processing the prompt is most of the job's work.
+    const content = `Write a long essay about software freedom and licenses. ${'The license grants the freedom to run, study, share and modify the software. '.repeat(60)}`;
+    let cancelled = false;
+    const r = await chat(stack.url, token, {
+      model: MODEL,
+      request: ask(content),
+      maxTokens: 400,
+      onDelta: (cancel) => {
+        if (!cancelled) cancel();
+        cancelled = true;
+      },
+    });
+    const tokenized = await fetch(new URL('/tokenize', stack.engine.url), {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content }] }),
+    }).then(async (res) => TokenizeResponseSchema.parse(await res.json()));
+    expect(tokenized.count).toBeGreaterThan(1_000);
+    expect(r.receipt.receipt).toMatchObject({ finishReason: 'cancelled', promptTokens: tokenized.count, completionTokens: r.deltas });
+    expect(r.charged).toBe(costOf(price, r.receipt.receipt));
+    expect(r.charged).toBeGreaterThan(costOf(price, { promptTokens: 1_000, completionTokens: 0 }));
+    expect(r.charged).toBeLessThanOrEqual(r.hold);
+    const after = await balance(token);
+    expect([after.balance, after.held]).toEqual([before - r.charged, 0n]);
+  });
+
+  it('an answer that fails before its first token costs nothing, and the broker says so', async () => {
+    const token = await session();
+    const before = (await balance(token)).balance;
+    // Longer than the demo model's context: the engine refuses it before generating anything.
+    const tooLong = 'The license grants the freedom to run, study, share and modify the software. '.repeat(110);
+    const failed = await chat(stack.url, token, { model: MODEL, request: ask(tooLong), maxTokens: 8 }).then(() => null, (e: unknown) => e);
+    expect(failed).toBeInstanceOf(ChatError);
+    expect(failed).toMatchObject({ error: { code: 'engine.bad_request' }, charged: 0n });
+    const after = await balance(token);
+    expect([after.balance, after.held]).toEqual([before, 0n]);
+  });
+
+  it('refuses, before holding anything, a job whose worst case is above the user\'s max charge', async () => {
+    const token = await session();
+    const before = await balance(token);
+    const refused = chat(stack.url, token, { model: MODEL, request: ask('hi'), maxTokens: 64, maxCharge: 1_000_000n });
+    await expect(refused).rejects.toMatchObject({ error: { code: 'job.price_above_limit' } });
+    expect(await balance(token)).toEqual(before);
   });
 
   it('answers a model no host serves with job.model_unavailable and charges nothing', async () => {

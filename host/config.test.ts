@@ -21,6 +21,12 @@ describe('host configuration', () => {
     expect(() => loadHostConfig({ COCOON_ENROLL_TOKEN: token, ...ENGINE, COCOON_PCCS_URL: 'https://user:pw@pccs' })).toThrow(/COCOON_PCCS_URL: credentials/);
   });
 
+  it('pings the broker every 30 s unless told, to notice one that went silent', () => {
+    expect(loadHostConfig({ COCOON_ENROLL_TOKEN: token, ...ENGINE }).brokerHeartbeatMs).toBe(30_000);
+    expect(loadHostConfig({ COCOON_ENROLL_TOKEN: token, ...ENGINE, COCOON_BROKER_HEARTBEAT_MS: '5000' }).brokerHeartbeatMs).toBe(5_000);
+    expect(() => loadHostConfig({ COCOON_ENROLL_TOKEN: token, ...ENGINE, COCOON_BROKER_HEARTBEAT_MS: '10' })).toThrow(/COCOON_BROKER_HEARTBEAT_MS/);
+  });
+
   it('takes an external engine with the digests of its weights', () => {
     const c = loadHostConfig({ COCOON_ENROLL_TOKEN: token, ...ENGINE, COCOON_ENGINE_ARGS: '["--model","Qwen/Qwen3-0.6B","--max-model-len","8192"]', COCOON_MODEL_DIGESTS: JSON.stringify({ 'Qwen/Qwen3-0.6B': 'ab'.repeat(32) }) });
     expect(c.engine).toMatchObject({ url: 'http://127.0.0.1:8000/v1', args: ['--model', 'Qwen/Qwen3-0.6B', '--max-model-len', '8192'], modelDigests: { 'Qwen/Qwen3-0.6B': 'ab'.repeat(32) } });

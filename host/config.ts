@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { HostIdSchema } from '@cocoon/shared/protocol/attestation-bundle';
+import { DEFAULT_HOST_CONCURRENT_JOBS, MAX_HOST_CONCURRENT_JOBS } from '@cocoon/shared/protocol/ws-messages';
 import type { HostAgentConfig } from './agent/host-agent';
 import { INTEL_PCS_URL } from './attestation/pcs-collateral';
 
@@ -40,6 +41,10 @@ const EnvSchema = z.object({
     .optional(),
   COCOON_PRICE_COEFFICIENT_MILLI: z.coerce.number().int().min(100).max(100_000).default(1000),
   COCOON_CLAIMS_TTL_S: z.coerce.number().int().min(60).max(7 * 86400).default(3600),
+  /** Ping interval to the broker; one silent for a whole interval is dropped and reconnected to. */
+  COCOON_BROKER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** Jobs the host runs at once, stated in its hello: the broker never sends more, and the agent refuses more (host.busy). */
+  COCOON_MAX_CONCURRENT_JOBS: z.coerce.number().int().min(1).max(MAX_HOST_CONCURRENT_JOBS).default(DEFAULT_HOST_CONCURRENT_JOBS),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -86,6 +91,8 @@ export function loadHostConfig(env: NodeJS.ProcessEnv): HostAgentConfig {
     gpu: { mode: e.COCOON_GPU, ...(e.COCOON_GPU_EVIDENCE_CMD && { command: e.COCOON_GPU_EVIDENCE_CMD }), env: gpuCommandEnv(env) },
     priceCoefficientMilli: e.COCOON_PRICE_COEFFICIENT_MILLI,
     claimsTtlSeconds: e.COCOON_CLAIMS_TTL_S,
+    brokerHeartbeatMs: e.COCOON_BROKER_HEARTBEAT_MS,
+    maxConcurrentJobs: e.COCOON_MAX_CONCURRENT_JOBS,
     logLevel: e.LOG_LEVEL,
   };
 }

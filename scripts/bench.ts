@@ -10,15 +10,21 @@ import { verifyQuoteInWorker } from '@cocoon/e2e/support/worker-verify';
 import { benchVerifyQuote } from '@cocoon/shared/testing/attestation-bench';
 import { benchEnvelope, envelopeBenchLines } from '@cocoon/shared/testing/envelope-bench';
 import { startStack } from '@cocoon/dev/stack';
+import { startDevProxy } from '@cocoon/dev/dev-proxy';
+import { CreateApiKeyResponseSchema } from '@cocoon/shared/protocol/developer';
+import OpenAI from 'openai';
 
 /**
  * `npm run bench`: a chat through broker + host agent (sealing, relay, opening, receipt,
- * settlement) against the same engine called directly, in one run, as ratios; then request
+ * settlement), and through the developer proxy with the official OpenAI SDK (verification, the
+ * same path, OpenAI's format), against the same engine called directly, in one run, as ratios; then request
  * sealing with each HPKE suite, attestation verification and ledger settlements. The baseline every
  * later speed goal is measured from.
  */
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const MAX_TOKENS = 128;
+/** The bench user's max price per message, in micro-credits: 10 credits, far above a 128-token job. */
+const MAX_CHARGE = 10_000_000n;
 const BOT = '7000000002:BENCH-token-not-secret-AAAAAAAAAAAAAA';
 const request = { messages: [{ role: 'user' as const, content: 'Explain what free software means for users.' }], temperature: 0, seed: 42 };
 // temperature 0 makes the demo model produce exactly MAX_TOKENS tokens, the same on both paths.
@@ -51,6 +57,7 @@ const stack = await startStack({
   dataDir: join(dataDir, 'pglite'),
   botToken: BOT,
   logLevel: 'warn',
+  operatorPolicy: true,
   logStream: new Writable({ write: (_c, _e, cb) => cb() }),
   hostOutput: (line) => {
     const m = /engine (http:\/\/[\d.:]+)/.exec(line);
@@ -63,27 +70,55 @@ try {
   const model = models[0]!.name;
   const session = await openSession(stack.url, signedInitData(BOT, { id: 1, first_name: 'Bench' }));
   const viaBroker = async (): Promise<Sample> => {
-    const r = await chat(stack.url, session.token, { model, request, maxTokens: MAX_TOKENS });
+    const r = await chat(stack.url, session.token, { model, request, maxTokens: MAX_TOKENS, maxCharge: MAX_CHARGE });
     return { ttftMs: r.ttftMs, lastMs: r.lastDeltaMs, totalMs: r.totalMs, tokens: r.receipt.receipt.completionTokens };
+  };
+  // The developer path: an API key, the proxy pinned to the stack's operator policy, the OpenAI SDK.
+  const created = await fetch(`${stack.url}/api/developer/keys`, {
+    method: 'POST', headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench', limits: { total: null, daily: null, perRequest: null } }),
+  });
+  const key = CreateApiKeyResponseSchema.parse(await created.json()).secret;
+  const { proxy, url: proxyUrl } = await startDevProxy(stack, { credential: key, dataDir: join(dataDir, 'proxy'), maxPrice: MAX_CHARGE, logLevel: 'silent' });
+  const openai = new OpenAI({ baseURL: proxyUrl, apiKey: key });
+  const viaProxy = async (): Promise<Sample> => {
+    const t0 = performance.now();
+    let ttft = -1;
+    let last = -1;
+    let tokens = 0;
+    const stream = await openai.chat.completions.create({ model, messages: request.messages, max_tokens: MAX_TOKENS, temperature: request.temperature, seed: request.seed, stream: true, stream_options: { include_usage: true } });
+    for await (const chunk of stream) {
+      if (chunk.choices[0]?.delta.content) {
+        last = performance.now() - t0;
+        if (ttft < 0) ttft = last;
+      }
+      if (chunk.usage) tokens = chunk.usage.completion_tokens;
+    }
+    return { ttftMs: ttft, lastMs: last, totalMs: performance.now() - t0, tokens };
   };
   await direct(engineUrl, model);
   await viaBroker();
+  await viaProxy();
   const d: Sample[] = [];
   const b: Sample[] = [];
+  const p: Sample[] = [];
   for (let i = 0; i < RUNS; i++) {
     d.push(await direct(engineUrl, model));
     b.push(await viaBroker());
+    p.push(await viaProxy());
   }
+  await proxy.close();
   const m = (s: Sample[], f: (x: Sample) => number) => median(s.map(f));
   const row = (name: string, s: Sample[]) =>
     `${name.padEnd(22)} ttft ${m(s, (x) => x.ttftMs).toFixed(1).padStart(7)} ms   decode ${m(s, tps).toFixed(0).padStart(6)} tokens/s   whole job ${m(s, (x) => x.totalMs).toFixed(1).padStart(7)} ms   (${s[0]!.tokens} tokens, median of ${s.length})`;
   console.log(`\nchat benchmark: model ${model}, ${MAX_TOKENS} max tokens, seed ${request.seed}`);
   console.log(row('engine direct', d));
   console.log(row('broker + host agent', b));
-  const ttftRatio = median(b.map((x) => x.ttftMs)) / median(d.map((x) => x.ttftMs));
-  const tpsRatio = median(b.map(tps)) / median(d.map(tps));
-  const jobRatio = m(b, (x) => x.totalMs) / m(d, (x) => x.totalMs);
-  console.log(`ratio (confidential / direct): ttft x${ttftRatio.toFixed(2)}, decode tokens/s x${tpsRatio.toFixed(2)}, whole job x${jobRatio.toFixed(2)}`);
+  console.log(row('proxy (OpenAI SDK)', p));
+  const ratios = (s: Sample[]) =>
+    `ttft x${(m(s, (x) => x.ttftMs) / m(d, (x) => x.ttftMs)).toFixed(2)}, decode tokens/s x${(median(s.map(tps)) / median(d.map(tps))).toFixed(2)}, whole job x${(m(s, (x) => x.totalMs) / m(d, (x) => x.totalMs)).toFixed(2)}`;
+  console.log(`ratio (confidential / direct): ${ratios(b)}`);
+  console.log(`ratio (proxy / direct):        ${ratios(p)}`);
 } finally {
   await stack.close();
   rmSync(dataDir, { recursive: true, force: true });

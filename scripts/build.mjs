@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// `npm run build` (and before `npm start` / `npm test`): compiles the broker, the host agent and the
-// CLI to plain JavaScript in <part>/dist/, so production runs built files and never tsx.
+// `npm run build` (and before `npm start` / `npm test`): compiles the broker, the host agent, the
+// CLI and the developer proxy to plain JavaScript in <part>/dist/, so production runs built files and never tsx.
 // Each part's own TypeScript and the @cocoon/shared sources it uses are bundled into one ES module;
 // every other package stays an import, resolved from that part's installed dependencies.
-//   node scripts/build.mjs [server] [host] [cli]      (no argument: all three)
+//   node scripts/build.mjs [server] [host] [cli] [proxy]      (no argument: all four)
 import { build } from 'esbuild';
 import { cpSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ const PARTS = {
   server: { entry: 'server/main.ts', assets: [['server/db/migrations', 'server/dist/migrations']] },
   host: { entry: 'host/main.ts', assets: [] },
   cli: { entry: 'cli/main.ts', assets: [] },
+  proxy: { entry: 'proxy/main.ts', assets: [] },
 };
 
 /** Our workspace packages are TypeScript sources: bundle them. Everything else is a dependency. */

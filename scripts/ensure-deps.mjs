@@ -4,8 +4,8 @@
 //    package-lock.json;
 // 2. the demo engine's llama.cpp binding (dev/llama: its own package and lock file, outside the
 //    workspaces so that no production install carries it), likewise;
-// 3. the build of the broker, host agent and CLI (scripts/build.mjs, well under a second), so the
-//    `cocoon`, `cocoon-host` and `cocoon-broker` bins run what the sources say.
+// 3. the build of the broker, host agent, CLI and proxy (scripts/build.mjs, well under a second), so
+//    the `cocoon`, `cocoon-host`, `cocoon-broker` and `cocoon-proxy` bins run what the sources say.
 // Plain JavaScript with Node built-ins only: it runs before anything is installed, on whatever
 // Node runs npm; everything after it runs on the Node 24 the lock file installs.
 import { execFileSync, execSync } from 'node:child_process';

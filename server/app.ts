@@ -8,11 +8,15 @@ import type { ServerConfig } from './config';
 import type { DevExtensions } from './dev-extensions';
 import { registerHostSocket } from './hosts/host-socket';
 import { registerHostRoutes } from './hosts/routes';
+import { installApiKeyCheck } from './developer/key-check';
+import { registerDeveloperRoutes } from './developer/routes';
 import { installCors } from './http/cors';
 import { installErrorHandling } from './http/errors';
 import { registerHealth } from './http/health';
 import { installSecurityHeaders, securityHeaders } from './http/security-headers';
+import { httpTimeouts } from './http/timeouts';
 import { installNotFound, registerWebApp } from './http/static';
+import { installRateLimits } from './limits/rate-limits';
 import { createLogger, withPrivacy } from './logger';
 import { startMaintenance } from './maintenance';
 import { registerCreditsRoutes } from './payments/credits-routes';
@@ -21,7 +25,9 @@ import { registerClientSocket } from './relay/client-socket';
 import { openServices, type Services } from './services';
 import { tonDepositInfo } from './ton/deposit-info';
 import { registerTonRoutes } from './ton/routes';
+import { MAX_CLIENT_FRAME_BYTES } from './ws/frame-limits';
 import { SocketSet } from './ws/socket-set';
+import { wsLimits } from './ws/ws-limits';
 
 export interface CocoonServer {
   app: FastifyInstance;
@@ -33,10 +39,10 @@ export interface CocoonServer {
   services(): Services;
 }
 
-/** The largest frame either socket needs: a host's sealed chunk (≤ 1 MiB of base64url) plus JSON. */
-const MAX_WS_FRAME_BYTES = 1_048_576 + 64 * 1024;
 const MAINTENANCE_INTERVAL_MS = 5_000;
 const SOCKET_CLOSE_GRACE_MS = 2_000;
+/** Trust the nearest `hops` proxies (the connecting peer first); the client is the address the farthest of them forwarded for. */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
 /** Builds the broker. Nothing is opened until `start()` (or `app.ready()` / `app.inject()`). */
 export function createServer(config: ServerConfig, opts: { logger?: Logger; dev?: DevExtensions } = {}): CocoonServer {
@@ -47,8 +53,11 @@ export function createServer(config: ServerConfig, opts: { logger?: Logger; dev?
   const logger = opts.logger ? withPrivacy(opts.logger) : createLogger(config.LOG_LEVEL);
   // pluginTimeout: opening the database (PGlite: ~3 s cold, more under load) and, in dev, the local
   // chain and Bot API stand-in happen in onReady; Fastify's 10 s default is too tight on 2 cores.
-  const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 64 * 1024, pluginTimeout: 60_000 });
-  const sockets = new SocketSet();
+  // trustProxy: which peers' X-Forwarded-For sets req.ip, the address per-IP limits count (TRUST_PROXY).
+  // A hop count as proxy-addr's function (Fastify runs numbers so, but its types omit them).
+  const trustProxy = typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY;
+  const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 64 * 1024, pluginTimeout: 60_000, trustProxy, ...httpTimeouts(config) });
+  const sockets = new SocketSet(wsLimits(config));
   let services: Services | undefined;
   let maintenance: { stop(): Promise<void> } | undefined;
   const get = (): Services => {
@@ -61,13 +70,16 @@ export function createServer(config: ServerConfig, opts: { logger?: Logger; dev?
   if (config.WEB_ORIGIN) installCors(app, config.WEB_ORIGIN);
   installNotFound(app, config.WEB_DIST);
   app.register(websocket, {
-    options: { maxPayload: MAX_WS_FRAME_BYTES },
+    // The smaller limit by default; the host socket raises its own (server/ws/frame-limits.ts).
+    options: { maxPayload: MAX_CLIENT_FRAME_BYTES },
     preClose: async () => {
       await sockets.closeAll(SOCKET_CLOSE_GRACE_MS);
       app.websocketServer.close();
     },
   });
   app.register(async (api) => {
+    installRateLimits(api, () => get().limits);
+    installApiKeyCheck(api, get);
     registerHealth(api, get);
     registerAuthRoutes(api, get);
     if (config.DEV_MODE) dev?.registerRoutes(api, get);
@@ -78,6 +90,7 @@ export function createServer(config: ServerConfig, opts: { logger?: Logger; dev?
     registerCreditsRoutes(api, get, tonDepositInfo);
     registerStarsWebhook(api, get);
     registerTonRoutes(api, get);
+    registerDeveloperRoutes(api, get);
   });
   if (config.WEB_DIST) app.register((web) => registerWebApp(web, config.WEB_DIST!));
 

@@ -43,6 +43,46 @@ describe('loadConfig', () => {
     expect(message).not.toContain('secret-but-wrong');
   });
 
+  it('limits: documented defaults, and TRUST_PROXY as false, a hop count or proxy addresses', () => {
+    expect(loadConfig({ BOT_TOKEN })).toMatchObject({
+      TRUST_PROXY: false,
+      RATE_LIMIT_WINDOW_S: 60,
+      RATE_LIMIT_PER_IP: 120,
+      RATE_LIMIT_PER_USER: 30,
+      RATE_LIMIT_JOBS_PER_USER: 60,
+      MAX_CONCURRENT_JOBS_PER_USER: 4,
+      SESSIONS_PER_USER_PER_HOUR: 60,
+      TON_PROOF_PAYLOADS_PER_USER_PER_HOUR: 30,
+      STARS_INVOICES_PER_USER_PER_HOUR: 30,
+    });
+    const trust = (v: string) => loadConfig({ BOT_TOKEN, TRUST_PROXY: v }).TRUST_PROXY;
+    expect([trust(''), trust('false'), trust('0')]).toEqual([false, false, false]);
+    expect(trust('2')).toBe(2);
+    expect(trust(' 10.0.0.0/8, 192.0.2.1 ,fd00::/8,loopback')).toEqual(['10.0.0.0/8', '192.0.2.1', 'fd00::/8', 'loopback']);
+    for (const bad of ['true', '10.0.0.0/33', 'fd00::/129', 'proxy.example', '10.0.0.1/8/1', '65']) {
+      expect(() => trust(bad), bad).toThrow(/TRUST_PROXY: expected false, a hop count/);
+    }
+    expect(() => loadConfig({ BOT_TOKEN, MAX_CONCURRENT_JOBS_PER_USER: '0' })).toThrow(/MAX_CONCURRENT_JOBS_PER_USER/);
+  });
+
+  it('has timeouts and connection limits by default, and refuses a headers timeout above the request timeout', () => {
+    expect(loadConfig({ BOT_TOKEN })).toMatchObject({
+      HTTP_HEADERS_TIMEOUT_MS: 10_000,
+      HTTP_REQUEST_TIMEOUT_MS: 30_000,
+      HTTP_CONNECTION_TIMEOUT_MS: 30_000,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 65_000,
+      WS_HEARTBEAT_MS: 30_000,
+      WS_MAX_QUEUED_MESSAGES: 16,
+      WS_CLIENT_MAX_BUFFERED_BYTES: 4 * 1024 * 1024,
+      WS_HOST_MAX_BUFFERED_BYTES: 16 * 1024 * 1024,
+      WS_INBOUND_BYTES_PER_S: 256 * 1024,
+      WS_INBOUND_BURST_BYTES: 1024 * 1024,
+      DATABASE_POOL_MAX: 10,
+    });
+    expect(() => loadConfig({ BOT_TOKEN, HTTP_HEADERS_TIMEOUT_MS: '40000' })).toThrow(/HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS/);
+    expect(() => loadConfig({ BOT_TOKEN, WS_HEARTBEAT_MS: '0' })).toThrow(/WS_HEARTBEAT_MS/);
+  });
+
   it('requires BOT_TOKEN', () => {
     expect(() => loadConfig({})).toThrow(/BOT_TOKEN: required/);
   });

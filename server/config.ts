@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Address } from '@ton/core';
 import { z } from 'zod';
 import { CocoonError } from '@cocoon/shared/errors';
@@ -56,6 +57,36 @@ function isOrigin(s: string): boolean {
   return (u.protocol === 'https:' || u.protocol === 'http:') && u.pathname === '/' && !u.search && !u.hash && !u.username && !u.password;
 }
 
+/** proxy-addr's names for address ranges, accepted in TRUST_PROXY beside addresses and CIDRs. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isAddressOrCidr(s: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(s)) return true;
+  const [ip = '', prefix, ...rest] = s.split('/');
+  const family = isIP(ip);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * Fastify's `trustProxy`: which peers may set X-Forwarded-For (and so the client address every
+ * per-IP limit keys on). Off by default: behind no proxy, a client could name any address.
+ * A hop count (`1`: the nearest proxy), or a comma list of proxy addresses and CIDRs. `true`
+ * (trust every peer) is refused: anyone reaching the broker directly could then pick their address.
+ */
+const trustProxyValue = z
+  .string()
+  .optional()
+  .transform((v, ctx): false | number | string[] => {
+    const t = (v ?? '').trim();
+    if (t === '' || t === 'false' || t === '0') return false;
+    if (/^\d+$/.test(t) && Number(t) <= 64) return Number(t);
+    const entries = t.split(',').map((e) => e.trim()).filter((e) => e.length > 0);
+    if (t !== 'true' && entries.length > 0 && entries.every(isAddressOrCidr)) return entries;
+    ctx.addIssue({ code: 'custom', message: 'expected false, a hop count (1-64) or a comma list of proxy addresses / CIDRs (loopback, linklocal and uniquelocal also name ranges)' });
+    return z.NEVER;
+  });
+
 /** Enrollment tokens: a comma list; each must be a length hosts can send (see host.hello). */
 const tokenList = z
   .string()
@@ -67,9 +98,33 @@ export const ConfigSchema = z.object({
   PORT: int(8080, 0, 65535),
   HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  /**
+   * HTTP timeouts (README, broker configuration): all of a request's headers, the whole request,
+   * inactivity on a connection, and an idle keep-alive connection (above a fronting proxy's 60 s,
+   * so the proxy never reuses a connection the broker is closing). WebSockets leave them at the upgrade.
+   */
+  HTTP_HEADERS_TIMEOUT_MS: int(10_000, 1),
+  HTTP_REQUEST_TIMEOUT_MS: int(30_000, 1),
+  HTTP_CONNECTION_TIMEOUT_MS: int(30_000, 1),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(65_000, 1),
+  /** WebSockets: ping interval (a peer silent for a whole interval after a ping is dropped). */
+  WS_HEARTBEAT_MS: int(30_000, 10, 3_600_000),
+  /** Messages waiting to be handled before the broker stops reading a socket. */
+  WS_MAX_QUEUED_MESSAGES: int(16, 1, 10_000),
+  /** Bytes a client or host may leave unread before it is terminated as a slow consumer. */
+  WS_CLIENT_MAX_BUFFERED_BYTES: int(4 * 1024 * 1024, 64 * 1024),
+  WS_HOST_MAX_BUFFERED_BYTES: int(16 * 1024 * 1024, 64 * 1024),
+  /**
+   * What one user (before authentication: one address) may have the broker parse per second over
+   * all its sockets, with a burst; beyond it their sockets wait, paused. Enrolled hosts are not metered.
+   */
+  WS_INBOUND_BYTES_PER_S: int(256 * 1024, 1024),
+  WS_INBOUND_BURST_BYTES: int(1024 * 1024, 1024),
   BOT_TOKEN: z.string({ error: 'required (the Telegram bot token)' }).regex(/^\d+:[\w-]{20,}$/, 'expected a Telegram bot token like 123456:ABC...'),
   DATABASE_URL: optionalString.pipe(z.string().regex(/^postgres(ql)?:\/\//, 'expected postgres://…').optional()),
   DATA_DIR: z.string().min(1).default('.data/pglite'),
+  /** PostgreSQL connections the broker opens at most. */
+  DATABASE_POOL_MAX: int(10, 1, 1000),
   HOST_ENROLL_TOKENS: tokenList,
   ALLOW_SIMULATED_TEE: bool(false),
   /** The operator's signed attestation policy (JSON, see shared/attestation/policy.ts); required unless only simulated hosts are allowed. */
@@ -107,6 +162,20 @@ export const ConfigSchema = z.object({
   /** The Mini App's origin when a static host serves it apart from the broker: the one origin CORS allows. */
   WEB_ORIGIN: optionalString.pipe(z.url().refine(isOrigin, 'expected an origin: scheme, host and optional port, no path').transform((u) => new URL(u).origin).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Which proxies' X-Forwarded-For names the client address (see trustProxyValue). */
+  TRUST_PROXY: trustProxyValue,
+  /** Limits (issue 10): requests per window per client address, and per signed-in user, on each limited route. */
+  RATE_LIMIT_WINDOW_S: int(60, 1, 86_400),
+  RATE_LIMIT_PER_IP: int(120, 1),
+  RATE_LIMIT_PER_USER: int(30, 1),
+  /** `job.create` messages per window per user, over all their sockets. */
+  RATE_LIMIT_JOBS_PER_USER: int(60, 1),
+  /** Jobs one user may have in flight at once (`job.too_many_concurrent` beyond). */
+  MAX_CONCURRENT_JOBS_PER_USER: int(4, 1, 1000),
+  /** Rows a user may create per hour (`rate_limited` beyond); old rows are purged by upkeep. */
+  SESSIONS_PER_USER_PER_HOUR: int(60, 1),
+  TON_PROOF_PAYLOADS_PER_USER_PER_HOUR: int(30, 1),
+  STARS_INVOICES_PER_USER_PER_HOUR: int(30, 1),
 });
 
 export type ServerConfig = z.output<typeof ConfigSchema>;
@@ -133,6 +202,7 @@ export const looksLikeRealBotToken = (token: string): boolean => /^\d{5,}:AA[\w-
 /** Rules that tie variables together. */
 function crossFieldIssues(c: ServerConfig): { path: string[]; message: string }[] {
   const issues: { path: string[]; message: string }[] = [];
+  if (c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_REQUEST_TIMEOUT_MS) issues.push({ path: ['HTTP_HEADERS_TIMEOUT_MS'], message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)' });
   if (c.TON_API_URL && !c.TON_SERVICE_ADDRESS) issues.push({ path: ['TON_SERVICE_ADDRESS'], message: 'required with TON_API_URL (the wallet deposits go to)' });
   if (c.ATTESTATION_POLICY_FILE && c.ATTESTATION_POLICY_KEYS.length === 0) issues.push({ path: ['ATTESTATION_POLICY_KEYS'], message: 'required with ATTESTATION_POLICY_FILE (the operator keys it must be signed with)' });
   if (c.DEV_MODE && !c.DEV_MODE_FORCE) {

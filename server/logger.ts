@@ -9,6 +9,8 @@ export const REDACT_PATHS = [
   'req.headers.cookie',
   'headers.authorization',
   '*.token',
+  '*.secret',
+  '*.apiKey',
   '*.initData',
   '*.enrollToken',
   '*.botToken',

@@ -1,20 +1,26 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { CocoonError } from '@cocoon/shared/errors';
+import { purgeStaleInvoices } from './payments/stars-invoices';
 import type { Services } from './services';
 import { CloseCodes } from './ws/json-socket';
 
-const SESSION_PURGE_EVERY_MS = 10 * 60_000;
+/** How often rows users create (sessions, ton_proof payloads, Stars invoices) are purged. */
+const PURGE_EVERY_MS = 10 * 60_000;
 /** Sessions stay a day past expiry so their owners are told "expired", not "invalid". */
 const SESSION_KEEP_EXPIRED_MS = 24 * 3600_000;
 
 /**
  * One round of upkeep: idle jobs time out, expired holds are released, hosts whose attested claims
- * expired are disconnected and, when asked, long-expired sessions are purged.
+ * expired are disconnected and, when asked, old rows are purged: long-expired sessions, used or
+ * expired ton_proof payloads, Stars invoices never paid.
  */
-export async function maintain(s: Services, now: Date, opts: { purgeSessions: boolean }): Promise<void> {
+export async function maintain(s: Services, now: Date, opts: { purge: boolean }): Promise<void> {
   await s.relay.sweep(now);
   disconnectExpiredHosts(s, now);
-  if (opts.purgeSessions) await s.sessions.purgeExpired(new Date(now.getTime() - SESSION_KEEP_EXPIRED_MS));
+  if (!opts.purge) return;
+  await s.sessions.purgeExpired(new Date(now.getTime() - SESSION_KEEP_EXPIRED_MS));
+  await s.ton?.payloads.purge(now);
+  await purgeStaleInvoices(s.database.db, now);
 }
 
 /** Runs `maintain` every `intervalMs`; rounds never overlap. */
@@ -23,9 +29,9 @@ export function startMaintenance(s: Services, log: FastifyBaseLogger, intervalMs
   let lastPurge = 0;
   const round = () => {
     const now = new Date();
-    const purgeSessions = now.getTime() - lastPurge > SESSION_PURGE_EVERY_MS;
-    if (purgeSessions) lastPurge = now.getTime();
-    return maintain(s, now, { purgeSessions });
+    const purge = now.getTime() - lastPurge > PURGE_EVERY_MS;
+    if (purge) lastPurge = now.getTime();
+    return maintain(s, now, { purge });
   };
   const timer = setInterval(() => {
     running = running.then(round).catch((err: unknown) => log.error({ err }, 'maintenance failed'));

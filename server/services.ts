@@ -5,9 +5,11 @@ import { loadAttestationPolicy, recordPolicySequence } from './attestation/polic
 import { SessionStore } from './auth/sessions';
 import type { ServerConfig } from './config';
 import { openDatabase, type Database } from './db/client';
+import { ApiKeyStore } from './developer/api-keys';
 import type { DevExtensions } from './dev-extensions';
 import { HostRegistry } from './hosts/registry';
 import { Ledger } from './ledger/ledger';
+import { RateLimits } from './limits/rate-limits';
 import { openStarsGateway, type StarsGateway } from './payments/stars-gateway';
 import { PriceBook } from './pricing/price-book';
 import { InProcessRelay } from './relay/in-process-relay';
@@ -33,6 +35,10 @@ export interface Services {
   signedAttestationPolicy: SignedPolicy | null;
   /** Intel collateral per FMSPC from verified host bundles, attached to bundles that lack newer. */
   collateral: CollateralCache;
+  /** Request limits per address and per user (server/limits/rate-limits.ts). */
+  limits: RateLimits;
+  /** Developers' API keys (server/developer/). */
+  apiKeys: ApiKeyStore;
 }
 
 /** Hosts must show activity on a job at least this often. */
@@ -46,6 +52,7 @@ export async function openServices(config: ServerConfig, log: FastifyBaseLogger,
   const database = await openDatabase({
     url: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
+    poolMax: config.DATABASE_POOL_MAX,
     onPoolError: (err) => log.warn({ err: err.message }, 'postgres: idle connection lost'),
   });
   const db = database.db;
@@ -60,8 +67,9 @@ export async function openServices(config: ServerConfig, log: FastifyBaseLogger,
   const ledger = new Ledger(db, { commissionBps: config.NETWORK_COMMISSION_BPS });
   const prices = new PriceBook({ promptPerMillion: config.DEFAULT_PRICE_PROMPT_PER_M, completionPerMillion: config.DEFAULT_PRICE_COMPLETION_PER_M });
   const registry = new HostRegistry();
-  const relay = new InProcessRelay({ db, ledger, prices, registry, log, idleTimeoutMs: JOB_IDLE_TIMEOUT_MS, holdTtlMs: HOLD_TTL_MS });
+  const relay = new InProcessRelay({ db, ledger, prices, registry, log, idleTimeoutMs: JOB_IDLE_TIMEOUT_MS, holdTtlMs: HOLD_TTL_MS, maxJobsPerUser: config.MAX_CONCURRENT_JOBS_PER_USER });
   const stars = await openStarsGateway(config, log, dev);
   const ton = await openTon(config, { db, ledger, log, dev });
-  return { config, database, ledger, sessions: new SessionStore(db, config.SESSION_TTL_S), prices, registry, relay, stars, ton, attestationPolicy, signedAttestationPolicy, collateral: new CollateralCache() };
+  const sessions = new SessionStore(db, config.SESSION_TTL_S, config.SESSIONS_PER_USER_PER_HOUR);
+  return { config, database, ledger, sessions, prices, registry, relay, stars, ton, attestationPolicy, signedAttestationPolicy, collateral: new CollateralCache(), limits: new RateLimits(config), apiKeys: new ApiKeyStore(db) };
 }

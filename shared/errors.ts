@@ -21,7 +21,31 @@ export const ErrorCodes = {
   'job.cancelled': 499,
   'job.timeout': 504,
   'job.price_above_limit': 409,
+  /** The user already has as many jobs in flight as the broker allows (`MAX_CONCURRENT_JOBS_PER_USER`). */
+  'job.too_many_concurrent': 429,
+  /** The chosen host runs as many jobs as it stated it can (`COCOON_MAX_CONCURRENT_JOBS`); pick another or retry. */
+  'host.busy': 503,
+  /** No online host has this id. */
+  'host.not_found': 404,
+  /** Too many requests (or rows created) for this address or user; the error carries `retryAfterS`. */
+  'rate_limited': 429,
   'ledger.insufficient_credits': 402,
+  /** Not an API key of this broker (unknown, or malformed after its `sk-cocoon-` prefix). */
+  'apikey.invalid': 401,
+  /** The API key was revoked: refused at auth and for every new job. */
+  'apikey.revoked': 401,
+  /** The route needs the Telegram session (managing keys, top-ups); an API key cannot use it. */
+  'apikey.forbidden': 403,
+  /** No such key among the user's. */
+  'apikey.not_found': 404,
+  /** The user has as many active keys as allowed; revoke one first. */
+  'apikey.too_many': 409,
+  /** The job's hold would exceed the key's remaining total or daily budget; the message names which. Nothing was held. */
+  'apikey.budget_exceeded': 402,
+  /** The job can cost more than the key's per-request cap (lower max tokens). Nothing was held. */
+  'apikey.request_cap_exceeded': 402,
+  /** A usage export link that is malformed, forged or past its expiry. */
+  'developer.export_link_invalid': 401,
   'ledger.invariant_violated': 500,
   'envelope.open_failed': 400,
   'envelope.chunk_tampered': 400,
@@ -105,21 +129,27 @@ export const ErrorCodeSchema = z.enum(codeList);
 export const WireErrorSchema = z.object({
   code: ErrorCodeSchema,
   message: z.string(),
+  /** Seconds to wait before trying again (`rate_limited`); HTTP answers also send `Retry-After`. */
+  retryAfterS: z.number().int().positive().optional(),
 });
 export type WireError = z.infer<typeof WireErrorSchema>;
 
 /**
  * The one error class of the project. `message` must never contain secrets or user content.
  * @example throw new CocoonError('ledger.insufficient_credits', 'balance 10 < hold 25')
+ * @example throw new CocoonError('rate_limited', 'too many sessions', { retryAfterS: 30 })
  */
 export class CocoonError extends Error {
   override readonly name = 'CocoonError';
+  /** Seconds until a retry can succeed, for `rate_limited`. */
+  readonly retryAfterS: number | undefined;
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterS?: number },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAfterS = options?.retryAfterS;
   }
 
   get httpStatus(): number {
@@ -127,7 +157,7 @@ export class CocoonError extends Error {
   }
 
   toWire(): WireError {
-    return { code: this.code, message: this.message };
+    return { code: this.code, message: this.message, ...(this.retryAfterS === undefined ? {} : { retryAfterS: this.retryAfterS }) };
   }
 }
 

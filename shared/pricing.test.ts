@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costOf, formatCredits, holdFor, promptTokenBound } from './pricing';
+import { costOf, formatCredits, holdFor, maxTokensWithin, promptTokenBound } from './pricing';
 
 const price = { promptPerMillion: 1_000_000_000n, completionPerMillion: 2_000_000_000n };
 
@@ -18,6 +18,20 @@ describe('pricing', () => {
     const hold = holdFor(price, 1040, 64);
     expect(hold).toBe(costOf(price, { promptTokens: promptTokenBound(1040), completionTokens: 64 }));
     expect(costOf(price, { promptTokens: promptTokenBound(1040), completionTokens: 64 })).toBeLessThanOrEqual(hold);
+  });
+
+  it('fits the completion budget to a price cap: the largest maxTokens whose hold stays within it', () => {
+    const bound = holdFor(price, 1040, 0, 1500n);
+    expect(maxTokensWithin(price, 1040, 2_000_000n, 256)).toBe(224);
+    expect(holdFor(price, 1040, 224, 1000n)).toBeLessThanOrEqual(2_000_000n);
+    expect(holdFor(price, 1040, 225, 1000n)).toBeGreaterThan(2_000_000n);
+    expect(maxTokensWithin(price, 1040, 100_000_000n, 256)).toBe(256);
+    for (const cap of [bound, bound + 2_999n, bound + 3_000n, 5_000_000n]) {
+      const n = maxTokensWithin(price, 1040, cap, 4096, 1500n);
+      expect(holdFor(price, 1040, n, 1500n)).toBeLessThanOrEqual(cap);
+      expect(holdFor(price, 1040, n + 1, 1500n)).toBeGreaterThan(cap);
+    }
+    expect(maxTokensWithin(price, 1040, bound - 1n, 256, 1500n)).toBe(0);
   });
 
   it('formats micro-credits for people', () => {

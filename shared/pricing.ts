@@ -48,6 +48,24 @@ export function holdFor(price: Price, ciphertextBytes: number, maxTokens: number
   return costOf(price, { promptTokens: promptTokenBound(ciphertextBytes), completionTokens: maxTokens }, coefficientMilli);
 }
 
+/**
+ * The largest completion budget, at most `limit`, whose hold stays within `maxCharge`: how a client
+ * fits an answer to the user's max price per message. 0 when even the prompt's bound costs more.
+ * @example maxTokensWithin({ promptPerMillion: 1_000_000_000n, completionPerMillion: 2_000_000_000n }, 1040, 2_000_000n, 256) // 224
+ */
+export function maxTokensWithin(price: Price, ciphertextBytes: number, maxCharge: bigint, limit: number, coefficientMilli: bigint = COEFFICIENT_BASE): number {
+  if (holdFor(price, ciphertextBytes, 0, coefficientMilli) > maxCharge) return 0;
+  let lo = 0;
+  let hi = limit;
+  // holdFor grows with maxTokens: the last budget that fits, by bisection (exact under the rounding).
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (holdFor(price, ciphertextBytes, mid, coefficientMilli) <= maxCharge) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** Formats micro-credits for people: at most 4 decimals, trailing zeros dropped. UI only. */
 export function formatCredits(micro: bigint): string {
   const sign = micro < 0n ? '-' : '';

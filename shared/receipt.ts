@@ -54,3 +54,6 @@ export async function signHostHello(challenge: Uint8Array, privateKey: CryptoKey
 export async function verifyHostHello(challenge: Uint8Array, signature: string, signingPublicKey: Uint8Array): Promise<boolean> {
   return verify(signingPublicKey, fromB64u(signature), concatBytes(utf8(HOST_HELLO_CONTEXT), challenge));
 }
+
+/** A receipt's id for usage logs: hex SHA-256 of its signature, which is unique to the receipt. */
+export const receiptId = async (signed: SignedReceipt): Promise<string> => toHex(await sha256(fromB64u(signed.signature)));

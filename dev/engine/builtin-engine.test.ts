@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { isCocoonError } from '@cocoon/shared/errors';
-import { ChatCompletionSchema, NestedErrorBodySchema } from '@cocoon/shared/protocol/openai-chat';
+import { ChatCompletionSchema, NestedErrorBodySchema, TokenizeResponseSchema } from '@cocoon/shared/protocol/openai-chat';
 import { createBuiltinEngine, type BuiltinEngine } from './builtin-engine';
 import { DEMO_MODEL_NAME, ensureDemoModel } from './demo-model/build-demo-model';
 import { createEngineClient, type EngineChatRequest, type EngineClient, type EngineEvent } from '@cocoon/host/engine/engine-client';
@@ -53,6 +53,25 @@ async function post(body: string) {
 describe('built-in engine (llama.cpp + the generated demo model)', () => {
   it('lists its one model with the context length', async () => {
     expect(await client.listModels()).toEqual([{ id: DEMO_MODEL_NAME, maxModelLen: 2048 }]);
+  });
+
+  it('answers a request that offers a tool and asks for it with a tool call, as vLLM streams one', async () => {
+    const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } }, required: ['city'] } } }];
+    const events: EngineEvent[] = [];
+    for await (const ev of client.streamChat(ask('Use get_weather for Paris.', { tools }))) events.push(ev);
+    const calls = events.flatMap((e) => (e.type === 'tool_call' ? [e] : []));
+    expect(calls[0]).toMatchObject({ index: 0, name: 'get_weather' });
+    expect(JSON.parse(calls.map((c) => c.arguments ?? '').join(''))).toEqual({ city: 'Paris' });
+    expect(events.slice(-2)).toMatchObject([{ type: 'finish', reason: 'tool_calls' }, { type: 'usage', completionTokens: calls.length }]);
+    // The tool's answer is answered in words; a prompt that names no tool, or tool_choice "none", too.
+    const result = [{ role: 'user' as const, content: 'Use get_weather for Paris.' }, { role: 'assistant' as const, content: null, tool_calls: [{ id: calls[0]!.id!, type: 'function' as const, function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] }, { role: 'tool' as const, tool_call_id: calls[0]!.id!, content: 'Sunny, 21 C' }];
+    for (const req of [{ ...ask('x'), messages: result, tools }, ask('What is free software?', { tools }), ask('Use get_weather for Paris.', { tools, tool_choice: 'none' })]) {
+      const a = await answer({ ...req, max_tokens: 8, seed: 1 });
+      expect(a.text.length).toBeGreaterThan(0);
+      expect(a.finish).not.toBe('tool_calls');
+    }
+    const forced = await post(JSON.stringify({ ...ask('Hello', { tools, tool_choice: 'required' }), stream: false }));
+    expect(ChatCompletionSchema.parse(forced.json).choices[0]).toMatchObject({ finish_reason: 'tool_calls', message: { content: null, tool_calls: [{ type: 'function', function: { name: 'get_weather', arguments: '{"city":"Hello"}' } }] } });
   });
 
   it('streams word-like English with real token counts', async () => {
@@ -107,5 +126,24 @@ describe('built-in engine (llama.cpp + the generated demo model)', () => {
     expect(next.text).not.toBe('');
     const aborted = logs.find((l) => l.msg === 'generation ended' && l.finishReason === 'aborted');
     expect(aborted?.completionTokens).toBeLessThan(1000);
+  });
+
+  it('counts a chat\'s prompt tokens at POST /tokenize as vLLM does, the same count its completion reports', async () => {
+    const messages = [{ role: 'user' as const, content: 'What does the license say about copies? '.repeat(20) }];
+    const counted = await client.countPromptTokens({ model: DEMO_MODEL_NAME, messages });
+    const { usage } = await answer({ model: DEMO_MODEL_NAME, messages, max_tokens: 2, seed: 1 });
+    expect(counted).toBe(usage.promptTokens);
+    expect(counted).toBeGreaterThan(100);
+    const tokenize = async (body: unknown) => {
+      const res = await fetch(new URL('/tokenize', engine.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: res.status, json: (await res.json()) as unknown };
+    };
+    const plain = await tokenize({ prompt: 'free software' });
+    expect(plain.status).toBe(200);
+    const body = TokenizeResponseSchema.parse(plain.json);
+    expect(body).toMatchObject({ max_model_len: 2048, count: body.tokens.length });
+    expect(body.count).toBeGreaterThan(1);
+    expect((await tokenize({ model: 'other', prompt: 'x' })).status).toBe(404);
+    expect((await tokenize({ model: DEMO_MODEL_NAME })).status).toBe(400);
   });
 });

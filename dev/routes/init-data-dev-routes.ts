@@ -5,7 +5,7 @@ import { signInitData } from '@cocoon/server/auth/init-data';
 import type { Services } from '@cocoon/server/services';
 
 /** The demo user the Mini App's mocked Telegram signs in as in development. */
-const DEMO_USER = { id: 100_000_001, first_name: 'Demo', username: 'demo_user', language_code: 'en' };
+export const DEMO_USER = { id: 100_000_001, first_name: 'Demo', username: 'demo_user', language_code: 'en' };
 
 /** DEV_MODE only: a freshly signed initData, as Telegram would hand the Mini App. */
 export function registerInitDataDevRoutes(app: FastifyInstance, services: () => Services): void {

@@ -3,8 +3,8 @@ import { sign as signInitData } from '@telegram-apps/init-data-node';
 import { verifyBundle } from '@cocoon/shared/attestation/verify';
 import { requestRecipient, sealRequest } from '@cocoon/shared/crypto/envelope';
 import type { ResponseOpener } from '@cocoon/shared/crypto/response-stream';
-import { CocoonError, type WireError } from '@cocoon/shared/errors';
-import { HostsResponseSchema, SessionResponseSchema } from '@cocoon/shared/protocol/api';
+import { CocoonError, WireErrorSchema, type WireError } from '@cocoon/shared/errors';
+import { ErrorResponseSchema, HostBundleResponseSchema, HostsResponseSchema, SessionResponseSchema } from '@cocoon/shared/protocol/api';
 import { fromB64u } from '@cocoon/shared/protocol/encoding';
 import type { ChatRequest } from '@cocoon/shared/protocol/jobs';
 import type { RequestSuite } from '@cocoon/shared/protocol/request-suite';
@@ -41,33 +41,55 @@ export interface ChatResult {
 }
 
 export class ChatError extends Error {
-  constructor(readonly error: WireError) {
+  constructor(
+    readonly error: WireError,
+    /** 0n when the broker said it ended the job without a charge (hold released, no transfer). */
+    readonly charged?: bigint,
+  ) {
     super(`${error.code}: ${error.message}`);
   }
 }
 
+/** The default cap of a chat: 100 credits, what a new user holds. */
+export const DEFAULT_MAX_CHARGE = 100_000_000n;
+
 export async function chat(
   baseUrl: string,
   token: string,
-  opts: { model: string; request: ChatRequest; maxTokens?: number; maxCoefficientMilli?: number; suite?: RequestSuite; onDelta?: () => void },
+  opts: {
+    model: string;
+    request: ChatRequest;
+    maxTokens?: number;
+    /** The most the job may cost, in micro-credits (the Mini App's max price per message). */
+    maxCharge?: bigint;
+    suite?: RequestSuite;
+    /** Called after each opened delta; `cancel` sends `job.cancel` for the job. */
+    onDelta?: (cancel: () => void) => void;
+  },
 ): Promise<ChatResult> {
-  const hostsRes = await fetch(`${baseUrl}/api/hosts?model=${encodeURIComponent(opts.model)}`, { headers: { authorization: `Bearer ${token}` } });
+  const headers = { authorization: `Bearer ${token}` };
+  const hostsRes = await fetch(`${baseUrl}/api/hosts?model=${encodeURIComponent(opts.model)}`, { headers });
   const { hosts } = HostsResponseSchema.parse(await hostsRes.json());
   const host = hosts[0];
   if (!host) throw new ChatError({ code: 'job.model_unavailable', message: 'no host serves the model' });
-  const verified = await verifyBundle(host.bundle, { policy: { allowSimulated: true } });
+  // The list is slim: fetch the bundle of the host this chat uses.
+  const bundleRes = await fetch(`${baseUrl}/api/hosts/${encodeURIComponent(host.hostId)}/bundle`, { headers });
+  if (!bundleRes.ok) throw new ChatError(WireErrorSchema.parse(ErrorResponseSchema.parse(await bundleRes.json()).error));
+  const { bundle } = HostBundleResponseSchema.parse(await bundleRes.json());
+  const verified = await verifyBundle(bundle, { policy: { allowSimulated: true } });
   if (!verified.ok || !verified.claims) throw new ChatError(verified.error ?? { code: 'internal', message: 'verification failed' });
-  const meta = { jobId: crypto.randomUUID(), hostId: host.hostId, model: opts.model, maxTokens: opts.maxTokens ?? 64, maxCoefficientMilli: opts.maxCoefficientMilli ?? host.priceCoefficientMilli };
+  const meta = { jobId: crypto.randomUUID(), hostId: host.hostId, model: opts.model, maxTokens: opts.maxTokens ?? 64, maxCharge: String(opts.maxCharge ?? DEFAULT_MAX_CHARGE) };
   // X-Wing unless the caller asks for the legacy suite; a host without an X-Wing key is refused.
   const { sealed, opener } = await sealRequest({ recipient: requestRecipient(verified.claims, opts.suite), meta, request: opts.request });
   const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + '/api/ws');
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const send = (m: ClientToBroker) => ws.send(JSON.stringify(m));
   try {
+    const cancel = () => send({ type: 'job.cancel', jobId: meta.jobId });
     return await stream(ws, opener, verified.claims.signingPublicKey, () => {
       send({ type: 'auth', token });
       send({ type: 'job.create', meta, request: sealed });
-    }, opts.onDelta);
+    }, opts.onDelta && (() => opts.onDelta!(cancel)));
   } finally {
     ws.close();
   }
@@ -101,7 +123,7 @@ function stream(ws: WebSocket, opener: ResponseOpener, signingKey: string, begin
           opener.end();
           if (!(await verifyReceipt(msg.receipt, fromB64u(signingKey)))) throw new CocoonError('receipt.signature_invalid', 'receipt does not verify');
           resolve({ text, receipt: msg.receipt, charged: msg.charged, balance: msg.balance, hold, ttftMs: ttft, lastDeltaMs: last, totalMs: performance.now() - t0, deltas });
-        } else if (msg.type === 'error') reject(new ChatError(msg.error));
+        } else if (msg.type === 'error') reject(new ChatError(msg.error, msg.charged === undefined ? undefined : BigInt(msg.charged)));
       }).catch((e: unknown) => reject(e instanceof CocoonError ? new ChatError(e.toWire()) : e));
     });
     t0 = performance.now();

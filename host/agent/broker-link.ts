@@ -13,14 +13,21 @@ export interface BrokerLinkOptions {
   onDisconnect(): void;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * Ping interval (30 s unless told): a broker heard from neither (no pong, ping or frame) for a
+   * whole interval is dropped and reconnected to.
+   */
+  heartbeatMs?: number;
 }
 
 /**
- * The host's WebSocket to the broker: reconnects with exponential backoff and jitter until closed.
+ * The host's WebSocket to the broker: reconnects with exponential backoff and jitter until closed,
+ * also when the broker stops answering (a dead peer behind a silent network never closes).
  */
 export function createBrokerLink(opts: BrokerLinkOptions) {
   const min = opts.minBackoffMs ?? 250;
   const max = opts.maxBackoffMs ?? 15_000;
+  const heartbeatMs = opts.heartbeatMs ?? 30_000;
   let ws: WebSocket | undefined;
   let closed = false;
   let attempt = 0;
@@ -34,14 +41,28 @@ export function createBrokerLink(opts: BrokerLinkOptions) {
 
   function connect() {
     if (closed) return;
-    const socket = new WebSocket(opts.url, { maxPayload: 4 * 1024 * 1024 });
+    const socket = new WebSocket(opts.url, { maxPayload: 4 * 1024 * 1024, handshakeTimeout: heartbeatMs });
     ws = socket;
+    let heard = true;
+    const hear = () => (heard = true);
+    let beat: NodeJS.Timeout | undefined;
     socket.on('open', () => {
       attempt = 0;
       opts.logger.info({ url: opts.url }, 'connected to broker');
       connectedOnce?.();
+      beat = setInterval(() => {
+        if (!heard) {
+          opts.logger.warn({ heartbeatMs }, 'broker silent for a heartbeat interval; reconnecting');
+          return socket.terminate();
+        }
+        heard = false;
+        socket.ping();
+      }, heartbeatMs);
     });
+    socket.on('pong', hear);
+    socket.on('ping', hear);
     socket.on('message', (data) => {
+      heard = true;
       let json: unknown;
       try {
         json = JSON.parse(data.toString());
@@ -55,6 +76,7 @@ export function createBrokerLink(opts: BrokerLinkOptions) {
     });
     socket.on('error', (err) => opts.logger.warn({ err: err.message }, 'broker connection error'));
     socket.on('close', () => {
+      clearInterval(beat);
       opts.onDisconnect();
       if (closed) return;
       const delay = Math.min(max, min * 2 ** attempt++) * (0.5 + Math.random() / 2);

@@ -39,7 +39,7 @@ export async function startEngine(config: EngineConfig, logger: Logger, opts: { 
   const models = served.map((m) => {
     const weightsDigest = config.modelDigests[m.id];
     if (!weightsDigest) throw new CocoonError('config.invalid', `no weights digest configured for engine model ${m.id}`);
-    return { name: m.id, weightsDigest };
+    return m.maxModelLen ? { name: m.id, weightsDigest, contextLength: m.maxModelLen } : { name: m.id, weightsDigest };
   });
   logger.info({ engine: config.name, url: config.url, models: models.map((m) => m.name) }, 'engine reachable');
   return { url: config.url, apiKey: config.apiKey, description: config.name, models, close: async () => {} };

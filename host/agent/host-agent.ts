@@ -4,6 +4,7 @@ import { fetchCollateral } from '../attestation/pcs-collateral';
 import { resolveTeeProvider } from '../attestation/tee-provider';
 import { CocoonError, isCocoonError } from '@cocoon/shared/errors';
 import { fromB64u } from '@cocoon/shared/protocol/encoding';
+import { DEFAULT_HOST_CONCURRENT_JOBS } from '@cocoon/shared/protocol/ws-messages';
 import { signHostHello } from '@cocoon/shared/receipt';
 import { createEngineClient, type EngineClient } from '../engine/engine-client';
 import { createBrokerLink, type BrokerLink } from './broker-link';
@@ -27,6 +28,10 @@ export interface HostAgentConfig {
   gpu: GpuEvidenceConfig;
   priceCoefficientMilli: number;
   claimsTtlSeconds: number;
+  /** Pings to the broker: one silent for a whole interval is dropped and reconnected to (30 s unless told). */
+  brokerHeartbeatMs?: number;
+  /** Jobs run at once, stated to the broker (default DEFAULT_HOST_CONCURRENT_JOBS); a job beyond is refused with host.busy. */
+  maxConcurrentJobs?: number;
   logLevel: string;
 }
 
@@ -43,6 +48,7 @@ export interface HostAgent {
  */
 export function createHostAgent(config: HostAgentConfig, deps: { logger?: Logger; teeProvider?: TeeProvider } = {}): HostAgent {
   const logger = deps.logger ?? createLogger(config.logLevel);
+  const maxConcurrentJobs = config.maxConcurrentJobs ?? DEFAULT_HOST_CONCURRENT_JOBS;
   const jobs = new Map<string, AbortController>();
   let identity: EnclaveIdentity | undefined;
   let engine: RunningEngine | undefined;
@@ -60,6 +66,7 @@ export function createHostAgent(config: HostAgentConfig, deps: { logger?: Logger
     link = createBrokerLink({
       url: config.brokerUrl,
       logger,
+      heartbeatMs: config.brokerHeartbeatMs,
       onDisconnect: abortAll,
       async onMessage(msg, send) {
         switch (msg.type) {
@@ -71,15 +78,23 @@ export function createHostAgent(config: HostAgentConfig, deps: { logger?: Logger
               enrollToken: config.enrollToken,
               challengeSignature: await signHostHello(fromB64u(msg.challenge), id.signing.privateKey),
               priceCoefficientMilli: config.priceCoefficientMilli,
+              maxConcurrentJobs,
             });
           case 'host.welcome':
             logger.info({ hostId: msg.hostId }, 'enrolled with broker');
             return welcomed();
           case 'job.open': {
+            // The broker keeps to the stated capacity; this holds even if it did not.
+            if (jobs.size >= maxConcurrentJobs) {
+              return send({ type: 'job.error', jobId: msg.meta.jobId, error: new CocoonError('host.busy', `this host runs at most ${maxConcurrentJobs} jobs at once`).toWire() });
+            }
             const ctl = new AbortController();
             jobs.set(msg.meta.jobId, ctl);
             const started = Date.now();
-            await runJob({ meta: msg.meta, request: msg.request, identity: id, engine: client, send, signal: ctl.signal }).finally(() => jobs.delete(msg.meta.jobId));
+            await runJob({
+              meta: msg.meta, request: msg.request, price: msg.price, priceCoefficientMilli: config.priceCoefficientMilli,
+              identity: id, engine: client, send, signal: ctl.signal, logger,
+            }).finally(() => jobs.delete(msg.meta.jobId));
             return logger.info({ jobId: msg.meta.jobId, ms: Date.now() - started }, 'job finished');
           }
           case 'job.cancel':

@@ -1,27 +1,39 @@
 import { openRequest } from '@cocoon/shared/crypto/envelope';
 import type { ResponseSealer } from '@cocoon/shared/crypto/response-stream';
-import { CocoonError, toWireError } from '@cocoon/shared/errors';
-import type { JobMeta, SealedChunk, SealedRequest } from '@cocoon/shared/protocol/jobs';
-import type { FinishReason } from '@cocoon/shared/protocol/receipt';
+import { CocoonError, isCocoonError, toWireError } from '@cocoon/shared/errors';
+import { formatCredits, holdFor, promptTokenBound, type Price, type Usage } from '@cocoon/shared/pricing';
+import { fromB64u } from '@cocoon/shared/protocol/encoding';
+import type { ChatRequest, JobMeta, SealedChunk, SealedRequest } from '@cocoon/shared/protocol/jobs';
+import { FinishReasons, type FinishReason } from '@cocoon/shared/protocol/receipt';
 import type { HostToBroker } from '@cocoon/shared/protocol/ws-messages';
 import { requestDigest, ResponseDigest, signReceipt } from '@cocoon/shared/receipt';
-import type { EngineClient } from '../engine/engine-client';
+import type { EngineChatRequest, EngineClient } from '../engine/engine-client';
 import type { EnclaveIdentity } from './enclave-identity';
+import type { Logger } from './logger';
 
 export type Send = (msg: HostToBroker) => void;
 
+/** How long a cancelled job waits for the engine to count its prompt. */
+const TOKENIZE_TIMEOUT_MS = 10_000;
+
 /**
- * Runs one job inside the enclave boundary: open the sealed request, stream the engine's answer
- * back sealed chunk by chunk, end with a signed receipt whose token counts are the engine's.
+ * Runs one job inside the enclave boundary: open the sealed request, refuse it if its AAD-bound
+ * price cap is below this host's price for it, stream the engine's answer back sealed chunk by
+ * chunk, end with a signed receipt whose token counts are the engine's.
  * Plaintext exists only in this function's locals; nothing of it is logged.
  */
 export async function runJob(params: {
   meta: JobMeta;
   request: SealedRequest;
+  /** The model's base price, as the broker sent it with the job. */
+  price: Price;
+  /** This host's own price coefficient, in thousandths. */
+  priceCoefficientMilli: number;
   identity: EnclaveIdentity;
   engine: EngineClient;
   send: Send;
   signal: AbortSignal;
+  logger: Logger;
 }): Promise<void> {
   const { meta, identity, send, signal } = params;
   const jobId = meta.jobId;
@@ -35,6 +47,14 @@ export async function runJob(params: {
     send({ type: 'job.error', jobId, error: toWireError(e) });
     return;
   }
+  // Checked once the AAD has vouched for the metadata: the same worst case the broker holds.
+  const ciphertextBytes = fromB64u(params.request.ciphertext).length;
+  const worstCase = holdFor(params.price, ciphertextBytes, meta.maxTokens, BigInt(params.priceCoefficientMilli));
+  if (worstCase > BigInt(meta.maxCharge)) {
+    const message = `at this host's price the job can cost ${formatCredits(worstCase)} credits; it accepts at most ${formatCredits(BigInt(meta.maxCharge))}`;
+    send({ type: 'job.error', jobId, error: new CocoonError('job.price_above_limit', message).toWire() });
+    return;
+  }
   send({ type: 'job.start', jobId, responseNonce: sealer.responseNonce });
   const digest = new ResponseDigest();
   const emit = async (chunk: SealedChunk) => {
@@ -42,18 +62,18 @@ export async function runJob(params: {
     send({ type: 'job.chunk', jobId, chunk });
   };
   let finishReason: FinishReason = 'stop';
-  let usage = { promptTokens: 0, completionTokens: 0 };
+  let usage: Usage | undefined;
   let streamed = 0;
   try {
-    const stream = params.engine.streamChat(
-      { model: meta.model, messages: messages.messages, max_tokens: meta.maxTokens, temperature: messages.temperature, top_p: messages.topP, seed: messages.seed },
-      signal,
-    );
-    for await (const ev of stream) {
+    for await (const ev of params.engine.streamChat(engineRequest(meta, messages), signal)) {
       if (ev.type === 'delta') {
         streamed++;
         await emit(await sealer.seal({ type: 'delta', text: ev.content }, false));
-      } else if (ev.type === 'finish') finishReason = ev.reason === 'length' ? 'length' : 'stop';
+      } else if (ev.type === 'tool_call') {
+        streamed++;
+        const { type: _type, ...piece } = ev;
+        await emit(await sealer.seal({ type: 'tool_call', ...piece }, false));
+      } else if (ev.type === 'finish') finishReason = finishReasonOf(ev.reason);
       else usage = { promptTokens: ev.promptTokens, completionTokens: ev.completionTokens };
     }
   } catch (e) {
@@ -63,11 +83,10 @@ export async function runJob(params: {
       send({ type: 'job.error', jobId, error });
       return;
     }
-    // Cancelled: the engine reports no usage for an aborted stream, so the host bills only the
-    // completion deltas it streamed (one token each for llama.cpp and vLLM) and no prompt tokens.
     finishReason = 'cancelled';
-    usage = { promptTokens: 0, completionTokens: Math.min(streamed, meta.maxTokens) };
+    usage = await cancelledUsage({ ...params, messages: messages.messages, tools: messages.tools, engineUsage: usage, streamed, ciphertextBytes });
   }
+  usage ??= { promptTokens: 0, completionTokens: 0 };
   const receipt = await signReceipt(
     {
       version: 1,
@@ -84,4 +103,58 @@ export async function runJob(params: {
   );
   await emit(await sealer.seal({ type: 'end', receipt }, true));
   send({ type: 'job.end', jobId, receipt });
+}
+
+/** The engine request for a job: its messages, tools and sampling under OpenAI's names, its AAD-bound token limit. */
+function engineRequest(meta: JobMeta, r: ChatRequest): EngineChatRequest {
+  return {
+    model: meta.model,
+    messages: r.messages,
+    max_tokens: meta.maxTokens,
+    temperature: r.temperature,
+    top_p: r.topP,
+    seed: r.seed,
+    stop: r.stop,
+    presence_penalty: r.presencePenalty,
+    frequency_penalty: r.frequencyPenalty,
+    response_format: r.responseFormat,
+    tools: r.tools,
+    tool_choice: r.toolChoice,
+    parallel_tool_calls: r.parallelToolCalls,
+  };
+}
+
+/** The receipt's finish reason for the engine's: `length` and `tool_calls` kept, anything else a `stop`. */
+const finishReasonOf = (reason: string): FinishReason =>
+  reason === FinishReasons.length || reason === FinishReasons.toolCalls ? reason : FinishReasons.stop;
+
+/**
+ * What a cancelled job bills. Nothing before its first streamed token (the user got nothing); after
+ * it, the whole prompt, which the engine processed, and the tokens streamed (one per delta, as
+ * llama.cpp and vLLM stream). The prompt count is the engine's usage when it reported one before
+ * the abort, else its `/tokenize` count of the same messages; an engine with neither bills none.
+ */
+async function cancelledUsage(p: {
+  meta: JobMeta;
+  engine: EngineClient;
+  logger: Logger;
+  messages: ChatRequest['messages'];
+  tools: ChatRequest['tools'];
+  engineUsage: Usage | undefined;
+  streamed: number;
+  ciphertextBytes: number;
+}): Promise<Usage> {
+  if (p.streamed === 0) return { promptTokens: 0, completionTokens: 0 };
+  const completionTokens = Math.min(p.streamed, p.meta.maxTokens);
+  let promptTokens = p.engineUsage?.promptTokens ?? null;
+  if (promptTokens === null) {
+    try {
+      promptTokens = await p.engine.countPromptTokens({ model: p.meta.model, messages: p.messages, tools: p.tools }, AbortSignal.timeout(TOKENIZE_TIMEOUT_MS));
+      if (promptTokens === null) p.logger.warn({ jobId: p.meta.jobId }, 'the engine has no /tokenize: a cancelled job bills no prompt tokens');
+    } catch (e) {
+      p.logger.warn({ jobId: p.meta.jobId, code: isCocoonError(e) ? e.code : 'internal' }, 'could not count the prompt of a cancelled job: it bills no prompt tokens');
+    }
+  }
+  // Never more than the broker's bound for this request, or it would refuse the whole receipt.
+  return { promptTokens: Math.min(promptTokens ?? 0, promptTokenBound(p.ciphertextBytes)), completionTokens };
 }

@@ -86,6 +86,21 @@ describe('engine client against recorded engine responses', () => {
     });
   });
 
+  it('vllm-chat-stream-tool-call.RECONSTRUCTED.sse: tool-call pieces and finish "tool_calls"', async () => {
+    await eachSplit(await readEngineVector('vllm-chat-stream-tool-call.RECONSTRUCTED.sse'), async (pieces, label) => {
+      const out = await streamVia(200, SSE, pieces);
+      expect(out.error, label).toBeUndefined();
+      expect(out.events, label).toEqual([
+        { type: 'tool_call', index: 0, id: 'chatcmpl-tool-5b1f0c2ad7e34c1b9a8e6f4d2c0b1a99', name: 'get_weather' },
+        { type: 'tool_call', index: 0, arguments: '{"city": "' },
+        { type: 'tool_call', index: 0, arguments: 'Paris' },
+        { type: 'tool_call', index: 0, arguments: '", "unit": "celsius"}' },
+        { type: 'finish', reason: 'tool_calls' },
+        { type: 'usage', promptTokens: 180, completionTokens: 21 },
+      ]);
+    });
+  });
+
   it('vllm-error-404-unknown-model.json: engine.model_not_found', () =>
     expectHttpError('vllm-error-404-unknown-model.json', 404, 'engine.model_not_found', 'does-not-exist-model'));
 
@@ -174,5 +189,34 @@ describe('engine client on broken streams and failures', () => {
     expect(events[0]).toEqual({ type: 'delta', content: 'Okay' });
     await server.close();
     expect(seen).toEqual(['Bearer k-123']);
+  });
+});
+
+describe('engine client: counting prompt tokens (POST /tokenize, vLLM\'s shape)', () => {
+  const bytes = (s: string) => new TextEncoder().encode(s);
+  const tokenized = JSON.stringify({ count: 7, max_model_len: 2048, tokens: [1, 2, 3, 4, 5, 6, 7] });
+
+  it('posts the model and messages to /tokenize at the server root and returns the count', async () => {
+    const server = await serveReplay({ status: 200, contentType: JSON_TYPE, pieces: [bytes(tokenized)] });
+    try {
+      expect(await createEngineClient({ baseUrl: `${server.url}/v1` }).countPromptTokens(request)).toBe(7);
+      expect(server.requests).toEqual([{ method: 'POST', path: '/tokenize', body: JSON.stringify({ model: 'm', messages: request.messages }) }]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('is null for an engine without the endpoint, and an engine error otherwise', async () => {
+    for (const status of [404, 405, 501]) {
+      const server = await serveReplay({ status, contentType: JSON_TYPE, pieces: [bytes('{"detail":"Not Found"}')] });
+      await expect(createEngineClient({ baseUrl: server.url }).countPromptTokens(request), String(status)).resolves.toBeNull();
+      await server.close();
+    }
+    const failing = await serveReplay({ status: 503, contentType: 'text/plain', pieces: [bytes('overloaded')] });
+    await expect(createEngineClient({ baseUrl: failing.url }).countPromptTokens(request)).rejects.toSatisfy((e) => isCocoonError(e, 'engine.unavailable'));
+    await failing.close();
+    const odd = await serveReplay({ status: 200, contentType: JSON_TYPE, pieces: [bytes('{"tokens":"many"}')] });
+    await expect(createEngineClient({ baseUrl: odd.url }).countPromptTokens(request)).rejects.toSatisfy((e) => isCocoonError(e, 'engine.unavailable'));
+    await odd.close();
   });
 });

@@ -4,15 +4,21 @@ import {
   ChatCompletionSchema,
   ErrorBodySchema,
   ModelListSchema,
+  TokenizeResponseSchema,
   errorBodyMessage,
+  type ChatMessage,
   type ChatCompletionRequest,
+  type Tool,
+  type ToolCallDelta,
   type Usage,
 } from '@cocoon/shared/protocol/openai-chat';
-import { engineRequest, type EngineFetch } from './engine-http';
+import { engineRequest, optionalEngineRequest, type EngineFetch } from './engine-http';
 import { readSse } from './sse';
 
 export type EngineEvent =
   | { type: 'delta'; content: string }
+  /** A piece of a tool call, as OpenAI streams them: `id` and `name` first, then `arguments` in pieces. */
+  | { type: 'tool_call'; index: number; id?: string; name?: string; arguments?: string }
   | { type: 'finish'; reason: string }
   | { type: 'usage'; promptTokens: number; completionTokens: number };
 
@@ -23,10 +29,16 @@ export type EngineModel = { id: string; maxModelLen?: number };
 export type EngineClient = {
   listModels(signal?: AbortSignal): Promise<EngineModel[]>;
   /**
-   * Streams a completion: `delta`s (never empty), then exactly one `finish` and one `usage`.
+   * Streams a completion: `delta`s (never empty) and `tool_call` pieces, then exactly one `finish`
+   * (the engine's reason: `stop`, `length`, `tool_calls`...) and one `usage`.
    * Throws CocoonError `engine.*`; an abort through `signal` is rethrown as is.
    */
   streamChat(req: EngineChatRequest, signal?: AbortSignal): AsyncIterable<EngineEvent>;
+  /**
+   * The prompt tokens a completion of `messages` counts, from the engine's `POST /tokenize` (vLLM's
+   * shape); null when the engine has no such endpoint (404, 405, 501). Throws CocoonError `engine.*`.
+   */
+  countPromptTokens(req: { model: string; messages: ChatMessage[]; tools?: Tool[] }, signal?: AbortSignal): Promise<number | null>;
 };
 
 export type EngineClientOptions = {
@@ -43,6 +55,7 @@ export type EngineClientOptions = {
 export function createEngineClient(opts: EngineClientOptions): EngineClient {
   const root = opts.baseUrl.replace(/\/+$/, '');
   const base = root.endsWith('/v1') ? root : `${root}/v1`;
+  const serverRoot = base.slice(0, -'/v1'.length);
   const fetchImpl: EngineFetch = opts.fetch ?? ((input, init) => fetch(input, init));
   const headers: Record<string, string> = { accept: 'application/json, text/event-stream' };
   if (opts.apiKey) headers.authorization = `Bearer ${opts.apiKey}`;
@@ -53,6 +66,19 @@ export function createEngineClient(opts: EngineClientOptions): EngineClient {
       const list = ModelListSchema.safeParse(await res.json().catch(() => undefined));
       if (!list.success) throw new CocoonError('engine.unavailable', 'engine sent an unexpected /v1/models body');
       return list.data.data.map((m) => (m.max_model_len ? { id: m.id, maxModelLen: m.max_model_len } : { id: m.id }));
+    },
+
+    async countPromptTokens(req, signal) {
+      const res = await optionalEngineRequest(fetchImpl, `${serverRoot}/tokenize`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: req.model, messages: req.messages, ...(req.tools ? { tools: req.tools } : {}) }),
+        signal,
+      });
+      if (!res) return null;
+      const body = TokenizeResponseSchema.safeParse(await res.json().catch(() => undefined));
+      if (!body.success) throw new CocoonError('engine.unavailable', 'engine sent an unexpected /tokenize body');
+      return body.data.count;
     },
 
     async *streamChat(req, signal) {
@@ -98,6 +124,10 @@ async function* fromStream(events: AsyncIterable<{ data: string }>, signal?: Abo
     for (const choice of chunk.data.choices) {
       if (choice.index !== 0) continue;
       if (choice.delta.content) yield { type: 'delta', content: choice.delta.content };
+      for (const call of choice.delta.tool_calls ?? []) {
+        const piece = toolCallPiece(call);
+        if (piece) yield piece;
+      }
       if (choice.finish_reason) finish ??= choice.finish_reason;
     }
   }
@@ -111,7 +141,19 @@ function* fromCompletion(json: unknown): Generator<EngineEvent> {
   if (!completion.success) throw streamFailed('engine sent a malformed completion');
   const choice = completion.data.choices.find((c) => c.index === 0);
   if (choice?.message.content) yield { type: 'delta', content: choice.message.content };
+  for (const [index, call] of (choice?.message.tool_calls ?? []).entries()) {
+    yield { type: 'tool_call', index, id: call.id, name: call.function.name, arguments: call.function.arguments };
+  }
   yield* ending(choice?.finish_reason ?? undefined, completion.data.usage);
+}
+
+/** A tool-call delta as an event, or nothing when it carries nothing (some engines send empty ones). */
+function toolCallPiece(call: ToolCallDelta): EngineEvent | undefined {
+  const piece: EngineEvent = { type: 'tool_call', index: call.index };
+  if (call.id) piece.id = call.id;
+  if (call.function?.name) piece.name = call.function.name;
+  if (call.function?.arguments) piece.arguments = call.function.arguments;
+  return piece.id || piece.name || piece.arguments ? piece : undefined;
 }
 
 function* ending(finish: string | undefined, usage: Usage | undefined): Generator<EngineEvent> {

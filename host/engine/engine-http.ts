@@ -45,14 +45,31 @@ export async function engineRequest(
   url: string,
   init: RequestInit,
 ): Promise<Response> {
-  let res: Response;
+  const res = await reach(fetchImpl, url, init);
+  if (!res.ok) throw await errorFromResponse(res);
+  return res;
+}
+
+/** Statuses of an engine that does not serve a path at all (or not with this method). */
+const NOT_SERVED: readonly number[] = [404, 405, 501];
+
+/** As `engineRequest`, for an endpoint not every engine has: null when this one does not serve it. */
+export async function optionalEngineRequest(fetchImpl: EngineFetch, url: string, init: RequestInit): Promise<Response | null> {
+  const res = await reach(fetchImpl, url, init);
+  if (NOT_SERVED.includes(res.status)) {
+    await res.body?.cancel();
+    return null;
+  }
+  if (!res.ok) throw await errorFromResponse(res);
+  return res;
+}
+
+async function reach(fetchImpl: EngineFetch, url: string, init: RequestInit): Promise<Response> {
   try {
-    res = await fetchImpl(url, init);
+    return await fetchImpl(url, init);
   } catch (cause) {
     if (init.signal?.aborted) throw cause;
     const reason = cause instanceof Error && cause.cause instanceof Error ? cause.cause.message : String(cause);
     throw new CocoonError('engine.unavailable', `engine at ${new URL(url).origin} unreachable: ${reason}`, { cause });
   }
-  if (!res.ok) throw await errorFromResponse(res);
-  return res;
 }

@@ -13,7 +13,9 @@ export type SseParser = {
 };
 
 export function createSseParser(): SseParser {
-  let buffer = '';
+  // The unfinished line, in the pieces it came in: joined once when its line end arrives, so a long
+  // line fed in small reads costs linear time (rescanning or re-flattening one growing string did not).
+  let pending: string[] = [];
   let skipLeadingLf = false;
   let data: string[] = [];
   let eventType = '';
@@ -42,20 +44,21 @@ export function createSseParser(): SseParser {
         if (text.startsWith('\n')) text = text.slice(1);
         skipLeadingLf = false;
       }
-      buffer += text;
       const out: SseEvent[] = [];
       let start = 0;
-      for (let i = 0; i < buffer.length; i++) {
-        const c = buffer[i];
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i];
         if (c !== '\n' && c !== '\r') continue;
-        processLine(buffer.slice(start, i), out);
+        pending.push(text.slice(start, i));
+        processLine(pending.join(''), out);
+        pending = [];
         if (c === '\r') {
-          if (i + 1 === buffer.length) skipLeadingLf = true;
-          else if (buffer[i + 1] === '\n') i++;
+          if (i + 1 === text.length) skipLeadingLf = true;
+          else if (text[i + 1] === '\n') i++;
         }
         start = i + 1;
       }
-      buffer = buffer.slice(start);
+      if (start < text.length) pending.push(text.slice(start));
       return out;
     },
   };

@@ -12,6 +12,7 @@ import type { ResponseOpener } from '@cocoon/shared/crypto/response-stream';
 import { fromB64u, fromHex, sha256, toB64u, toHex } from '@cocoon/shared/protocol/encoding';
 import { encodeNvidiaGpuEvidence } from '@cocoon/shared/protocol/gpu-evidence';
 import type { ChunkPayload, JobMeta } from '@cocoon/shared/protocol/jobs';
+import { TokenizeResponseSchema } from '@cocoon/shared/protocol/openai-chat';
 import { RequestSuites, type RequestSuite } from '@cocoon/shared/protocol/request-suite';
 import { HostToBrokerSchema, type BrokerToHost } from '@cocoon/shared/protocol/ws-messages';
 import { requestDigest, verifyHostHello, verifyReceipt } from '@cocoon/shared/receipt';
@@ -64,6 +65,9 @@ function fakeBroker() {
 const is = <K extends HostMsg['type']>(type: K, jobId?: string) => (m: HostMsg): m is Extract<HostMsg, { type: K }> =>
   m.type === type && (jobId === undefined || !('jobId' in m) || m.jobId === jobId);
 
+/** The network's base price the stand-in broker sends with each job (micro-credits per 1M tokens). */
+const PRICE = { promptPerMillion: '1000000000', completionPerMillion: '2000000000' };
+
 let demo: DemoEngine;
 beforeAll(async () => {
   demo = await startDemoEngine();
@@ -92,9 +96,9 @@ describe('host agent against a stand-in broker, with the demo engine', () => {
     return { h, claims: v.claims! };
   }
 
-  async function submit(maxTokens = 24, content = 'What is free software?', suite?: RequestSuite) {
+  async function submit(maxTokens = 24, content = 'What is free software?', suite?: RequestSuite, maxCharge = '1000000000000') {
     const { claims } = await hello();
-    const meta: JobMeta = { jobId: crypto.randomUUID(), hostId: claims.hostId, model: claims.models[0]!.name, maxTokens, maxCoefficientMilli: 1000 };
+    const meta: JobMeta = { jobId: crypto.randomUUID(), hostId: claims.hostId, model: claims.models[0]!.name, maxTokens, maxCharge };
     const { sealed, opener } = await sealRequest({ recipient: requestRecipient(claims, suite), meta, request: { messages: [{ role: 'user', content }], seed: 1 } });
     return { meta, sealed, opener, claims };
   }
@@ -120,7 +124,7 @@ describe('host agent against a stand-in broker, with the demo engine', () => {
   it('answers a sealed job with sealed chunks and a signed receipt from the engine usage', async () => {
     const { meta, sealed, opener, claims } = await submit();
     expect(sealed.suite).toBe(RequestSuites.xwing);
-    broker.send({ type: 'job.open', meta, request: sealed });
+    broker.send({ type: 'job.open', meta, request: sealed, price: PRICE });
     const end = await broker.until(is('job.end', meta.jobId));
     const start = await broker.until(is('job.start', meta.jobId));
     await opener.start(start.responseNonce);
@@ -139,6 +143,26 @@ describe('host agent against a stand-in broker, with the demo engine', () => {
     expect(end.receipt.receipt.completionTokens).toBeLessThanOrEqual(meta.maxTokens);
   });
 
+  it('passes tools and sampling to the engine and streams its tool call back sealed, finish reason kept', async () => {
+    const { claims } = await hello();
+    const meta: JobMeta = { jobId: crypto.randomUUID(), hostId: claims.hostId, model: claims.models[0]!.name, maxTokens: 64, maxCharge: '1000000000000' };
+    const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }];
+    const request = { messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'Use get_weather for Paris' }] }], tools, toolChoice: 'auto' as const, stop: ['\n'], presencePenalty: 0.5, seed: 1 };
+    const { sealed, opener } = await sealRequest({ recipient: requestRecipient(claims), meta, request });
+    broker.send({ type: 'job.open', meta, request: sealed, price: PRICE });
+    await broker.until(is('job.end', meta.jobId));
+    await opener.start((await broker.until(is('job.start', meta.jobId))).responseNonce);
+    const payloads: ChunkPayload[] = [];
+    for (const m of broker.received.filter(is('job.chunk', meta.jobId))) payloads.push(await opener.open(m.chunk));
+    const calls = payloads.filter((p) => p.type === 'tool_call');
+    expect(calls[0]).toMatchObject({ index: 0, name: 'get_weather' });
+    expect(calls[0]?.id).toMatch(/^chatcmpl-tool-/);
+    expect(JSON.parse(calls.map((c) => c.arguments ?? '').join(''))).toEqual({ city: 'Paris' });
+    expect(payloads.some((p) => p.type === 'delta')).toBe(false);
+    const last = payloads.at(-1)!;
+    expect(last.type === 'end' && last.receipt.receipt).toMatchObject({ finishReason: 'tool_calls', completionTokens: calls.length });
+  });
+
   it('attests an X-Wing key beside the X25519 one, and opens requests of either suite', async () => {
     const { claims } = await hello();
     expect(fromB64u(claims.xwingPublicKey!)).toHaveLength(1216);
@@ -146,7 +170,7 @@ describe('host agent against a stand-in broker, with the demo engine', () => {
     for (const suite of [RequestSuites.xwing, RequestSuites.x25519]) {
       const { meta, sealed, opener } = await submit(8, 'Hello?', suite);
       expect(sealed.suite).toBe(suite);
-      broker.send({ type: 'job.open', meta, request: sealed });
+      broker.send({ type: 'job.open', meta, request: sealed, price: PRICE });
       const { text, last } = await answerOf(meta, opener);
       expect(text.trim().length).toBeGreaterThan(0);
       expect(last.type).toBe('end');
@@ -155,29 +179,52 @@ describe('host agent against a stand-in broker, with the demo engine', () => {
 
   it('never starts a request whose suite label was changed on the way', async () => {
     const relabelled = await submit(8);
-    broker.send({ type: 'job.open', meta: relabelled.meta, request: { ...relabelled.sealed, suite: RequestSuites.x25519 } } as BrokerToHost);
+    broker.send({ type: 'job.open', meta: relabelled.meta, request: { ...relabelled.sealed, suite: RequestSuites.x25519 }, price: PRICE } as BrokerToHost);
     const next = await submit(8); // handled after the relabelled frame, on the same connection
-    broker.send({ type: 'job.open', meta: next.meta, request: next.sealed });
+    broker.send({ type: 'job.open', meta: next.meta, request: next.sealed, price: PRICE });
     await answerOf(next.meta, next.opener);
     expect(broker.received.some((m) => 'jobId' in m && m.jobId === relabelled.meta.jobId)).toBe(false);
   });
 
   it('refuses a request whose metadata was swapped, with envelope.open_failed', async () => {
     const { meta, sealed } = await submit();
-    broker.send({ type: 'job.open', meta: { ...meta, maxTokens: meta.maxTokens + 1 }, request: sealed });
+    broker.send({ type: 'job.open', meta: { ...meta, maxTokens: meta.maxTokens + 1 }, request: sealed, price: PRICE });
     const err = await broker.until(is('job.error', meta.jobId));
     expect(err.error.code).toBe('envelope.open_failed');
     expect(broker.received.some(is('job.start', meta.jobId))).toBe(false);
   });
 
-  it('stops on cancel and still ends with a signed receipt marked cancelled', async () => {
-    const { meta, sealed } = await submit(400, 'Write a long essay about software freedom and licenses.');
-    broker.send({ type: 'job.open', meta, request: sealed });
+  it('stops on cancel after the first token and bills the whole prompt, as the engine counts it, and the tokens streamed', async () => {
+    // A long prompt (about 1,350 tokens of the demo model's 2,048): processing it is most of the work.
+    const content = `Write a long essay about software freedom and licenses. ${'The license grants the freedom to run, study, share and modify the software. '.repeat(60)}`;
+    const { meta, sealed } = await submit(400, content);
+    broker.send({ type: 'job.open', meta, request: sealed, price: PRICE });
     await broker.until(is('job.chunk', meta.jobId));
     broker.send({ type: 'job.cancel', jobId: meta.jobId });
     const end = await broker.until(is('job.end', meta.jobId));
-    expect(end.receipt.receipt.finishReason).toBe('cancelled');
-    expect(end.receipt.receipt.completionTokens).toBeLessThan(400);
+    const streamed = broker.received.filter(is('job.chunk', meta.jobId)).filter((m) => !m.chunk.final).length;
+    const tokenized = await fetch(new URL('/tokenize', demo.url), {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: meta.model, messages: [{ role: 'user', content }] }),
+    }).then(async (r) => TokenizeResponseSchema.parse(await r.json()));
+    expect(tokenized.count).toBeGreaterThan(1_000);
+    expect(end.receipt.receipt).toMatchObject({ finishReason: 'cancelled', promptTokens: tokenized.count, completionTokens: streamed });
+    expect(streamed).toBeGreaterThanOrEqual(1);
+    expect(streamed).toBeLessThan(400);
+  });
+
+  it('refuses, before it starts, a request whose AAD-bound cap is below its price', async () => {
+    // 24 tokens of a short prompt: the worst case is (1,040 + 512) prompt tokens and 24 completion tokens at 1x.
+    const worstCase = 1_552n * 1_000n + 24n * 2_000n;
+    const below = await submit(24, 'Hello?', undefined, String(worstCase - 1n));
+    broker.send({ type: 'job.open', meta: below.meta, request: below.sealed, price: PRICE });
+    const err = await broker.until(is('job.error', below.meta.jobId));
+    expect(err.error.code).toBe('job.price_above_limit');
+    expect(broker.received.some(is('job.start', below.meta.jobId))).toBe(false);
+    const at = await submit(24, 'Hello?', undefined, String(worstCase));
+    broker.send({ type: 'job.open', meta: at.meta, request: at.sealed, price: PRICE });
+    const { last } = await answerOf(at.meta, at.opener);
+    expect(last.type).toBe('end');
   });
 
   it('reconnects after the broker drops the connection and says hello again', async () => {

@@ -10,11 +10,14 @@ import { CocoonError } from '@cocoon/shared/errors';
  * key, joined by "\n".
  */
 
+/** Stored in text columns, which cannot hold NUL. */
+const DbText = z.string().refine((s) => !s.includes('\0'), 'contains NUL');
+
 /** The part of Telegram's WebAppUser the broker keeps. */
 const TelegramUserSchema = z.object({
   id: z.number().int().positive(),
-  first_name: z.string().max(256),
-  username: z.string().max(64).optional(),
+  first_name: DbText.max(256),
+  username: DbText.max(64).optional(),
 });
 
 export interface TelegramIdentity {

@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { eq, lt } from 'drizzle-orm';
 import { CocoonError } from '@cocoon/shared/errors';
+import { isApiKeyToken } from '@cocoon/shared/protocol/developer';
 import { toB64u } from '@cocoon/shared/protocol/encoding';
 import type { Db } from '../db/client';
 import { sessions, users } from '../db/schema';
+import { checkHourlyQuota, type QuotaTable } from '../limits/hourly-quota';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -15,13 +17,19 @@ export interface IssuedSession {
   expiresAt: Date;
 }
 
+const quota: QuotaTable = { table: sessions, userId: sessions.userId, createdAt: sessions.createdAt, what: 'sessions' };
+
 export class SessionStore {
   constructor(
     private readonly db: Db,
     private readonly ttlS: number,
+    /** Sessions one user may open per hour. */
+    private readonly maxPerHour: number,
   ) {}
 
+  /** @throws CocoonError('rate_limited') when the user opened `maxPerHour` sessions in the last hour. */
   async issue(userId: string, now = new Date()): Promise<IssuedSession> {
+    await checkHourlyQuota(this.db, quota, userId, this.maxPerHour, now);
     const token = toB64u(randomBytes(32));
     const expiresAt = new Date(now.getTime() + this.ttlS * 1000);
     await this.db.insert(sessions).values({ tokenHash: hashToken(token), userId, expiresAt });
@@ -30,9 +38,11 @@ export class SessionStore {
 
   /**
    * @throws CocoonError('auth.session_invalid') for an unknown token,
-   *   CocoonError('auth.session_expired') for one past its expiry.
+   *   CocoonError('auth.session_expired') for one past its expiry,
+   *   CocoonError('apikey.forbidden') for an API key (server/auth/principal.ts accepts those where they may be used).
    */
   async authenticate(token: string, now = new Date()): Promise<UserRow> {
+    if (isApiKeyToken(token)) throw new CocoonError('apikey.forbidden', 'this needs the Telegram session; API keys work for the developer API only');
     const [row] = await this.db
       .select({ user: users, expiresAt: sessions.expiresAt })
       .from(sessions)

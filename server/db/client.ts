@@ -28,6 +28,8 @@ export interface DatabaseOptions {
   url?: string | undefined;
   /** PGlite data directory, or `memory://`. */
   dataDir: string;
+  /** PostgreSQL: connections the pool opens at most (10 unless told). */
+  poolMax?: number;
   /**
    * Errors of idle pooled connections (a restarted or failed-over server, an admin terminating
    * sessions). pg.Pool emits them as 'error' events, which would crash the process unhandled;
@@ -42,7 +44,7 @@ export interface DatabaseOptions {
  */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
-    const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolMax ?? 10 });
     pool.on('error', opts.onPoolError ?? ((err) => console.warn(`postgres: idle connection lost: ${err.message}`)));
     const db = drizzlePg(pool, { schema });
     await migratePg(db, { migrationsFolder });

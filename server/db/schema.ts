@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * The broker's one schema, used on PGlite and on PostgreSQL alike. Money is `bigint` end to end
@@ -26,7 +26,7 @@ export const sessions = pgTable(
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   },
-  (t) => [index('sessions_user_idx').on(t.userId)],
+  (t) => [index('sessions_user_created_idx').on(t.userId, t.createdAt)],
 );
 
 export const AccountKinds = {
@@ -64,6 +64,8 @@ export const transfers = pgTable(
     check('transfers_distinct_accounts', sql`${t.debitAccount} <> ${t.creditAccount}`),
     index('transfers_debit_idx').on(t.debitAccount),
     index('transfers_credit_idx').on(t.creditAccount),
+    // A job's transfers: the exact cost of one request (server/developer/generation.ts).
+    index('transfers_job_idx').on(t.jobId),
   ],
 );
 
@@ -99,6 +101,46 @@ export const hosts = pgTable('hosts', {
   createdAt: createdAt(),
 });
 
+/**
+ * Developers' API keys (issue 12). Only the SHA-256 of a key is stored (a key is 32 random bytes,
+ * so a plain hash is as good as a slow one), with its first characters for display. Limits are
+ * micro-credits; null means none.
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    name: text('name').notNull(),
+    keyHash: text('key_hash').notNull().unique(),
+    prefix: text('prefix').notNull(),
+    totalLimit: money('total_limit'),
+    dailyLimit: money('daily_limit'),
+    requestLimit: money('request_limit'),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('api_keys_user_idx').on(t.userId, t.createdAt),
+    check('api_keys_limits_nonnegative', sql`coalesce(${t.totalLimit}, 0) >= 0 and coalesce(${t.dailyLimit}, 0) >= 0 and coalesce(${t.requestLimit}, 0) >= 0`),
+  ],
+);
+
+/**
+ * What each key's settled jobs cost, per UTC day of the request: the budgets' running totals,
+ * written in the transaction that settles the job in the ledger (server/relay/jobs-repo.ts).
+ */
+export const apiKeySpend = pgTable(
+  'api_key_spend',
+  {
+    apiKeyId: uuid('api_key_id').notNull().references(() => apiKeys.id),
+    day: date('day', { mode: 'string' }).notNull(),
+    spent: money('spent').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.day] }), check('api_key_spend_nonnegative', sql`${t.spent} >= 0`)],
+);
+
 export const JobStatuses = {
   open: 'open',
   streaming: 'streaming',
@@ -112,6 +154,8 @@ export const jobs = pgTable(
   {
     id: uuid('id').primaryKey(),
     userId: uuid('user_id').notNull().references(() => users.id),
+    /** The API key a developer's job came with; null for the Mini App's own jobs. */
+    apiKeyId: uuid('api_key_id').references(() => apiKeys.id),
     hostId: text('host_id').notNull().references(() => hosts.id),
     model: text('model').notNull(),
     maxTokens: integer('max_tokens').notNull(),
@@ -127,7 +171,11 @@ export const jobs = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
-  (t) => [index('jobs_user_idx').on(t.userId, t.createdAt), index('jobs_host_idx').on(t.hostId, t.createdAt)],
+  (t) => [
+    index('jobs_user_idx').on(t.userId, t.createdAt),
+    index('jobs_host_idx').on(t.hostId, t.createdAt),
+    index('jobs_api_key_idx').on(t.apiKeyId, t.createdAt),
+  ],
 );
 
 /*
@@ -159,23 +207,35 @@ export const payments = pgTable(
 );
 
 /** Stars invoices we created; `payload` is the invoice payload Telegram echoes back. */
-export const starsInvoices = pgTable('stars_invoices', {
-  payload: text('payload').primaryKey(),
-  userId: uuid('user_id').notNull().references(() => users.id),
-  packId: text('pack_id').notNull(),
-  stars: integer('stars').notNull(),
-  credits: money('credits').notNull(),
-  status: text('status').$type<'open' | 'paid'>().notNull().default('open'),
-  createdAt: createdAt(),
-});
+export const starsInvoices = pgTable(
+  'stars_invoices',
+  {
+    payload: text('payload').primaryKey(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    packId: text('pack_id').notNull(),
+    stars: integer('stars').notNull(),
+    credits: money('credits').notNull(),
+    status: text('status').$type<'open' | 'paid'>().notNull().default('open'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('stars_invoices_user_created_idx').on(t.userId, t.createdAt)],
+);
 
-/** One-time `ton_proof` payloads: issued, expiring, consumed once. */
-export const tonProofPayloads = pgTable('ton_proof_payloads', {
-  payload: text('payload').primaryKey(),
-  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-  usedAt: timestamp('used_at', { withTimezone: true }),
-  createdAt: createdAt(),
-});
+/**
+ * One-time `ton_proof` payloads: issued, expiring, consumed once. `user_id` only counts a user's
+ * payloads per hour (the payload's MAC binds it to its user; rows from before it are null).
+ */
+export const tonProofPayloads = pgTable(
+  'ton_proof_payloads',
+  {
+    payload: text('payload').primaryKey(),
+    userId: uuid('user_id').references(() => users.id),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('ton_proof_payloads_user_created_idx').on(t.userId, t.createdAt)],
+);
 
 /** Wallets proven with `ton_proof`; `address` in raw form `wc:hex`. */
 export const wallets = pgTable(

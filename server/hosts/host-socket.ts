@@ -38,6 +38,11 @@ export function registerHostSocket(app: FastifyInstance, services: () => Service
 
     const { finished } = serveJsonSocket(socket, {
       schema: HostToBrokerSchema,
+      role: 'host',
+      sockets,
+      fairnessKey: () => (host ? `host:${host.hostId}` : `ip:${req.ip}`),
+      // An enrolled host carries its users' answers: its turns are fair but not metered.
+      metered: () => !host,
       log,
       sendError: (error) => send({ type: 'error', error }),
       onMessage: async (msg) => {
@@ -85,6 +90,7 @@ async function welcome(s: Services, socket: WebSocket, hello: Hello, challenge: 
     priceCoefficientMilli: hello.priceCoefficientMilli,
     link: { send: (m) => sendJson(socket, m), close: (code, reason) => socket.close(code, reason) },
     activeJobs: 0,
+    maxConcurrentJobs: hello.maxConcurrentJobs,
   };
   await recordHostOnline(s.database.db, { hostId: host.hostId, priceCoefficientMilli: host.priceCoefficientMilli, tee: id.tee, bundleDigest: id.bundleDigest });
   s.registry.add(host)?.link.close(CloseCodes.policy, 'replaced by a newer connection');

@@ -16,8 +16,10 @@ export interface OnlineHost {
   bundleDigest: string;
   priceCoefficientMilli: number;
   link: HostLink;
-  /** Jobs in flight on this host, for "best first" ordering. */
+  /** Jobs in flight on this host: for "best first" ordering and its capacity (server/relay/job-slots.ts). */
   activeJobs: number;
+  /** The most jobs the host runs at once, as its hello stated; the broker never sends it more. */
+  maxConcurrentJobs: number;
 }
 
 /** Online hosts of this broker instance, in memory. */
@@ -46,11 +48,11 @@ export class HostRegistry {
     return [...this.hosts.values()];
   }
 
-  /** Online hosts serving `model`, best first: cheapest, then least busy, then by id. */
+  /** Online hosts serving `model`, best first: those with a free job slot, then cheapest, then least busy, then by id. */
   serving(model: string): OnlineHost[] {
     return this.all()
       .filter((h) => servesModel(h, model))
-      .sort((a, b) => a.priceCoefficientMilli - b.priceCoefficientMilli || a.activeJobs - b.activeJobs || (a.hostId < b.hostId ? -1 : 1));
+      .sort((a, b) => Number(isFull(a)) - Number(isFull(b)) || a.priceCoefficientMilli - b.priceCoefficientMilli || a.activeJobs - b.activeJobs || (a.hostId < b.hostId ? -1 : 1));
   }
 
   /** Model name → number of online hosts serving it. */
@@ -64,3 +66,6 @@ export class HostRegistry {
 }
 
 export const servesModel = (host: OnlineHost, model: string): boolean => host.claims.models.some((m) => m.name === model);
+
+/** The host runs as many jobs as it said it can. */
+export const isFull = (host: OnlineHost): boolean => host.activeJobs >= host.maxConcurrentJobs;

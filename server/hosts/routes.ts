@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
+import { CocoonError } from '@cocoon/shared/errors';
 import { priceToWire } from '@cocoon/shared/pricing';
-import { HostsQuerySchema, type HostsResponseSchema, type ModelsResponseSchema } from '@cocoon/shared/protocol/api';
+import { HostBundleParamsSchema, HostsQuerySchema, type HostBundleResponseSchema, type HostsResponseSchema, type ModelsResponseSchema } from '@cocoon/shared/protocol/api';
 import type { Services } from '../services';
 
 export function registerHostRoutes(app: FastifyInstance, services: () => Services): void {
@@ -14,11 +15,27 @@ export function registerHostRoutes(app: FastifyInstance, services: () => Service
     return { models } satisfies z.input<typeof ModelsResponseSchema>;
   });
 
-  /** Online hosts serving a model, best first, with the bundles clients verify and seal to. */
+  /** Online hosts serving a model, best first; slim: no bundles (clients fetch the one they use). */
   app.get('/api/hosts', async (req) => {
     const s = services();
     const { model } = HostsQuerySchema.parse(req.query);
-    const hosts = s.registry.serving(model).map((h) => ({ hostId: h.hostId, bundle: h.bundle, priceCoefficientMilli: h.priceCoefficientMilli }));
+    const hosts = s.registry.serving(model).map((h) => ({ hostId: h.hostId, priceCoefficientMilli: h.priceCoefficientMilli }));
     return { hosts } satisfies z.input<typeof HostsResponseSchema>;
+  });
+
+  /**
+   * One host's attestation bundle as the broker verified it (with the collateral it was verified
+   * with), for the client to verify and seal to. Its digest is the ETag, so a client that has it
+   * revalidates for a 304 instead of downloading the bundle (over a megabyte with TDX collateral) again.
+   */
+  app.get('/api/hosts/:hostId/bundle', async (req, reply) => {
+    const s = services();
+    const { hostId } = HostBundleParamsSchema.parse(req.params);
+    const host = s.registry.get(hostId);
+    if (!host) throw new CocoonError('host.not_found', 'no online host has this id');
+    const etag = `"${host.bundleDigest}"`;
+    void reply.header('etag', etag).header('cache-control', 'no-cache');
+    if (req.headers['if-none-match'] === etag) return reply.code(304).send();
+    return { hostId: host.hostId, bundle: host.bundle } satisfies z.input<typeof HostBundleResponseSchema>;
   });
 }

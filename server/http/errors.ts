@@ -38,6 +38,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     const failure = toFailure(err);
     if (failure.status >= 500) req.log.error({ err }, 'request failed');
     else req.log.info({ code: failure.error.code }, 'request rejected');
+    if (failure.error.retryAfterS !== undefined) void reply.header('retry-after', String(failure.error.retryAfterS));
     return reply.status(failure.status).send({ error: failure.error });
   });
 }

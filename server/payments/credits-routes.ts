@@ -41,6 +41,7 @@ export function registerCreditsRoutes(app: FastifyInstance, services: () => Serv
   app.post('/api/payments/stars/invoice', async (req) => {
     const s = services();
     const user = await s.sessions.authenticate(bearerToken(req));
+    s.limits.user('stars-invoice', user.id); // each one calls the Bot API
     const { packId } = StarsInvoiceRequestSchema.parse(req.body);
     return (await createStarsInvoice(s, user.id, packId)) satisfies z.input<typeof StarsInvoiceResponseSchema>;
   });

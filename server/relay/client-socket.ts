@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type {} from '@fastify/websocket';
 import { CocoonError } from '@cocoon/shared/errors';
 import { ClientToBrokerSchema, type BrokerToClient } from '@cocoon/shared/protocol/ws-messages';
+import { authenticateToken } from '../auth/principal';
 import { toFailure } from '../http/errors';
 import type { Services } from '../services';
 import { CloseCodes, sendJson, serveJsonSocket } from '../ws/json-socket';
@@ -13,7 +14,7 @@ const AUTH_TIMEOUT_MS = 10_000;
 
 /**
  * `GET /api/ws`: a Mini App or developer proxy connection. The first message is `auth` with a
- * session token; then `job.create` / `job.cancel`. Frames carry ciphertext the broker never opens.
+ * session token or a developer's API key (server/auth/principal.ts); then `job.create` / `job.cancel`. Frames carry ciphertext the broker never opens.
  */
 export function registerClientSocket(app: FastifyInstance, services: () => Services, sockets: SocketSet): void {
   app.get('/api/ws', { websocket: true }, (socket, req) => {
@@ -30,23 +31,28 @@ export function registerClientSocket(app: FastifyInstance, services: () => Servi
 
     const { finished } = serveJsonSocket(socket, {
       schema: ClientToBrokerSchema,
+      role: 'client',
+      sockets,
+      // Before auth the address's turn; after, the user's, whatever number of sockets they open.
+      fairnessKey: () => (link ? `user:${link.userId}` : `ip:${req.ip}`),
       log,
       sendError: (error) => send({ type: 'error', error }),
       onMessage: async (msg) => {
         if (!link) {
           if (msg.type !== 'auth') return reject(new CocoonError('auth.session_invalid', 'authenticate first'));
           clearTimeout(timer);
-          const user = await s.sessions.authenticate(msg.token).catch((e: unknown) => void reject(e));
-          if (!user) return;
+          const principal = await authenticateToken(s, msg.token).catch((e: unknown) => void reject(e));
+          if (!principal) return;
           token = msg.token;
-          link = { userId: user.id, send };
+          link = { userId: principal.user.id, apiKeyId: principal.apiKey?.id, send };
           return send({ type: 'auth.ok' });
         }
         if (msg.type === 'auth') throw new CocoonError('protocol.malformed_message', 'already authenticated');
         const jobId = msg.type === 'job.create' ? msg.meta.jobId : msg.jobId;
         try {
           if (msg.type === 'job.cancel') return s.relay.cancelJob(link, msg.jobId);
-          await s.sessions.authenticate(token!); // a session that expired while connected opens no new jobs
+          s.limits.job(link.userId); // rate_limited, with retryAfterS, before anything is looked up or held
+          await authenticateToken(s, token!); // a session that expired, or a key revoked, while connected opens no new jobs
           await s.relay.openJob(link, msg.meta, msg.request);
         } catch (e) {
           const failure = toFailure(e);

@@ -1,13 +1,17 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { CocoonError, type ErrorCode } from '@cocoon/shared/errors';
+import { formatCredits, priceToWire } from '@cocoon/shared/pricing';
 import { fromB64u } from '@cocoon/shared/protocol/encoding';
 import type { JobMeta, SealedChunk, SealedRequest } from '@cocoon/shared/protocol/jobs';
 import { requestDigest } from '@cocoon/shared/receipt';
 import type { Db } from '../db/client';
+import { checkKeyBudget } from '../developer/key-budget';
 import { servesModel, type HostRegistry, type OnlineHost } from '../hosts/registry';
 import type { Ledger } from '../ledger/ledger';
 import type { PriceBook } from '../pricing/price-book';
+import { CreationGate } from './creation-gate';
 import { JobCloser } from './job-closer';
+import { JobSlots } from './job-slots';
 import { insertJob, markFailed, markStreaming } from './jobs-repo';
 import { LiveJob } from './live-job';
 import type { ClientLink, HostJobMessage, Relay } from './relay';
@@ -22,37 +26,54 @@ export interface InProcessRelayDeps {
   idleTimeoutMs: number;
   /** How long a hold lives before the sweeper releases it, if nothing settled it. */
   holdTtlMs: number;
+  /** Jobs one user may have in flight at once. */
+  maxJobsPerUser: number;
 }
 
 /** The relay for one broker instance: clients and hosts connected to this process. */
 export class InProcessRelay implements Relay {
   private readonly jobs = new Map<string, LiveJob>();
   private readonly closer: JobCloser;
+  private readonly slots: JobSlots;
+  private readonly creations = new CreationGate();
 
   constructor(private readonly d: InProcessRelayDeps) {
     this.closer = new JobCloser(d);
+    this.slots = new JobSlots(d.maxJobsPerUser);
   }
 
   async openJob(client: ClientLink, meta: JobMeta, request: SealedRequest): Promise<void> {
     const host = this.d.registry.get(meta.hostId);
     if (!host || !servesModel(host, meta.model)) throw new CocoonError('job.model_unavailable', 'no online host serves this model under this host id');
     if (this.jobs.has(meta.jobId)) throw new CocoonError('job.invalid_state', 'job id already used');
-    if (host.priceCoefficientMilli > meta.maxCoefficientMilli) {
-      throw new CocoonError('job.price_above_limit', `the host asks ${host.priceCoefficientMilli / 1000}x the base price; the job accepts at most ${meta.maxCoefficientMilli / 1000}x`);
-    }
     const requestBytes = fromB64u(request.ciphertext).length;
     const hold = this.d.prices.holdFor(meta.model, requestBytes, meta.maxTokens, host.priceCoefficientMilli);
-    const digest = await requestDigest(request);
-    await this.d.db.transaction(async (tx) => {
-      await this.d.ledger.placeHold({ jobId: meta.jobId, userId: client.userId, amount: hold, expiresAt: new Date(Date.now() + this.d.holdTtlMs) }, tx);
-      await insertJob(tx, { meta, userId: client.userId, requestBytes, hold });
-    });
+    // The user's cap, before anything is held: the hold (and so any charge) never exceeds it.
+    const maxCharge = BigInt(meta.maxCharge);
+    if (hold > maxCharge) {
+      throw new CocoonError('job.price_above_limit', `at this host's price (${host.priceCoefficientMilli / 1000}x the base) the job can cost ${formatCredits(hold)} credits; it accepts at most ${formatCredits(maxCharge)}`);
+    }
+    // The concurrency caps (job-slots.ts), before anything is held; the slot is given back if the job never opens.
+    this.slots.take(client.userId, host);
+    let digest: string;
+    try {
+      digest = await requestDigest(request);
+      // One creation per user in the database at a time (creation-gate.ts); the rest wait in memory.
+      await this.creations.run(client.userId, () => this.d.db.transaction(async (tx) => {
+        // A developer's key: its per-request cap and budgets, before the hold (server/developer/key-budget.ts).
+        if (client.apiKeyId) await checkKeyBudget(tx, client.apiKeyId, hold);
+        await this.d.ledger.placeHold({ jobId: meta.jobId, userId: client.userId, amount: hold, expiresAt: new Date(Date.now() + this.d.holdTtlMs) }, tx);
+        await insertJob(tx, { meta, userId: client.userId, apiKeyId: client.apiKeyId ?? null, requestBytes, hold });
+      }));
+    } catch (e) {
+      this.slots.free(client.userId, host);
+      throw e;
+    }
     const job = new LiveJob(meta, client, host, hold, requestBytes, digest, Date.now());
     this.jobs.set(meta.jobId, job);
-    host.activeJobs++;
     if (this.d.registry.get(host.hostId) !== host) return this.end(job, 'job.host_gone', 'host disconnected');
     client.send({ type: 'job.accepted', jobId: meta.jobId, hold: String(hold) });
-    host.link.send({ type: 'job.open', meta, request });
+    host.link.send({ type: 'job.open', meta, request, price: priceToWire(this.d.prices.priceOf(meta.model)) });
     this.d.log.info({ jobId: meta.jobId, hostId: meta.hostId, model: meta.model, hold: String(hold) }, 'job opened');
   }
 
@@ -126,7 +147,7 @@ export class InProcessRelay implements Relay {
   private take(job: LiveJob): boolean {
     if (this.jobs.get(job.jobId) !== job) return false;
     this.jobs.delete(job.jobId);
-    job.host.activeJobs--;
+    this.slots.free(job.client.userId, job.host);
     return true;
   }
 

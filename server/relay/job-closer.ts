@@ -15,12 +15,22 @@ export interface JobCloserDeps {
   log: FastifyBaseLogger;
 }
 
-/** Ends jobs: settles a good receipt, or releases the hold and tells the client why. */
+/**
+ * Ends jobs: settles a good receipt, or releases the hold and tells the client why. The billing
+ * rules: a finished answer pays its receipt; a cancelled one pays its prompt and the tokens
+ * streamed, per its receipt, unless nothing was streamed; every other ending pays nothing. Nothing
+ * is ever charged above the hold, which is within the user's `maxCharge`.
+ */
 export class JobCloser {
   constructor(private readonly d: JobCloserDeps) {}
 
   /** Bills exactly the receipt's usage; a receipt that fails any check charges nothing. */
   async settle(job: LiveJob, signed: SignedReceipt): Promise<void> {
+    // Stopped before the first answer chunk: the user got nothing, so whatever the receipt says,
+    // the hold is released with no transfer.
+    if (signed.receipt.finishReason === 'cancelled' && job.answerChunks === 0) {
+      return this.fail(job, 'job.cancelled', 'stopped before the first token: nothing was charged');
+    }
     let charged: bigint;
     try {
       await checkReceipt(job, signed);
@@ -39,13 +49,13 @@ export class JobCloser {
     job.client.send({ type: 'job.settled', jobId: job.jobId, receipt: signed, charged: String(charged), balance: String(balance) });
   }
 
-  /** Releases the hold (nothing is charged), records the failure and sends the client the code. */
+  /** Releases the hold (nothing is charged), records the failure and sends the client the code, saying so. */
   async fail(job: LiveJob, code: ErrorCode, message: string): Promise<void> {
     await this.d.db.transaction(async (tx) => {
       await this.d.ledger.release(job.jobId, tx);
       await markFailed(tx, [job.jobId], code);
     });
     this.d.log.info({ jobId: job.jobId, code }, 'job failed');
-    job.client.send({ type: 'error', jobId: job.jobId, error: new CocoonError(code, message).toWire() });
+    job.client.send({ type: 'error', jobId: job.jobId, error: new CocoonError(code, message).toWire(), charged: '0' });
   }
 }

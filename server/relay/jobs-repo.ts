@@ -1,15 +1,18 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { ErrorCode } from '@cocoon/shared/errors';
 import type { JobMeta } from '@cocoon/shared/protocol/jobs';
 import type { SignedReceipt } from '@cocoon/shared/protocol/receipt';
 import type { Executor } from '../db/client';
 import { jobs, JobStatuses } from '../db/schema';
+import { recordKeySpend } from '../developer/key-spending';
 
 /** The jobs table: what the broker records about a job (never its content). */
 
 export interface NewJob {
   meta: JobMeta;
   userId: string;
+  /** The developer's API key the job came with (null or absent: the Mini App's session). */
+  apiKeyId?: string | null;
   requestBytes: number;
   hold: bigint;
 }
@@ -18,6 +21,7 @@ export async function insertJob(exec: Executor, j: NewJob): Promise<void> {
   await exec.insert(jobs).values({
     id: j.meta.jobId,
     userId: j.userId,
+    apiKeyId: j.apiKeyId ?? null,
     hostId: j.meta.hostId,
     model: j.meta.model,
     maxTokens: j.meta.maxTokens,
@@ -34,9 +38,13 @@ export async function markStreaming(exec: Executor, jobId: string): Promise<void
     .where(and(eq(jobs.id, jobId), eq(jobs.status, JobStatuses.open)));
 }
 
+/**
+ * Records the settlement on the job (once: a settled job is left as it is) and, for a job that
+ * came with an API key, adds the charge to the key's spend; run in the ledger's settling transaction.
+ */
 export async function markSettled(exec: Executor, jobId: string, signed: SignedReceipt, charged: bigint): Promise<void> {
   const now = new Date();
-  await exec
+  const [row] = await exec
     .update(jobs)
     .set({
       status: JobStatuses.settled,
@@ -47,7 +55,9 @@ export async function markSettled(exec: Executor, jobId: string, signed: SignedR
       updatedAt: now,
       finishedAt: now,
     })
-    .where(eq(jobs.id, jobId));
+    .where(and(eq(jobs.id, jobId), ne(jobs.status, JobStatuses.settled)))
+    .returning({ apiKeyId: jobs.apiKeyId, createdAt: jobs.createdAt });
+  if (row?.apiKeyId) await recordKeySpend(exec, row.apiKeyId, row.createdAt, charged);
 }
 
 /** Marks unfinished jobs failed; jobs already settled or failed keep their outcome. */

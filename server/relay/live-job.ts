@@ -29,4 +29,9 @@ export class LiveJob {
   get jobId(): string {
     return this.meta.jobId;
   }
+
+  /** Non-final chunks relayed: the answer's deltas, one or more tokens each. */
+  get answerChunks(): number {
+    return this.nextSeq - (this.finalSeen ? 1 : 0);
+  }
 }

@@ -8,7 +8,7 @@ import type { LiveJob } from './live-job';
 /**
  * A receipt is billed only when the attested key signed it and it describes exactly this job as
  * the broker relayed it: same ids and model, the digests of what crossed the broker, and token
- * counts within what the request and `maxTokens` allow.
+ * counts within what the request and `maxTokens` allow (and, when cancelled, what was streamed).
  * @throws CocoonError('receipt.signature_invalid' | 'receipt.mismatch')
  */
 export async function checkReceipt(job: LiveJob, signed: SignedReceipt): Promise<void> {
@@ -23,6 +23,8 @@ export async function checkReceipt(job: LiveJob, signed: SignedReceipt): Promise
     r.responseDigest !== job.response.hex() && 'responseDigest',
     r.completionTokens > job.meta.maxTokens && 'completionTokens',
     r.promptTokens > promptTokenBound(job.requestBytes) && 'promptTokens',
+    // A cancelled job bills only what reached the client: at most one token per relayed delta.
+    r.finishReason === 'cancelled' && r.completionTokens > job.answerChunks && 'completionTokens',
   ].filter((f): f is string => typeof f === 'string');
   if (mismatched.length > 0) throw new CocoonError('receipt.mismatch', `receipt does not match the job: ${mismatched.join(', ')}`);
 }

@@ -5,6 +5,8 @@ import type { OnlineHost } from '../hosts/registry';
 /** A way to talk to one authenticated client connection. */
 export interface ClientLink {
   readonly userId: string;
+  /** Set when the client authenticated with a developer's API key: its jobs are checked against the key's limits and recorded with it. */
+  readonly apiKeyId?: string | undefined;
   send(msg: BrokerToClient): void;
 }
 
@@ -17,9 +19,15 @@ export type HostJobMessage = Extract<HostToBroker, { type: 'job.start' | 'job.ch
  * in-process one without touching them.
  */
 export interface Relay {
-  /** Holds credits, records the job and forwards it to its host. Throws a CocoonError when refused. */
+  /**
+   * Holds credits (the job's worst case, never above its `maxCharge`), records the job and forwards
+   * it to its host with the model's price. Throws a CocoonError when refused.
+   */
   openJob(client: ClientLink, meta: JobMeta, request: SealedRequest): Promise<void>;
-  /** Asks the host to stop; the host still ends with a receipt, which is settled normally. */
+  /**
+   * Asks the host to stop; the host still ends with a receipt, which is settled normally (the prompt
+   * and the tokens streamed), unless no answer chunk was relayed: then the hold is released.
+   */
   cancelJob(client: ClientLink, jobId: string): void;
   clientGone(client: ClientLink): void;
   hostMessage(host: OnlineHost, msg: HostJobMessage): Promise<void>;

@@ -20,9 +20,10 @@ export class BotApiError extends CocoonError {
     readonly method: string,
     readonly errorCode: number,
     readonly description: string,
-    readonly retryAfterS?: number,
+    /** Telegram's `retry_after` (a flood limit), carried as the error's `retryAfterS`. */
+    retryAfterS?: number,
   ) {
-    super('telegram.api_error', `${method}: ${errorCode} ${description}`);
+    super('telegram.api_error', `${method}: ${errorCode} ${description}`, retryAfterS && retryAfterS > 0 ? { retryAfterS } : undefined);
   }
 }
 

@@ -16,6 +16,9 @@ export const TelegramUserSchema = z.object({
   language_code: z.string().optional(),
 });
 
+/** A string the broker stores in a text column: Postgres text cannot hold NUL, so one with NUL is malformed here, not a database error later. */
+const DbText = z.string().refine((s) => !s.includes('\0'), 'contains NUL');
+
 /** Stars are always currency "XTR"; amounts are whole Stars. */
 export const STARS_CURRENCY = 'XTR';
 
@@ -24,15 +27,15 @@ export const PreCheckoutQuerySchema = z.object({
   from: TelegramUserSchema,
   currency: z.string(),
   total_amount: z.number().int(),
-  invoice_payload: z.string(),
+  invoice_payload: DbText,
 });
 export type PreCheckoutQuery = z.infer<typeof PreCheckoutQuerySchema>;
 
 export const SuccessfulPaymentSchema = z.object({
   currency: z.string(),
   total_amount: z.number().int(),
-  invoice_payload: z.string(),
-  telegram_payment_charge_id: z.string().min(1).max(256),
+  invoice_payload: DbText,
+  telegram_payment_charge_id: DbText.min(1).max(256),
   provider_payment_charge_id: z.string().optional(),
 });
 export type SuccessfulPayment = z.infer<typeof SuccessfulPaymentSchema>;

@@ -71,7 +71,7 @@ describe('Telegram sign-in and sessions over HTTP', () => {
     expect(expired.statusCode).toBe(401);
     expect(expired.json().error.code).toBe('auth.session_expired');
     // A day later upkeep purges it; from then on the token is simply unknown.
-    await maintain(server.services(), new Date(Date.now() + 25 * 3600_000), { purgeSessions: true });
+    await maintain(server.services(), new Date(Date.now() + 25 * 3600_000), { purge: true });
     expect((await me(token)).json().error.code).toBe('auth.session_invalid');
   });
 

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKeyPair } from '@cocoon/shared/crypto/ed25519';
 import { decodeClaims } from '@cocoon/shared/attestation/claims';
+import { bundleDigest } from '@cocoon/shared/attestation/bundle';
+import { HostBundleResponseSchema } from '@cocoon/shared/protocol/api';
 import { canonicalJson, toB64u, utf8 } from '@cocoon/shared/protocol/encoding';
 import { maintain } from '../maintenance';
 import { createFakeIdentity, FakeHost, sayHello } from './support/fake-host';
@@ -39,11 +41,35 @@ describe('host enrollment', () => {
     ]);
     const hosts = (await t.server.app.inject('/api/hosts?model=demo/shared')).json().hosts;
     expect(hosts.map((h: { hostId: string }) => h.hostId)).toEqual(['cheap-host', 'good-host']);
-    expect(hosts[1]).toEqual({ hostId: 'good-host', bundle: id.bundle, priceCoefficientMilli: 2000 });
+    expect(hosts[1]).toEqual({ hostId: 'good-host', priceCoefficientMilli: 2000 });
 
     host.socket.close();
     cheap.socket.close();
     await expect.poll(async () => (await models()).length).toBe(0);
+  });
+
+  it('lists hosts slim and serves each bundle on its own route, revalidated by its digest', async () => {
+    const id = await createFakeIdentity({ hostId: 'bundled-host', models: ['demo/bundled'] });
+    const host = await FakeHost.start(t.wsUrl, id, { enrollToken: ENROLL_TOKEN });
+    const list = await t.server.app.inject('/api/hosts?model=demo/bundled');
+    expect(list.json()).toEqual({ hosts: [{ hostId: 'bundled-host', priceCoefficientMilli: 1000 }] });
+    expect(list.body).not.toContain(id.bundle.quote);
+
+    const res = await t.server.app.inject('/api/hosts/bundled-host/bundle');
+    expect(res.statusCode).toBe(200);
+    expect(HostBundleResponseSchema.parse(res.json())).toEqual({ hostId: 'bundled-host', bundle: id.bundle });
+    const etag = res.headers.etag;
+    expect(etag).toBe(`"${await bundleDigest(id.bundle)}"`);
+    expect(res.headers['cache-control']).toBe('no-cache');
+    const again = await t.server.app.inject({ url: '/api/hosts/bundled-host/bundle', headers: { 'if-none-match': String(etag) } });
+    expect([again.statusCode, again.body]).toEqual([304, '']);
+
+    const missing = await t.server.app.inject('/api/hosts/no-such-host/bundle');
+    expect([missing.statusCode, missing.json().error.code]).toEqual([404, 'host.not_found']);
+    const bad = await t.server.app.inject('/api/hosts/Not_A_Host!/bundle');
+    expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'protocol.malformed_message']);
+    host.socket.close();
+    await expect.poll(async () => (await t.server.app.inject('/api/hosts/bundled-host/bundle')).statusCode).toBe(404);
   });
 
   it('validates the hosts query', async () => {
@@ -103,9 +129,9 @@ describe('host enrollment', () => {
   it('upkeep disconnects a host once its attested claims expire', async () => {
     const id = await createFakeIdentity({ hostId: 'short-lived', models: ['demo/short'], ttlS: 60 });
     const host = await FakeHost.start(t.wsUrl, id, { enrollToken: ENROLL_TOKEN });
-    await maintain(t.server.services(), new Date(), { purgeSessions: false });
+    await maintain(t.server.services(), new Date(), { purge: false });
     expect((await models()).map((m) => m.name)).toContain('demo/short');
-    await maintain(t.server.services(), new Date(Date.now() + 61_000), { purgeSessions: false });
+    await maintain(t.server.services(), new Date(Date.now() + 61_000), { purge: false });
     await expectRejected(host.socket, 'attestation.claims_expired');
     await expect.poll(async () => (await models()).map((m) => m.name)).not.toContain('demo/short');
   });

@@ -41,11 +41,12 @@ describe('job lifecycle: refusals, cancellation, failures and timeouts', () => {
     client.close();
   });
 
-  it('refuses a host that asks more than the job accepts (max coefficient), charging nothing', async () => {
+  it('refuses a job whose worst case at the host\'s price is above its max charge, charging nothing', async () => {
     const { token, userId } = await signIn(t.server);
     const before = await funds(userId);
     const client = await openClient(t.wsUrl, token);
-    const job = await sealJob(id, { maxCoefficientMilli: Number(HOST_COEFFICIENT) - 1 });
+    const probe = await sealJob(id);
+    const job = await sealJob(id, { maxCharge: holdFor(PRICE, ciphertextBytes(probe), 64, HOST_COEFFICIENT) - 1n });
     client.send({ type: 'job.create', meta: job.meta, request: job.request });
     expect(await client.next('error')).toMatchObject({ jobId: job.meta.jobId, error: { code: 'job.price_above_limit' } });
     expect(await funds(userId)).toEqual(before);
@@ -88,7 +89,7 @@ describe('job lifecycle: refusals, cancellation, failures and timeouts', () => {
     client.send({ type: 'job.create', meta: job.meta, request: job.request });
     await client.next('job.accepted');
     await client.next('job.chunk');
-    expect(await client.next('error')).toEqual({ type: 'error', jobId: job.meta.jobId, error: { code: 'job.host_gone', message: expect.any(String) } });
+    expect(await client.next('error')).toEqual({ type: 'error', jobId: job.meta.jobId, error: { code: 'job.host_gone', message: expect.any(String) }, charged: '0' });
     expect(await funds(userId)).toEqual({ balance: STARTER, held: 0n, available: STARTER });
     const models = await t.server.app.inject('/api/models');
     expect(models.json().models.map((m: { name: string }) => m.name)).not.toContain('demo/dying');
@@ -142,7 +143,7 @@ describe('job lifecycle: refusals, cancellation, failures and timeouts', () => {
   it('the sweeper releases holds left behind by a broker that died mid-job', async () => {
     const { userId } = await signIn(t.server);
     const { database, ledger, relay } = t.server.services();
-    const meta = { jobId: crypto.randomUUID(), hostId: 'fake-host-1', model: 'demo/tiny', maxTokens: 8, maxCoefficientMilli: 1000 };
+    const meta = { jobId: crypto.randomUUID(), hostId: 'fake-host-1', model: 'demo/tiny', maxTokens: 8, maxCharge: '1234' };
     await database.db.transaction(async (tx) => {
       await ledger.placeHold({ jobId: meta.jobId, userId, amount: 1234n, expiresAt: new Date(Date.now() + 60_000) }, tx);
       await insertJob(tx, { meta, userId, requestBytes: 100, hold: 1234n });

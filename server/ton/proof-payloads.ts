@@ -1,31 +1,45 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, gt, isNull, lt } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import { CocoonError } from '@cocoon/shared/errors';
 import type { Executor } from '../db/client';
 import { tonProofPayloads } from '../db/schema';
+import { checkHourlyQuota, type QuotaTable } from '../limits/hourly-quota';
 
-/** Expired payloads are kept this long, so a late proof is told "expired", not "unknown". */
+/** Expired and used payloads are kept this long, so a late proof is told "expired" or "used", not "unknown". */
 const KEEP_EXPIRED_MS = 24 * 3600_000;
+
+const quota: QuotaTable = { table: tonProofPayloads, userId: tonProofPayloads.userId, createdAt: tonProofPayloads.createdAt, what: 'ton_proof payloads' };
 
 /**
  * One-time `ton_proof` payloads: 32 bytes as hex, stored with an expiry and consumed once, in the
  * transaction that records the wallet. The first 16 bytes are random; the last 16 are an HMAC of
  * them and the user's id, so a payload issued to one session cannot prove a wallet for another
- * (the table has no user column; the MAC binds without one).
+ * (the MAC binds without the table's `user_id`, which only counts a user's payloads per hour).
  */
 export class ProofPayloads {
   constructor(
     private readonly db: Executor,
-    private readonly opts: { ttlS: number; secret: Buffer },
+    private readonly opts: { ttlS: number; secret: Buffer; maxPerHour: number },
   ) {}
 
+  /** @throws CocoonError('rate_limited') when the user was issued `maxPerHour` payloads in the last hour. */
   async issue(userId: string, now = new Date()): Promise<{ payload: string; expiresAt: Date }> {
+    await checkHourlyQuota(this.db, quota, userId, this.opts.maxPerHour, now);
     const nonce = randomBytes(16);
     const payload = Buffer.concat([nonce, this.mac(userId, nonce)]).toString('hex');
     const expiresAt = new Date(now.getTime() + this.opts.ttlS * 1000);
-    await this.db.delete(tonProofPayloads).where(lt(tonProofPayloads.expiresAt, new Date(now.getTime() - KEEP_EXPIRED_MS)));
-    await this.db.insert(tonProofPayloads).values({ payload, expiresAt });
+    await this.db.insert(tonProofPayloads).values({ payload, userId, expiresAt });
     return { payload, expiresAt };
+  }
+
+  /** Deletes payloads expired or used over a day ago; run by the broker's upkeep. */
+  async purge(now = new Date()): Promise<number> {
+    const before = new Date(now.getTime() - KEEP_EXPIRED_MS);
+    const rows = await this.db
+      .delete(tonProofPayloads)
+      .where(or(lt(tonProofPayloads.expiresAt, before), lt(tonProofPayloads.usedAt, before)))
+      .returning({ payload: tonProofPayloads.payload });
+    return rows.length;
   }
 
   /** Read-only: throws `ton.proof_payload_unknown`, `_used` or `ton.proof_expired` unless `payload` is usable by `userId`. */

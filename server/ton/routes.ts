@@ -32,7 +32,8 @@ export function registerTonRoutes(app: FastifyInstance, services: () => Services
   };
 
   app.get('/api/ton/proof-payload', async (req) => {
-    const { user, ton } = await auth(req);
+    const { s, user, ton } = await auth(req);
+    s.limits.user('ton-proof-payload', user.id);
     const { payload, expiresAt } = await ton.payloads.issue(user.id);
     return { payload, expiresAt: Math.floor(expiresAt.getTime() / 1000) } satisfies z.input<typeof TonProofPayloadResponseSchema>;
   });
@@ -40,6 +41,7 @@ export function registerTonRoutes(app: FastifyInstance, services: () => Services
   /** Verifies the proof, then consumes the payload and records the wallet in one transaction. */
   app.post('/api/ton/connect', async (req) => {
     const { s, user, ton } = await auth(req);
+    s.limits.user('ton-connect', user.id); // the check calls the chain
     const body = TonConnectRequestSchema.parse(req.body);
     const now = new Date();
     await ton.payloads.check(user.id, body.proof.payload, now);

@@ -60,7 +60,7 @@ export async function openTon(config: ServerConfig, deps: { db: Db; ledger: Ledg
     chain,
     serviceAddress,
     microCreditsPerTon: config.MICRO_CREDITS_PER_TON,
-    payloads: new ProofPayloads(deps.db, { ttlS: config.TON_PROOF_PAYLOAD_TTL_S, secret: payloadSecret(config.BOT_TOKEN) }),
+    payloads: new ProofPayloads(deps.db, { ttlS: config.TON_PROOF_PAYLOAD_TTL_S, secret: payloadSecret(config.BOT_TOKEN), maxPerHour: config.TON_PROOF_PAYLOADS_PER_USER_PER_HOUR }),
     proofPolicy: { network: mode.network, domains: proofDomains(config), maxAgeS: config.TON_PROOF_MAX_AGE_S },
     watcher,
     sandbox,

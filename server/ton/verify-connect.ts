@@ -44,11 +44,21 @@ export async function verifyConnect(req: TonConnectRequest, ctx: { chain: TonCha
   if (req.publicKey !== undefined && req.publicKey !== publicKey.toString('hex')) {
     throw new CocoonError('ton.proof_invalid', 'publicKey is not the wallet’s key');
   }
-  const signature = Buffer.from(req.proof.signature, 'base64');
+  const signature = signatureBytes(req.proof.signature);
   if (!verifyTonProofSignature(publicKey, signature, { address, domain: domain.value, timestamp, payload: req.proof.payload })) {
     throw new CocoonError('ton.proof_invalid', 'the proof signature does not verify');
   }
   return { address, publicKey };
+}
+
+/**
+ * The proof's 64-byte Ed25519 signature: base64, standard or URL-safe, padded or not, and nothing
+ * else (Buffer's decoder skips stray characters and bits, so many strings would pass as one).
+ */
+function signatureBytes(s: string): Buffer {
+  const b64 = s.replace(/={1,2}$/, '').replaceAll('-', '+').replaceAll('_', '/');
+  if (!/^[A-Za-z0-9+/]{85}[AQgw]$/.test(b64)) throw new CocoonError('ton.proof_invalid', 'the proof signature is not 64 bytes of base64');
+  return Buffer.from(b64, 'base64');
 }
 
 function parseAddress(s: string): Address {

@@ -1,7 +1,7 @@
-import type { Address } from '@ton/core';
+import type { Address, StateInit } from '@ton/core';
 import { CocoonError, isCocoonError } from '@cocoon/shared/errors';
 import type { TonChain } from './chain';
-import { decodeStateInit, parseWalletStateInit, stateInitMatches } from './wallet-contracts';
+import { decodeStateInit, parseWalletStateInit, stateInitMatches, type ParsedStateInit } from './wallet-contracts';
 
 /**
  * The public key that controls `address`. From the StateInit the wallet sent, after checking that
@@ -12,7 +12,7 @@ export async function walletPublicKey(address: Address, stateInitBoc: string | u
   if (stateInitBoc !== undefined) {
     const init = decodeStateInitOrThrow(stateInitBoc);
     if (!stateInitMatches(init, address)) throw new CocoonError('ton.address_mismatch', 'walletStateInit does not hash to the address');
-    const parsed = parseWalletStateInit(init);
+    const parsed = walletOrThrow(init);
     if (parsed) return parsed.publicKey;
   }
   return publicKeyFromChain(address, chain);
@@ -23,6 +23,15 @@ function decodeStateInitOrThrow(boc: string) {
     return decodeStateInit(boc);
   } catch (cause) {
     throw new CocoonError('ton.proof_invalid', 'walletStateInit is not a StateInit BOC', { cause });
+  }
+}
+
+/** Known wallet code whose data cell is too short for that wallet's layout proves no key. */
+function walletOrThrow(init: StateInit): ParsedStateInit | null {
+  try {
+    return parseWalletStateInit(init);
+  } catch (cause) {
+    throw new CocoonError('ton.proof_invalid', 'walletStateInit data is not laid out as its wallet code expects', { cause });
   }
 }
 

@@ -3,15 +3,29 @@ import type { WebSocket } from 'ws';
 import type { z } from 'zod';
 import type { WireError } from '@cocoon/shared/errors';
 import { toFailure } from '../http/errors';
+import { setMaxFrameBytes } from './frame-limits';
+import { startHeartbeat } from './heartbeat';
+import { InboundQueue } from './inbound-queue';
+import type { SocketSet } from './socket-set';
+import { maxFrameBytes, type SocketRole } from './ws-limits';
 
 /** Close codes the broker uses. */
 export const CloseCodes = { normal: 1000, goingAway: 1001, policy: 1008, tooBig: 1009 } as const;
 
-/** Malformed frames tolerated before the connection is closed. */
+/** Malformed frames tolerated before the connection is terminated. */
 const MAX_STRIKES = 3;
+/** What every message costs against its sender's inbound budget beside its bytes (FairDispatcher). */
+const MESSAGE_COST_BYTES = 1024;
 
 export interface JsonSocketOptions<S extends z.ZodType> {
   schema: S;
+  role: SocketRole;
+  /** The server's open sockets, with their limits and fair dispatcher. */
+  sockets: SocketSet;
+  /** Whose turn its messages take (FairDispatcher): the user or host once known, else the address. */
+  fairnessKey(): string;
+  /** Whether its messages spend the key's inbound budget: true unless told (enrolled hosts: not). */
+  metered?(): boolean;
   log: FastifyBaseLogger;
   /** Messages are handled one at a time, in order; a throw becomes an `error` frame. */
   onMessage(msg: z.output<S>): Promise<void>;
@@ -20,40 +34,106 @@ export interface JsonSocketOptions<S extends z.ZodType> {
   onClose(): void | Promise<void>;
 }
 
+const slowConsumerBound = new WeakMap<WebSocket, { maxBytes: number; terminate(reason: string): void }>();
+
 /**
- * Wraps a WebSocket that speaks one zod-described JSON protocol. Frames are never logged, only
- * their type and the outcome.
+ * Wraps a WebSocket that speaks one zod-described JSON protocol, with bounded resources (README,
+ * broker configuration): frames up to the role's limit; a bounded queue that pauses the socket
+ * (InboundQueue); messages parsed and handled one at a time in the dispatcher's fair, metered
+ * turns (FairDispatcher); a ping every `heartbeatMs`; a slow reader terminated once
+ * `maxBufferedBytes` wait for it (sendJson); after three malformed frames, terminated with
+ * nothing more parsed. Frames are never logged, only their type and the outcome.
  */
 export function serveJsonSocket<S extends z.ZodType>(socket: WebSocket, opts: JsonSocketOptions<S>): { finished: Promise<void> } {
+  const { limits, dispatcher } = opts.sockets;
+  const metered = opts.metered ?? (() => true);
+  setMaxFrameBytes(socket, maxFrameBytes[opts.role]);
+  const inbox = new InboundQueue(socket, limits.maxQueuedMessages, maxFrameBytes[opts.role]);
+  /** One message at a time: `queued` waits for its dispatcher turn, `handling` runs onMessage. */
+  let state: 'idle' | 'queued' | 'handling' = 'idle';
+  /** Terminated for abuse: nothing more is parsed. */
+  let dead = false;
+  let closed = false;
+  let closeHandled = false;
   let strikes = 0;
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (finish = resolve));
-  let queue = Promise.resolve();
+
+  const terminate = (reason: string) => {
+    if (dead) return;
+    dead = true;
+    inbox.clear();
+    opts.log.info({ reason }, 'socket terminated');
+    socket.terminate();
+  };
+  slowConsumerBound.set(socket, { maxBytes: limits.maxBufferedBytes[opts.role], terminate });
+  const stopHeartbeat = startHeartbeat(socket, limits.heartbeatMs, () => terminate('no pong within the heartbeat interval'));
+
   const fail = (e: unknown) => {
     const failure = toFailure(e);
     if (failure.status >= 500) opts.log.error({ err: e }, 'socket message failed');
     opts.sendError(failure.error);
   };
-  socket.on('message', (data, isBinary) => {
-    const parsed = isBinary ? undefined : parseFrame(opts.schema, String(data));
+  /** onClose once the socket is closed and no message is being handled (none left, for a host). */
+  const finishIfClosed = () => {
+    if (!closed || closeHandled || state === 'handling' || inbox.length > 0) return;
+    closeHandled = true;
+    void Promise.resolve().then(() => opts.onClose()).catch(fail).finally(finish);
+  };
+  const pump = () => {
+    if (state !== 'idle') return;
+    if (inbox.length === 0) return finishIfClosed();
+    state = 'queued';
+    dispatcher.submit(opts.fairnessKey(), handleNext, inbox.nextBytes + MESSAGE_COST_BYTES, metered());
+  };
+  const done = () => {
+    state = 'idle';
+    pump();
+  };
+
+  const handleNext = () => {
+    const frame = inbox.shift();
+    if (!frame) return done();
+    const parsed = frame.isBinary ? undefined : parseFrame(opts.schema, String(frame.data));
     if (!parsed?.success) {
       strikes++;
       opts.log.info({ strikes }, 'malformed frame');
       opts.sendError({ code: 'protocol.malformed_message', message: 'frame does not match the protocol' });
-      if (strikes >= MAX_STRIKES) socket.close(CloseCodes.policy, 'too many malformed frames');
-      return;
+      if (strikes >= MAX_STRIKES) {
+        socket.close(CloseCodes.policy, 'too many malformed frames');
+        terminate('too many malformed frames');
+      }
+      return done();
     }
-    const msg = parsed.data;
-    queue = queue.then(() => opts.onMessage(msg)).catch(fail);
+    state = 'handling';
+    new Promise<void>((resolve) => resolve(opts.onMessage(parsed.data))).catch(fail).finally(done);
+  };
+
+  socket.on('message', (data, isBinary) => {
+    // After the broker closed or terminated the socket, nothing more is parsed.
+    if (dead || socket.readyState !== socket.OPEN) return;
+    if (!inbox.push(data, isBinary)) return terminate('too many frames queued');
+    pump();
   });
-  socket.on('error', (err) => opts.log.info({ err: err.message }, 'socket error'));
+  socket.on('error', (err: Error & { code?: string }) => {
+    opts.log.info({ err: err.message }, 'socket error');
+    // A frame too large or not WebSocket: ws would wait out a close handshake. A network error
+    // closes the socket by itself, and a host's messages received before it are still handled.
+    if (err.code?.startsWith('WS_ERR_')) terminate('protocol error');
+  });
   socket.on('close', () => {
-    queue = queue.then(() => opts.onClose()).catch(fail).finally(finish);
+    closed = true;
+    stopHeartbeat();
+    // What a host sent before closing (a job's end) is still handled; a client's closing already
+    // cancels its jobs, so what it left unhandled is dropped rather than waiting for its budget.
+    if (metered()) inbox.clear();
+    finishIfClosed();
   });
   return { finished };
 }
 
-function parseFrame<S extends z.ZodType>(schema: S, text: string): { success: true; data: z.output<S> } | { success: false } {
+/** A text frame through JSON and the protocol's schema: the one parse step of every socket. */
+export function parseFrame<S extends z.ZodType>(schema: S, text: string): { success: true; data: z.output<S> } | { success: false } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -64,7 +144,14 @@ function parseFrame<S extends z.ZodType>(schema: S, text: string): { success: tr
   return r.success ? { success: true, data: r.data } : { success: false };
 }
 
-/** Sends a JSON frame if the socket is still open; a closed peer simply misses it. */
+/**
+ * Sends a JSON frame if the socket is still open; a closed peer simply misses it. A peer that
+ * leaves more than its role's `maxBufferedBytes` unread is terminated: the broker never holds
+ * more than that (plus one frame) for a reader that does not keep up, whatever a host streams to it.
+ */
 export function sendJson(socket: WebSocket, msg: unknown): void {
-  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));
+  if (socket.readyState !== socket.OPEN) return;
+  socket.send(JSON.stringify(msg));
+  const bound = slowConsumerBound.get(socket);
+  if (bound && socket.bufferedAmount > bound.maxBytes) bound.terminate('slow consumer: too much unread');
 }

@@ -1,12 +1,24 @@
 import type { WebSocket } from 'ws';
+import { FairDispatcher } from './fair-dispatcher';
 import { CloseCodes } from './json-socket';
+import type { WsLimits } from './ws-limits';
 
 /**
  * The open sockets of one server, so shutdown can close them and wait until their close handlers
- * (which release holds and mark hosts offline) have finished before the database closes.
+ * (which release holds and mark hosts offline) have finished before the database closes; with the
+ * limits they are served under and the dispatcher that shares the event loop between their peers.
  */
 export class SocketSet {
   private readonly open = new Map<WebSocket, Promise<void>>();
+  readonly dispatcher: FairDispatcher;
+
+  constructor(readonly limits: WsLimits) {
+    this.dispatcher = new FairDispatcher(limits.inbound);
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
 
   /** `finished` resolves once the socket's close handling is done. */
   add(socket: WebSocket, finished: Promise<void>): void {

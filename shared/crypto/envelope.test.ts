@@ -4,9 +4,10 @@ import { SealedRequestSchema, type ChatRequest, type JobMeta, type SealedChunk }
 import { buf, fromB64u, toB64u } from '../protocol/encoding';
 import { RequestSuites, requestSuiteParams, type RequestSuite } from '../protocol/request-suite';
 import { hpkeInfo, jobAad, openRequest, requestRecipient, sealRequest } from './envelope';
+import { sealedRequestBytes } from './padding';
 import { generateHpkeKeyPair, hpkeSuites, xwingSuite } from './hpke-suite';
 
-const meta: JobMeta = { jobId: '0b0f7c39-9f3b-4c1e-9a55-1c8a4a1f0001', hostId: 'host-1', model: 'cocoon-demo-bigram', maxTokens: 64, maxCoefficientMilli: 1000 };
+const meta: JobMeta = { jobId: '0b0f7c39-9f3b-4c1e-9a55-1c8a4a1f0001', hostId: 'host-1', model: 'cocoon-demo-bigram', maxTokens: 64, maxCharge: '5000000' };
 const request: ChatRequest = { messages: [{ role: 'user', content: 'hello enclave' }], temperature: 0.7, seed: 7 };
 const suites = [RequestSuites.xwing, RequestSuites.x25519] as const;
 const other = (suite: RequestSuite): RequestSuite => (suite === RequestSuites.xwing ? RequestSuites.x25519 : RequestSuites.xwing);
@@ -58,6 +59,15 @@ describe.each(suites)('request envelope, suite %s', (suite) => {
     expect(fromB64u(sealed.ciphertext).length).toBe(1024 + 16);
   });
 
+  it('states the ciphertext length before sealing, for every size bucket (the broker bounds the hold by it)', async () => {
+    const host = await enclave();
+    for (const size of [0, 1000, 1010, 5000, 70_000]) {
+      const r: ChatRequest = { messages: [{ role: 'user', content: 'x'.repeat(size) }] };
+      const { sealed } = await sealRequest({ recipient: { suite, publicKey: host.publicKeys[suite] }, meta, request: r });
+      expect(sealedRequestBytes(r), `content of ${size} bytes`).toBe(fromB64u(sealed.ciphertext).length);
+    }
+  });
+
   it('rejects a tampered ciphertext', async () => {
     const { host, sealed } = await sealTo(suite);
     await expectCode(openRequest({ keys: host.keys, meta, sealed: { ...sealed, ciphertext: flip(sealed.ciphertext) } }), 'envelope.open_failed');
@@ -71,7 +81,7 @@ describe.each(suites)('request envelope, suite %s', (suite) => {
   it.each([
     ['model', { ...meta, model: 'other-model' }],
     ['maxTokens', { ...meta, maxTokens: 4096 }],
-    ['maxCoefficientMilli', { ...meta, maxCoefficientMilli: 5000 }],
+    ['maxCharge', { ...meta, maxCharge: '5000001' }],
     ['jobId', { ...meta, jobId: '0b0f7c39-9f3b-4c1e-9a55-1c8a4a1f0002' }],
     ['hostId', { ...meta, hostId: 'host-2' }],
   ])('rejects metadata swapped by the broker: %s', async (_, swapped) => {

@@ -19,7 +19,7 @@ import { RESPONSE_EXPORT_LABEL, RESPONSE_SECRET_LENGTH, ResponseOpener, Response
  */
 export const hpkeInfo = (hostId: string): Uint8Array => utf8(`cocoon/v1 request ${hostId}`);
 export const jobAad = (meta: JobMeta, suite: RequestSuite): Uint8Array =>
-  utf8(`cocoon/v1 job ${canonicalJson({ jobId: meta.jobId, hostId: meta.hostId, model: meta.model, maxTokens: meta.maxTokens, maxCoefficientMilli: meta.maxCoefficientMilli, suite })}`);
+  utf8(`cocoon/v1 job ${canonicalJson({ jobId: meta.jobId, hostId: meta.hostId, model: meta.model, maxTokens: meta.maxTokens, maxCharge: meta.maxCharge, suite })}`);
 
 /** Which suite a request is sealed with and the enclave's raw public key of that suite. */
 export interface RequestRecipient {

@@ -1,4 +1,6 @@
 import { CocoonError } from '../errors';
+import { utf8 } from '../protocol/encoding';
+import type { ChatRequest } from '../protocol/jobs';
 
 /**
  * Length-hiding padding: `u32 length || data || zeros` up to a bucket size, so ciphertext sizes
@@ -25,3 +27,15 @@ export function unpad(padded: Uint8Array): Uint8Array {
 export const requestBucket = (n: number): number => Math.max(1024, 2 ** Math.ceil(Math.log2(n)));
 /** Response chunks: multiples of 64 bytes; streaming needs small units. */
 export const chunkBucket = (n: number): number => Math.ceil(n / 64) * 64;
+
+/** AES-256-GCM's tag: every request suite seals with it. */
+const AEAD_TAG_BYTES = 16;
+
+/**
+ * The ciphertext length `sealRequest` (envelope.ts) produces for `request`, known before sealing:
+ * the padded plaintext plus the AEAD tag. The broker bounds prompt tokens, and so the hold, by this
+ * length, so a client fits `maxTokens` to its price cap before the metadata is bound. Here, apart
+ * from the HPKE code, so the UI thread can use it.
+ * @example sealedRequestBytes({ messages: [{ role: 'user', content: 'Hi' }] }) // 1040
+ */
+export const sealedRequestBytes = (request: ChatRequest): number => requestBucket(utf8(JSON.stringify(request)).length + 4) + AEAD_TAG_BYTES;

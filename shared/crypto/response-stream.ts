@@ -105,7 +105,9 @@ export class ResponseOpener {
     this.done = chunk.final;
     const payload = ChunkPayloadSchema.safeParse(parseJson(unpad(pt)));
     if (!payload.success) throw new CocoonError('protocol.malformed_message', 'chunk payload does not match the schema');
-    if (chunk.final === (payload.data.type === 'delta')) throw new CocoonError('protocol.malformed_message', 'final flag does not match payload type');
+    // Answer pieces (text, tool calls) are never final; the end or an error always is.
+    const answer = payload.data.type === 'delta' || payload.data.type === 'tool_call';
+    if (chunk.final === answer) throw new CocoonError('protocol.malformed_message', 'final flag does not match payload type');
     return payload.data;
   }
 

@@ -17,7 +17,7 @@ export const SessionResponseSchema = z.object({
   balance: BigIntString,
 });
 
-/** GET /api/me */
+/** GET /api/me, with the session or a developer's API key (its owner's balance). */
 export const MeResponseSchema = z.object({ user: UserSchema, balance: BigIntString, held: BigIntString });
 
 /** GET /api/models */
@@ -25,13 +25,19 @@ export const ModelsResponseSchema = z.object({
   models: z.array(z.object({ name: ModelNameSchema, hostCount: z.number().int(), price: PriceSchema })),
 });
 
-/** GET /api/hosts?model=NAME: online hosts serving the model, best first. */
+/**
+ * GET /api/hosts?model=NAME: online hosts serving the model, best first (hosts with a free job
+ * slot before full ones, then cheapest). Slim: a client fetches the bundle of the host it will use
+ * from GET /api/hosts/:hostId/bundle (a TDX bundle with collateral is over a megabyte).
+ */
 export const HostsQuerySchema = z.object({ model: ModelNameSchema });
 export const HostsResponseSchema = z.object({
-  hosts: z.array(
-    z.object({ hostId: HostIdSchema, bundle: AttestationBundleSchema, priceCoefficientMilli: z.number().int() }),
-  ),
+  hosts: z.array(z.object({ hostId: HostIdSchema, priceCoefficientMilli: z.number().int() })),
 });
+
+/** GET /api/hosts/:hostId/bundle: the attestation bundle clients verify and seal to (`host.not_found` when offline). */
+export const HostBundleParamsSchema = z.object({ hostId: HostIdSchema });
+export const HostBundleResponseSchema = z.object({ hostId: HostIdSchema, bundle: AttestationBundleSchema });
 
 /**
  * GET /api/attestation/policy: the operator's signed attestation policy as the broker loaded it
@@ -40,7 +46,8 @@ export const HostsResponseSchema = z.object({
  */
 export const AttestationPolicyResponseSchema = z.object({ signedPolicy: SignedPolicySchema.nullable() });
 
-export const ErrorResponseSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+/** Every error answer; `rate_limited` adds `retryAfterS` (also sent as the `Retry-After` header). */
+export const ErrorResponseSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), retryAfterS: z.number().int().positive().optional() }) });
 
 /** GET /api/dev/init-data (DEV_MODE only): freshly signed initData for the mocked Telegram. */
 export const DevInitDataResponseSchema = z.object({ initData: z.string().min(1) });

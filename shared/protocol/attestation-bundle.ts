@@ -44,7 +44,8 @@ export const ClaimsSchema = z.object({
    * of hosts from before post-quantum requests, which such clients refuse.
    */
   xwingPublicKey: b64uBytes(XWING_PUBLIC_KEY_BYTES).optional(),
-  models: z.array(z.object({ name: ModelNameSchema, weightsDigest: z.string().regex(/^[0-9a-f]{64}$/) })).min(1),
+  /** Served models: name, the SHA-256 of the weights, and the context length in tokens when the engine states one. */
+  models: z.array(z.object({ name: ModelNameSchema, weightsDigest: z.string().regex(/^[0-9a-f]{64}$/), contextLength: z.number().int().positive().max(16_777_216).optional() })).min(1),
   engine: EngineIdentitySchema,
   gpuEvidenceDigests: z.array(z.string().regex(/^[0-9a-f]{64}$/)),
   /** Unix seconds. */

@@ -2,27 +2,42 @@ import { z } from 'zod';
 import { B64uSchema, b64uBytes } from './encoding';
 import { HostIdSchema, ModelNameSchema } from './attestation-bundle';
 import { RequestSuites, requestSuiteParams, type RequestSuite } from './request-suite';
+import { ChatMessageSchema, ResponseFormatSchema, StopSchema, ToolChoiceSchema, ToolSchema } from './openai-chat';
 import { SignedReceiptSchema } from './receipt';
 
 export const MAX_TOKENS_LIMIT = 4096;
 /** Largest sealed request accepted (bytes of ciphertext before base64url). */
 export const MAX_REQUEST_BYTES = 256 * 1024;
 
-/** The plaintext of a job: what only the client and the enclave ever see. */
+/**
+ * The plaintext of a job: what only the client and the enclave ever see. Messages are OpenAI's
+ * (text, tool calls, tool results); the sampling fields are passed to the engine as OpenAI names
+ * them (`topP` → `top_p`, `toolChoice` → `tool_choice`...). The token limit is `JobMeta.maxTokens`.
+ */
 export const ChatRequestSchema = z.object({
-  messages: z
-    .array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string().max(100_000) }))
-    .min(1)
-    .max(256),
+  messages: z.array(ChatMessageSchema).min(1).max(256),
   temperature: z.number().min(0).max(2).optional(),
   topP: z.number().gt(0).max(1).optional(),
   seed: z.number().int().nonnegative().max(2 ** 31 - 1).optional(),
+  stop: StopSchema.optional(),
+  presencePenalty: z.number().min(-2).max(2).optional(),
+  frequencyPenalty: z.number().min(-2).max(2).optional(),
+  responseFormat: ResponseFormatSchema.optional(),
+  tools: z.array(ToolSchema).min(1).max(128).optional(),
+  toolChoice: ToolChoiceSchema.optional(),
+  parallelToolCalls: z.boolean().optional(),
 });
 export type ChatRequest = z.infer<typeof ChatRequestSchema>;
 
 /**
+ * A positive amount of micro-credits as a decimal string without leading zeros: one spelling per
+ * amount, so it can be bound into the AAD byte for byte. Read it with `BigInt()`.
+ */
+export const MicroCreditsStringSchema = z.string().regex(/^[1-9][0-9]{0,17}$/, 'expected a positive integer string of micro-credits');
+
+/**
  * The cleartext job metadata the broker needs. It is bound into the HPKE AAD, so the broker cannot
- * swap the model, the host or the token limit without the enclave refusing the request.
+ * swap the model, the host, the token limit or the price cap without the enclave refusing the request.
  */
 export const JobMetaSchema = z.object({
   jobId: z.uuid(),
@@ -30,10 +45,11 @@ export const JobMetaSchema = z.object({
   model: ModelNameSchema,
   maxTokens: z.number().int().min(1).max(MAX_TOKENS_LIMIT),
   /**
-   * The most the client accepts to pay as the host's price coefficient, in thousandths (as
-   * COCOON's `max_coefficient`): the broker refuses a host that asks more.
+   * The most this message may cost, in micro-credits: the user's "max price per message". The
+   * broker refuses a job whose hold (its worst case at the host's price) is above it, so it never
+   * holds or settles more; the enclave refuses one whose worst case at its own price is above it.
    */
-  maxCoefficientMilli: z.number().int().min(100).max(100_000),
+  maxCharge: MicroCreditsStringSchema,
 });
 export type JobMeta = z.infer<typeof JobMetaSchema>;
 
@@ -53,7 +69,8 @@ export type SealedRequest = z.infer<typeof SealedRequestSchema>;
 
 /** One sealed response chunk. `seq` and `final` are in clear so the client can tell errors apart. */
 export const SealedChunkSchema = z.object({
-  seq: z.number().int().nonnegative(),
+  /** A u32: the response digest and the chunk nonce hold 32 bits of it. */
+  seq: z.number().int().nonnegative().max(0xffff_ffff),
   final: z.boolean(),
   data: B64uSchema.min(1).max(1_048_576),
 });
@@ -62,6 +79,17 @@ export type SealedChunk = z.infer<typeof SealedChunkSchema>;
 /** The plaintext inside a response chunk. */
 export const ChunkPayloadSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('delta'), text: z.string() }),
+  /**
+   * A piece of a tool call (requests with `tools`): the first for a call has its `id` and `name`,
+   * later ones more of its JSON `arguments`, all with the call's `index`, as OpenAI streams them.
+   */
+  z.object({
+    type: z.literal('tool_call'),
+    index: z.number().int().nonnegative().max(127),
+    id: z.string().min(1).max(256).optional(),
+    name: z.string().min(1).max(64).optional(),
+    arguments: z.string().optional(),
+  }),
   z.object({ type: z.literal('end'), receipt: SignedReceiptSchema }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);

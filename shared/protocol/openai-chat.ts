@@ -7,12 +7,91 @@ import { z } from 'zod';
  * fields (`stop_reason`, `prompt_token_ids`, `reasoning_content`...) and those pass through.
  */
 
-export const ChatRoles = { system: 'system', user: 'user', assistant: 'assistant' } as const;
-export const ChatRoleSchema = z.enum([ChatRoles.system, ChatRoles.user, ChatRoles.assistant]);
+export const ChatRoles = { system: 'system', developer: 'developer', user: 'user', assistant: 'assistant', tool: 'tool' } as const;
+export const ChatRoleSchema = z.enum([ChatRoles.system, ChatRoles.developer, ChatRoles.user, ChatRoles.assistant, ChatRoles.tool]);
 export type ChatRole = z.infer<typeof ChatRoleSchema>;
 
-export const ChatMessageSchema = z.object({ role: ChatRoleSchema, content: z.string() });
+/** Most characters one message's text may have. */
+export const MAX_MESSAGE_CHARS = 100_000;
+
+/** One text part of a message's content (`[{ type: 'text', text }]`, as SDKs send it). Images and audio are not served. */
+export const TextPartSchema = z.object({ type: z.literal('text'), text: z.string().max(MAX_MESSAGE_CHARS) });
+/** A message's content: a string or text parts. */
+export const ChatContentSchema = z.union([z.string().max(MAX_MESSAGE_CHARS), z.array(TextPartSchema).max(64)]);
+export type ChatContent = z.infer<typeof ChatContentSchema>;
+
+/** The text of a message's content, parts joined as OpenAI's and vLLM's chat templates join them. */
+export const contentText = (content: ChatContent | null | undefined): string =>
+  typeof content === 'string' ? content : (content ?? []).map((p) => p.text).join('\n');
+
+/** A function name, as OpenAI allows it. */
+export const ToolNameSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a function name of 1-64 letters, digits, _ and -');
+const ToolCallIdSchema = z.string().min(1).max(256);
+
+/** A tool call the model made: in an assistant message sent back, and in a non-streamed answer. */
+export const ToolCallSchema = z.object({
+  id: ToolCallIdSchema,
+  type: z.literal('function'),
+  function: z.object({ name: ToolNameSchema, arguments: z.string().max(MAX_MESSAGE_CHARS) }),
+});
+export type ToolCall = z.infer<typeof ToolCallSchema>;
+
+const name = z.string().min(1).max(64).nullish();
+
+/**
+ * One message of a chat, as OpenAI's API takes it: `system`/`developer`/`user` with text, an
+ * `assistant` turn with text and/or the tool calls it made, a `tool` result naming its call.
+ * @example ChatMessageSchema.parse({ role: 'tool', tool_call_id: 'call_1', content: '{"temp":21}' })
+ */
+export const ChatMessageSchema = z.discriminatedUnion('role', [
+  z.object({ role: z.literal(ChatRoles.system), content: ChatContentSchema, name }),
+  z.object({ role: z.literal(ChatRoles.developer), content: ChatContentSchema, name }),
+  z.object({ role: z.literal(ChatRoles.user), content: ChatContentSchema, name }),
+  z.object({
+    role: z.literal(ChatRoles.assistant),
+    content: ChatContentSchema.nullish(),
+    name,
+    tool_calls: z.array(ToolCallSchema).min(1).max(128).nullish(),
+    refusal: z.string().max(MAX_MESSAGE_CHARS).nullish(),
+  }),
+  z.object({ role: z.literal(ChatRoles.tool), content: ChatContentSchema, tool_call_id: ToolCallIdSchema }),
+]);
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+
+/** A function the model may call; `parameters` is a JSON Schema, passed to the engine as given. */
+export const ToolSchema = z.object({
+  type: z.literal('function'),
+  function: z.object({
+    name: ToolNameSchema,
+    description: z.string().max(8192).nullish(),
+    parameters: z.record(z.string(), z.unknown()).nullish(),
+    strict: z.boolean().nullish(),
+  }),
+});
+export type Tool = z.infer<typeof ToolSchema>;
+
+/** `none`, `auto`, `required`, or one named function. */
+export const ToolChoiceSchema = z.union([
+  z.enum(['none', 'auto', 'required']),
+  z.object({ type: z.literal('function'), function: z.object({ name: ToolNameSchema }) }),
+]);
+export type ToolChoice = z.infer<typeof ToolChoiceSchema>;
+
+/** Structured output: plain text, any JSON object, or JSON matching a schema (vLLM's guided decoding). */
+export const ResponseFormatSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text') }),
+  z.object({ type: z.literal('json_object') }),
+  z.object({
+    type: z.literal('json_schema'),
+    json_schema: z.object({ name: z.string().min(1).max(64), description: z.string().max(8192).nullish(), schema: z.record(z.string(), z.unknown()).nullish(), strict: z.boolean().nullish() }),
+  }),
+]);
+export type ResponseFormat = z.infer<typeof ResponseFormatSchema>;
+
+/** Up to 4 stop sequences. */
+export const StopSchema = z.union([z.string().min(1).max(256), z.array(z.string().min(1).max(256)).max(4)]);
+
+const penalty = z.number().min(-2).max(2);
 
 /**
  * `POST /v1/chat/completions` body. Optional fields accept `null` as OpenAI's SDKs send it.
@@ -27,10 +106,29 @@ export const ChatCompletionRequestSchema = z.object({
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().gt(0).max(1).nullish(),
   seed: z.number().int().nullish(),
+  stop: StopSchema.nullish(),
+  presence_penalty: penalty.nullish(),
+  frequency_penalty: penalty.nullish(),
+  response_format: ResponseFormatSchema.nullish(),
+  tools: z.array(ToolSchema).max(128).nullish(),
+  tool_choice: ToolChoiceSchema.nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
 });
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequestSchema>;
+
+/**
+ * A streamed piece of a tool call: the first for a call carries its `id` and function `name`, the
+ * next ones more of its `arguments` (a JSON string, in pieces), all under the call's `index`.
+ */
+export const ToolCallDeltaSchema = z.looseObject({
+  index: z.number().int().nonnegative(),
+  id: z.string().nullish(),
+  type: z.string().nullish(),
+  function: z.looseObject({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish(),
+});
+export type ToolCallDelta = z.infer<typeof ToolCallDeltaSchema>;
 
 export const UsageSchema = z.looseObject({
   prompt_tokens: z.number().int().nonnegative(),
@@ -50,7 +148,7 @@ export const ChatCompletionChunkSchema = z.looseObject({
   model: z.string().optional(),
   choices: z.array(z.looseObject({
     index: z.number().int().nonnegative(),
-    delta: z.looseObject({ role: z.string().nullish(), content: z.string().nullish() }),
+    delta: z.looseObject({ role: z.string().nullish(), content: z.string().nullish(), tool_calls: z.array(ToolCallDeltaSchema).nullish() }),
     finish_reason: z.string().nullish(),
   })),
   usage: UsageSchema.nullish(),
@@ -65,7 +163,11 @@ export const ChatCompletionSchema = z.looseObject({
   model: z.string(),
   choices: z.array(z.looseObject({
     index: z.number().int().nonnegative(),
-    message: z.looseObject({ role: z.string(), content: z.string().nullable() }),
+    message: z.looseObject({
+      role: z.string(),
+      content: z.string().nullable(),
+      tool_calls: z.array(z.looseObject({ id: z.string(), type: z.string().optional(), function: z.looseObject({ name: z.string(), arguments: z.string() }) })).nullish(),
+    }),
     finish_reason: z.string().nullable(),
   })),
   usage: UsageSchema,
@@ -84,6 +186,26 @@ export const ModelListSchema = z.looseObject({
   })),
 });
 export type ModelList = z.infer<typeof ModelListSchema>;
+
+/**
+ * `POST /tokenize` (at the server root, beside `/v1`), as vLLM serves it: a chat (`messages` and any
+ * `tools`, with the chat template and generation prompt applied, as for a completion) or a plain `prompt`.
+ * llama.cpp's server has a `/tokenize` of another shape; engines without one answer 404.
+ * @example TokenizeRequestSchema.parse({ model: 'm', messages: [{ role: 'user', content: 'Hi' }] })
+ */
+export const TokenizeRequestSchema = z.union([
+  z.object({ model: z.string().min(1).nullish(), messages: z.array(ChatMessageSchema).min(1), tools: z.array(ToolSchema).max(128).nullish(), add_generation_prompt: z.boolean().nullish(), add_special_tokens: z.boolean().nullish() }),
+  z.object({ model: z.string().min(1).nullish(), prompt: z.string(), add_special_tokens: z.boolean().nullish() }),
+]);
+export type TokenizeRequest = z.infer<typeof TokenizeRequestSchema>;
+
+/** vLLM's answer: the token count, the ids, and the model's context length. */
+export const TokenizeResponseSchema = z.looseObject({
+  count: z.number().int().nonnegative(),
+  max_model_len: z.number().int().positive(),
+  tokens: z.array(z.number().int()),
+});
+export type TokenizeResponse = z.infer<typeof TokenizeResponseSchema>;
 
 const ErrorDetailShape = {
   message: z.string(),

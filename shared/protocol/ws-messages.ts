@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { WireErrorSchema } from '../errors';
+import { PriceSchema } from '../pricing';
 import { AttestationBundleSchema } from './attestation-bundle';
 import { b64uBytes, BigIntString } from './encoding';
 import { JobMetaSchema, ResponseNonceSchema, SealedChunkSchema, SealedRequestSchema } from './jobs';
 import { SignedReceiptSchema } from './receipt';
 
 const JobId = z.object({ jobId: z.uuid() });
+
+/** A host's job capacity when its hello does not state one, and the most it may state. */
+export const DEFAULT_HOST_CONCURRENT_JOBS = 8;
+export const MAX_HOST_CONCURRENT_JOBS = 4096;
 
 /** Host agent -> broker, on `/api/host`. */
 export const HostToBrokerSchema = z.discriminatedUnion('type', [
@@ -19,6 +24,8 @@ export const HostToBrokerSchema = z.discriminatedUnion('type', [
     challengeSignature: b64uBytes(64),
     /** The host's price coefficient in thousandths (1000 = base price). */
     priceCoefficientMilli: z.number().int().min(100).max(100_000).default(1000),
+    /** How many jobs the host runs at once (its own configuration); the broker never sends it more. */
+    maxConcurrentJobs: z.number().int().min(1).max(MAX_HOST_CONCURRENT_JOBS).default(DEFAULT_HOST_CONCURRENT_JOBS),
   }),
   z.object({ type: z.literal('host.refresh'), bundle: AttestationBundleSchema }),
   JobId.extend({ type: z.literal('job.start'), responseNonce: ResponseNonceSchema }),
@@ -32,7 +39,16 @@ export type HostToBroker = z.input<typeof HostToBrokerSchema>;
 export const BrokerToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('host.challenge'), challenge: b64uBytes(32) }),
   z.object({ type: z.literal('host.welcome'), hostId: z.string() }),
-  z.object({ type: z.literal('job.open'), meta: JobMetaSchema, request: SealedRequestSchema }),
+  z.object({
+    type: z.literal('job.open'),
+    meta: JobMetaSchema,
+    request: SealedRequestSchema,
+    /**
+     * The network's base price of the model (the broker's to set, as it settles): with its own
+     * coefficient the enclave checks the job's worst case against the AAD-bound `maxCharge`.
+     */
+    price: PriceSchema,
+  }),
   JobId.extend({ type: z.literal('job.cancel') }),
   z.object({ type: z.literal('error'), error: WireErrorSchema }),
 ]);
@@ -58,7 +74,16 @@ export const BrokerToClientSchema = z.discriminatedUnion('type', [
     charged: BigIntString,
     balance: BigIntString,
   }),
-  z.object({ type: z.literal('error'), jobId: z.uuid().optional(), error: WireErrorSchema }),
+  z.object({
+    type: z.literal('error'),
+    jobId: z.uuid().optional(),
+    error: WireErrorSchema,
+    /**
+     * "0" when the broker ended a job it had accepted without a charge: the hold is released and no
+     * transfer was made. Absent for errors that end no accepted job.
+     */
+    charged: z.literal('0').optional(),
+  }),
 ]);
 export type BrokerToClient = z.input<typeof BrokerToClientSchema>;
 export type BrokerToClientParsed = z.output<typeof BrokerToClientSchema>;

@@ -42,7 +42,7 @@ async function benchSuite(suite: RequestSuite, runs: number, request: ChatReques
   const open: number[] = [];
   let last: Awaited<ReturnType<typeof sealRequest>>['sealed'] | undefined;
   for (let i = -5; i < runs; i++) {
-    const meta: JobMeta = { jobId: crypto.randomUUID(), hostId: 'host-bench', model: 'bench/model', maxTokens: 256, maxCoefficientMilli: 1000 };
+    const meta: JobMeta = { jobId: crypto.randomUUID(), hostId: 'host-bench', model: 'bench/model', maxTokens: 256, maxCharge: '5000000' };
     const t0 = performance.now();
     const { sealed } = await sealRequest({ recipient, meta, request });
     const t1 = performance.now();

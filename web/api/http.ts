@@ -19,7 +19,8 @@ function errorFrom(status: number, json: unknown): CocoonError {
   const parsed = ErrorResponseSchema.safeParse(json);
   if (!parsed.success) return new CocoonError('internal', `the broker answered ${status}`);
   const code = ErrorCodeSchema.safeParse(parsed.data.error.code);
-  return new CocoonError(code.success ? code.data : 'internal', parsed.data.error.message);
+  const { message, retryAfterS } = parsed.data.error;
+  return new CocoonError(code.success ? code.data : 'internal', message, retryAfterS === undefined ? undefined : { retryAfterS });
 }
 
 /**

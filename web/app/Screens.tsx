@@ -2,43 +2,57 @@ import { lazy, Suspense, useCallback, useState } from 'react';
 import { AboutScreen } from '../features/about/AboutScreen';
 import { ChatScreen } from '../features/chat/ChatScreen';
 import { CreditsSkeleton } from '../features/credits/CreditsSkeleton';
+import { DeveloperScreen } from '../features/developer/DeveloperScreen';
 import { haptics } from '../telegram/haptics';
 import { useBackButton, useSettingsButton } from '../telegram/hooks';
 
-/** The Credits screen and TonConnect load on first visit: the chat does not wait for them. */
+/**
+ * The Credits screen and TonConnect load on first visit: the chat does not wait for them. The
+ * Developer screen is small and loads with the chat: as a second lazy chunk, the bundler moved
+ * modules with top-level schemas (shared/errors.ts) into a chunk that runs before no-eval.ts, and
+ * zod then probed `new Function` under the CSP (e2e/about.spec.ts catches that).
+ */
 const CreditsScreen = lazy(() => import('../features/credits/CreditsScreen').then((m) => ({ default: m.CreditsScreen })));
 
-export type Screen = 'chat' | 'credits' | 'about';
+export type Screen = 'chat' | 'credits' | 'developer' | 'about';
+type Pushed = Exclude<Screen, 'chat'>;
 
 /**
- * The chat, and the Credits and About screens pushed over it. The chat stays mounted underneath,
- * so the conversation (kept in memory only) survives a visit; Telegram's Back Button returns to
- * it. About opens from the chat header and from "Settings" in Telegram's Mini App menu.
+ * The chat, and the Credits, Developer and About screens pushed over it, one over another (the
+ * Developer screen's "Top up" pushes Credits over it). Screens underneath stay mounted, so the
+ * conversation (kept in memory only) survives a visit; Telegram's Back Button pops the top one.
+ * About opens from the chat header and from "Settings" in Telegram's Mini App menu.
  */
 export function Screens({ inPageBack }: { inPageBack: boolean }) {
-  const [screen, setScreen] = useState<Screen>('chat');
-  const openCredits = useCallback(() => {
+  const [stack, setStack] = useState<Pushed[]>([]);
+  const top: Screen = stack.at(-1) ?? 'chat';
+  const open = useCallback((screen: Pushed) => {
     haptics.tap();
-    setScreen('credits');
+    setStack((s) => [...s.filter((x) => x !== screen), screen]);
   }, []);
-  const openAbout = useCallback(() => {
-    haptics.tap();
-    setScreen('about');
-  }, []);
-  const backToChat = useCallback(() => setScreen('chat'), []);
-  useBackButton(screen !== 'chat', backToChat);
+  const openCredits = useCallback(() => open('credits'), [open]);
+  const openDeveloper = useCallback(() => open('developer'), [open]);
+  const openAbout = useCallback(() => open('about'), [open]);
+  const back = useCallback(() => setStack((s) => s.slice(0, -1)), []);
+  useBackButton(stack.length > 0, back);
   useSettingsButton(openAbout);
+  const onBack = inPageBack ? back : null;
   return (
     <>
-      <div inert={screen !== 'chat'} className="contents">
-        <ChatScreen onOpenCredits={openCredits} onOpenAbout={openAbout} />
+      <div inert={top !== 'chat'} className="contents">
+        <ChatScreen onOpenCredits={openCredits} onOpenDeveloper={openDeveloper} onOpenAbout={openAbout} />
       </div>
-      {screen === 'credits' && (
-        <Suspense fallback={<CreditsSkeleton onBack={inPageBack ? backToChat : null} />}>
-          <CreditsScreen onClose={backToChat} inPageBack={inPageBack} />
-        </Suspense>
-      )}
-      {screen === 'about' && <AboutScreen onBack={inPageBack ? backToChat : null} />}
+      {stack.map((screen) => (
+        <div key={screen} inert={screen !== top} className="contents">
+          {screen === 'credits' && (
+            <Suspense fallback={<CreditsSkeleton onBack={onBack} />}>
+              <CreditsScreen onClose={back} inPageBack={inPageBack} />
+            </Suspense>
+          )}
+          {screen === 'developer' && <DeveloperScreen onBack={onBack} onTopUp={openCredits} />}
+          {screen === 'about' && <AboutScreen onBack={onBack} />}
+        </div>
+      ))}
     </>
   );
 }

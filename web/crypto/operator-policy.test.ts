@@ -58,7 +58,7 @@ function value<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
   return r.value;
 }
-const meta = (): JobMeta => ({ jobId: crypto.randomUUID(), hostId: 'host-test', model: 'demo', maxTokens: 64, maxCoefficientMilli: 1000 });
+const meta = (): JobMeta => ({ jobId: crypto.randomUUID(), hostId: 'host-test', model: 'demo', maxTokens: 64, maxCharge: '5000000' });
 const request = { messages: [{ role: 'user' as const, content: 'hi' }] };
 const service = (opts: { keys?: string[]; allowSimulated?: boolean; clock?: () => Date } = {}) =>
   createCryptoService({ now: opts.clock ?? (() => now), pinnedPolicyKeys: opts.keys ?? pinned, allowSimulated: opts.allowSimulated ?? true });

@@ -39,7 +39,7 @@ async function makeHost(opts: { xwing?: boolean } = {}) {
 }
 type Host = Awaited<ReturnType<typeof makeHost>>;
 
-const meta = (): JobMeta => ({ jobId: crypto.randomUUID(), hostId: 'host-test', model: 'demo', maxTokens: 64, maxCoefficientMilli: 1000 });
+const meta = (): JobMeta => ({ jobId: crypto.randomUUID(), hostId: 'host-test', model: 'demo', maxTokens: 64, maxCharge: '5000000' });
 
 /** The enclave's side: opens the request, streams `texts`, ends with a signed receipt. */
 async function answer(host: Host, m: JobMeta, sealed: SealedRequest, texts: string[], edit: Partial<Receipt> = {}, signer = host.signing) {

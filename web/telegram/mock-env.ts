@@ -95,6 +95,14 @@ export async function mockTelegramOutsideTelegram(): Promise<string | null> {
         const { slug } = params as { slug: string };
         showTestInvoice(slug, initData, (status) => emitEvent('invoice_closed', { slug, status }));
       }
+      // Telegram's download sheet and external browser: here, the browser's own download and a new tab.
+      if (method === 'web_app_request_file_download') {
+        const { url, file_name } = params as { url: string; file_name: string };
+        emitEvent('file_download_requested', { status: 'downloading' });
+        const link = Object.assign(document.createElement('a'), { href: url, download: file_name });
+        link.click();
+      }
+      if (method === 'web_app_open_link') window.open((params as { url: string }).url, '_blank', 'noopener');
       if (method === 'web_app_request_theme') emitEvent('theme_changed', { theme_params: theme as ThemeParams });
       if (method === 'web_app_request_viewport') emitEvent('viewport_changed', viewport());
       if (method === 'web_app_request_safe_area') emitEvent('safe_area_changed', noInsets);

@@ -164,3 +164,9 @@ export const InfoIcon = (p: IconProps) => (
     <path d="M12 11v5.5M12 7.5v.01" />
   </svg>
 );
+
+export const CodeIcon = (p: IconProps) => (
+  <svg {...base(p)}>
+    <path d="M8 7l-5 5 5 5M16 7l5 5-5 5M13.5 5l-3 14" />
+  </svg>
+);

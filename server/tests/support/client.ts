@@ -22,10 +22,13 @@ export interface SealedJob {
   opener: ResponseOpener;
 }
 
-/** Seals a chat request to the host's attested key, as the Mini App's worker does. */
-export async function sealJob(host: FakeIdentity, opts: { model?: string; maxTokens?: number; maxCoefficientMilli?: number; prompt?: string; jobId?: string } = {}): Promise<SealedJob> {
+/** A price cap no test job reaches unless it means to: a million credits. */
+export const NO_CAP = 1_000_000_000_000n;
+
+/** Seals a chat request to the host's attested key, as the Mini App's worker does. `maxCharge`: micro-credits. */
+export async function sealJob(host: FakeIdentity, opts: { model?: string; maxTokens?: number; maxCharge?: bigint; prompt?: string; jobId?: string } = {}): Promise<SealedJob> {
   const { claims } = decodeClaims(host.bundle.claims);
-  const meta: JobMeta = { jobId: opts.jobId ?? randomUUID(), hostId: claims.hostId, model: opts.model ?? claims.models[0]!.name, maxTokens: opts.maxTokens ?? 64, maxCoefficientMilli: opts.maxCoefficientMilli ?? 100_000 };
+  const meta: JobMeta = { jobId: opts.jobId ?? randomUUID(), hostId: claims.hostId, model: opts.model ?? claims.models[0]!.name, maxTokens: opts.maxTokens ?? 64, maxCharge: String(opts.maxCharge ?? NO_CAP) };
   const request: ChatRequest = { messages: [{ role: 'user', content: opts.prompt ?? 'Say hello' }] };
   const { sealed, opener } = await sealRequest({ recipient: requestRecipient(claims), meta, request });
   return { meta, request: sealed, opener };

@@ -3,6 +3,7 @@ import { createSimulatedProvider, type TeeProvider } from '@cocoon/shared/attest
 import { generateSigningKeyPair, type SigningKeyPair } from '@cocoon/shared/crypto/ed25519';
 import { openRequest } from '@cocoon/shared/crypto/envelope';
 import { generateHpkeKeyPair, type HpkeKeyPair } from '@cocoon/shared/crypto/hpke-suite';
+import type { Price } from '@cocoon/shared/pricing';
 import type { AttestationBundle, Claims } from '@cocoon/shared/protocol/attestation-bundle';
 import { fromB64u, toB64u } from '@cocoon/shared/protocol/encoding';
 import type { JobMeta, SealedRequest } from '@cocoon/shared/protocol/jobs';
@@ -47,6 +48,8 @@ export async function createFakeIdentity(opts: { hostId?: string; models?: strin
 export interface HelloOptions {
   enrollToken: string;
   priceCoefficientMilli?: number;
+  /** The capacity the hello states; unset: the hello states none (the protocol's default applies). */
+  maxConcurrentJobs?: number;
   /** Sign the challenge with this key instead of the attested one. */
   challengeSigner?: SigningKeyPair;
   bundle?: AttestationBundle;
@@ -64,6 +67,7 @@ export async function sayHello(wsBase: string, id: FakeIdentity, opts: HelloOpti
     enrollToken: opts.enrollToken,
     challengeSignature: await signHostHello(fromB64u(challenge), signer.privateKey),
     priceCoefficientMilli: opts.priceCoefficientMilli ?? 1000,
+    ...(opts.maxConcurrentJobs === undefined ? {} : { maxConcurrentJobs: opts.maxConcurrentJobs }),
   } satisfies HostToBroker);
   return socket;
 }
@@ -90,6 +94,8 @@ export const defaultScript: JobScript = { deltas: ['Hello', ', ', 'world'], usag
 
 export class FakeHost {
   readonly opened: JobMeta[] = [];
+  /** The base price the broker sent with each job, by job id. */
+  readonly prices = new Map<string, Price>();
   readonly cancelled = new Set<string>();
   private readonly cancelWaiters = new Map<string, () => void>();
   script: JobScript = defaultScript;
@@ -115,7 +121,10 @@ export class FakeHost {
 
   private onFrame(text: string): void {
     const msg = BrokerToHostSchema.parse(JSON.parse(text));
-    if (msg.type === 'job.open') void this.run(msg.meta, msg.request);
+    if (msg.type === 'job.open') {
+      this.prices.set(msg.meta.jobId, msg.price);
+      void this.run(msg.meta, msg.request);
+    }
     if (msg.type === 'job.cancel') {
       this.cancelled.add(msg.jobId);
       this.cancelWaiters.get(msg.jobId)?.();

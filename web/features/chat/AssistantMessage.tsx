@@ -19,16 +19,34 @@ function TypingDots() {
   );
 }
 
+/** That an answer which ended without a receipt cost nothing: the broker released its hold, or it was never sent. */
+function Uncharged() {
+  return (
+    <span className="text-tg-hint" data-testid="job-uncharged">
+      {' '}
+      · Nothing was charged
+    </span>
+  );
+}
+
 function Footnote({ message }: { message: AssistantMessageData }) {
   if (message.status === 'failed' && message.error) {
     return (
       <p className="mt-1 flex items-center gap-1 px-1 text-[12px] text-tg-destructive">
         <WarningIcon className="size-3.5" />
         {friendlyMessage(message.error.code).title}
+        {message.uncharged && <Uncharged />}
       </p>
     );
   }
-  if (message.status === 'stopped') return <p className="mt-1 px-1 text-[12px] text-tg-hint">Stopped</p>;
+  if (message.status === 'stopped') {
+    return (
+      <p className="mt-1 px-1 text-[12px] text-tg-hint">
+        Stopped
+        {message.uncharged && <Uncharged />}
+      </p>
+    );
+  }
   if (message.finishReason === 'length') return <p className="mt-1 px-1 text-[12px] text-tg-hint">Reached the answer length limit</p>;
   return null;
 }

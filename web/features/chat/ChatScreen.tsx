@@ -1,8 +1,9 @@
 import { useCallback, useState } from 'react';
 import { useMe, useModels } from '../../api/queries';
 import { useSession } from '../../api/session';
+import { MAX_TOKENS } from '../../config';
 import { useVerticalSwipesDisabled } from '../../telegram/hooks';
-import { InfoIcon } from '../../ui/icons';
+import { CodeIcon, InfoIcon } from '../../ui/icons';
 import { useBrokerSocket } from '../../ws/use-broker-socket';
 import { AttestationBadge } from './AttestationBadge';
 import { AttestationSheet } from './AttestationSheet';
@@ -11,6 +12,9 @@ import { Composer } from './Composer';
 import { CreditsBalance } from './CreditsBalance';
 import { EmptyState } from './EmptyState';
 import { ErrorBanner } from './ErrorBanner';
+import { useMaxPrice } from './max-price';
+import { MaxPriceButton } from './MaxPriceButton';
+import { MaxPriceSheet } from './MaxPriceSheet';
 import { MessageList } from './MessageList';
 import { ModelPicker, type ModelInfo } from './ModelPicker';
 import { sendReadiness } from './send-readiness';
@@ -21,8 +25,8 @@ import { useVerifiedHost } from './use-verified-host';
 const defaultModel = (models: ModelInfo[] | undefined): string | null =>
   (models?.find((m) => m.hostCount > 0) ?? models?.[0])?.name ?? null;
 
-/** `onOpenCredits`: the balance opens the Credits screen; `onOpenAbout`: the info button, About. */
-export function ChatScreen({ onOpenCredits, onOpenAbout }: { onOpenCredits: () => void; onOpenAbout: () => void }) {
+/** `onOpenCredits`: the balance opens the Credits screen; `onOpenDeveloper`: the code button, Developer; `onOpenAbout`: the info button, About. */
+export function ChatScreen({ onOpenCredits, onOpenDeveloper, onOpenAbout }: { onOpenCredits: () => void; onOpenDeveloper: () => void; onOpenAbout: () => void }) {
   useVerticalSwipesDisabled();
   const { session } = useSession();
   const me = useMe();
@@ -36,6 +40,9 @@ export function ChatScreen({ onOpenCredits, onOpenAbout }: { onOpenCredits: () =
   const [draft, setDraft] = useState('');
   const [sheetOpen, setSheetOpen] = useState(false);
   const closeSheet = useCallback(() => setSheetOpen(false), []);
+  const [maxPrice, setMaxPrice] = useMaxPrice();
+  const [priceSheetOpen, setPriceSheetOpen] = useState(false);
+  const closePriceSheet = useCallback(() => setPriceSheetOpen(false), []);
 
   const streaming = chat.state.activeJobId !== null;
   const readiness = sendReadiness({
@@ -55,7 +62,7 @@ export function ChatScreen({ onOpenCredits, onOpenAbout }: { onOpenCredits: () =
     const text = draft.trim();
     if (!text || !readiness.ready || !chosen || !model || !price) return;
     setDraft('');
-    void chat.send(text, { model, host: chosen, pricing: { price, coefficientMilli: chosen.coefficientMilli } });
+    void chat.send(text, { model, host: chosen, pricing: { price, coefficientMilli: chosen.coefficientMilli, maxCharge: maxPrice } });
   };
 
   const sheetHost = host.data && host.data.state !== 'none' ? host.data.host : null;
@@ -64,6 +71,15 @@ export function ChatScreen({ onOpenCredits, onOpenAbout }: { onOpenCredits: () =
       <ChatHeader>
         <ModelPicker models={models.data?.models} value={model} onChange={setPicked} disabled={streaming} />
         <CreditsBalance balance={me.data?.balance ?? session.balance} onOpen={onOpenCredits} />
+        <button
+          type="button"
+          data-testid="developer-button"
+          aria-label="Developer: API keys and usage"
+          onClick={onOpenDeveloper}
+          className="-mr-2 flex size-8 shrink-0 items-center justify-center rounded-full text-tg-hint transition active:scale-95 active:opacity-60"
+        >
+          <CodeIcon className="size-[22px]" />
+        </button>
         <button
           type="button"
           data-testid="about-button"
@@ -80,7 +96,14 @@ export function ChatScreen({ onOpenCredits, onOpenAbout }: { onOpenCredits: () =
       ) : (
         <MessageList messages={chat.state.messages} />
       )}
-      {chat.state.banner && <ErrorBanner error={chat.state.banner} onDismiss={chat.dismissError} />}
+      {chat.state.banner && (
+        <ErrorBanner
+          error={chat.state.banner}
+          uncharged={chat.state.messages.some((m) => m.role === 'assistant' && m.id === chat.state.banner?.jobId && m.uncharged)}
+          onDismiss={chat.dismissError}
+        />
+      )}
+      <MaxPriceButton maxPrice={maxPrice} onOpen={() => setPriceSheetOpen(true)} />
       <Composer
         value={draft}
         onChange={setDraft}
@@ -91,6 +114,15 @@ export function ChatScreen({ onOpenCredits, onOpenAbout }: { onOpenCredits: () =
         hint={readiness.ready ? null : readiness.reason}
       />
       {sheetHost && <AttestationSheet open={sheetOpen} onClose={closeSheet} hostId={sheetHost.hostId} verification={sheetHost.verification} />}
+      <MaxPriceSheet
+        open={priceSheetOpen}
+        onClose={closePriceSheet}
+        maxPrice={maxPrice}
+        onChange={setMaxPrice}
+        price={price}
+        coefficientMilli={sheetHost?.coefficientMilli}
+        maxTokens={MAX_TOKENS}
+      />
     </div>
   );
 }

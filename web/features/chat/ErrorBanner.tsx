@@ -1,8 +1,11 @@
 import { CrossIcon, WarningIcon } from '../../ui/icons';
 import { friendlyMessage, type UiError } from './error-messages';
 
-/** The latest error in plain words; the chat stays usable behind it. */
-export function ErrorBanner({ error, onDismiss }: { error: UiError; onDismiss: () => void }) {
+/**
+ * The latest error in plain words; the chat stays usable behind it. `uncharged`: the broker ended
+ * the answer with its hold released and no transfer, which the banner says.
+ */
+export function ErrorBanner({ error, uncharged = false, onDismiss }: { error: UiError; uncharged?: boolean; onDismiss: () => void }) {
   const { title, body } = friendlyMessage(error.code);
   return (
     <div
@@ -17,6 +20,11 @@ export function ErrorBanner({ error, onDismiss }: { error: UiError; onDismiss: (
       <div className="min-w-0 flex-1">
         <p className="text-[15px] font-semibold">{title}</p>
         <p className="mt-0.5 text-[14px] leading-snug text-tg-hint">{body}</p>
+        {uncharged && (
+          <p className="mt-0.5 text-[14px] leading-snug text-tg-hint" data-testid="error-uncharged">
+            Nothing was charged.
+          </p>
+        )}
       </div>
       <button type="button" aria-label="Dismiss" onClick={onDismiss} className="-m-1 p-1 text-tg-hint active:opacity-60">
         <CrossIcon className="size-4" />

@@ -21,11 +21,12 @@ const message = (over: Partial<AssistantMessage>): AssistantMessage => ({
   text: 'hi',
   status: 'done',
   model: 'demo',
-  pricing: { price: { promptPerMillion: 1_000_000_000n, completionPerMillion: 2_000_000_000n }, coefficientMilli: 1500n },
+  pricing: { price: { promptPerMillion: 1_000_000_000n, completionPerMillion: 2_000_000_000n }, coefficientMilli: 1500n, maxCharge: 5_000_000n },
   stopRequested: false,
   finishReason: 'stop',
   streamReceipt: { receipt, signature: 'sig', valid: true },
   settled: { charged: 30_000n, receipt, signature: 'sig' },
+  uncharged: false,
   error: null,
   ...over,
 });
@@ -46,6 +47,12 @@ describe('checkCharge', () => {
   it('flags billing from a different receipt than the one streamed', () => {
     const inflated = { ...receipt, completionTokens: 50 };
     expect(checkCharge(message({ settled: { charged: 30_000n, receipt: inflated, signature: 'other' } }))?.state).toBe('mismatch');
+  });
+
+  it('flags a charge above the user\'s max price for the message, even one matching the receipt', () => {
+    const capped = { ...message({}).pricing, maxCharge: 29_999n };
+    expect(checkCharge(message({ pricing: capped }))).toMatchObject({ state: 'mismatch', charged: 30_000n });
+    expect(checkCharge(message({ pricing: capped, streamReceipt: null }))).toMatchObject({ state: 'mismatch', expected: 29_999n });
   });
 
   it('says unverified without a valid receipt on the device', () => {

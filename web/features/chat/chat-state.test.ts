@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Receipt } from '@cocoon/shared/protocol/receipt';
 import { activeJob, chatReducer, conversation, initialChatState, type AssistantMessage, type ChatAction, type ChatState } from './chat-state';
 
-const pricing = { price: { promptPerMillion: 1_000_000n, completionPerMillion: 2_000_000n }, coefficientMilli: 1000n };
+const pricing = { price: { promptPerMillion: 1_000_000n, completionPerMillion: 2_000_000n }, coefficientMilli: 1000n, maxCharge: 5_000_000n };
 const receipt = (jobId: string, finishReason: Receipt['finishReason'] = 'stop'): Receipt => ({
   version: 1,
   jobId,
@@ -49,6 +49,14 @@ describe('chatReducer', () => {
     const s = run([send('j1'), { type: 'failed', jobId: 'j1', error: { code: 'job.host_gone' } }, { type: 'dismiss' }]);
     const late = run([{ type: 'delta', jobId: 'j1', text: 'late' }, { type: 'failed', jobId: 'j1', error: { code: 'job.timeout' } }], s);
     expect(late).toBe(s);
+  });
+
+  it('records that the broker charged nothing for a failed or stopped job, whatever the order of the frames', () => {
+    const failed = run([send('j1'), { type: 'failed', jobId: 'j1', error: { code: 'engine.unavailable' } }, { type: 'uncharged', jobId: 'j1' }]);
+    expect(assistant(failed)).toMatchObject({ status: 'failed', uncharged: true, settled: null });
+    const first = run([send('j1'), { type: 'stop', jobId: 'j1' }, { type: 'uncharged', jobId: 'j1' }, { type: 'failed', jobId: 'j1', error: { code: 'job.cancelled' } }]);
+    expect(assistant(first)).toMatchObject({ status: 'stopped', uncharged: true });
+    expect(assistant(run([send('j1')])).uncharged).toBe(false);
   });
 
   it('treats a cancel as stopped, not as an error', () => {

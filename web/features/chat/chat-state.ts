@@ -15,10 +15,12 @@ export interface UserMessage {
   text: string;
 }
 
-/** The price the job was sent at, kept to check the charge against the signed receipt. */
+/** The price the job was sent at and the user's cap, kept to check the charge against the signed receipt. */
 export interface JobPricing {
   price: Price;
   coefficientMilli: bigint;
+  /** The user's max price per message when it was sent (micro-credits): the job's AAD-bound `maxCharge`. */
+  maxCharge: bigint;
 }
 
 export interface AssistantMessage {
@@ -35,15 +37,20 @@ export interface AssistantMessage {
   streamReceipt: { receipt: Receipt; signature: string; valid: boolean } | null;
   /** What the broker charged, with the receipt it billed from. */
   settled: { charged: bigint; receipt: Receipt; signature: string } | null;
+  /** The job ended with no charge: the broker released its hold with no transfer (or it was never sent). */
+  uncharged: boolean;
   error: UiError | null;
 }
 
 export type Message = UserMessage | AssistantMessage;
 
+/** The error banner; `jobId` when it is about one answer (whose `uncharged` the banner then shows). */
+export type Banner = UiError & { jobId?: string };
+
 export interface ChatState {
   messages: Message[];
   activeJobId: string | null;
-  banner: UiError | null;
+  banner: Banner | null;
 }
 
 export const initialChatState: ChatState = { messages: [], activeJobId: null, banner: null };
@@ -56,6 +63,7 @@ export type ChatAction =
   | { type: 'stop'; jobId: string }
   | { type: 'ended'; jobId: string; receipt: Receipt; signature: string; receiptValid: boolean }
   | { type: 'settled'; jobId: string; charged: bigint; receipt: Receipt; signature: string }
+  | { type: 'uncharged'; jobId: string }
   | { type: 'failed'; jobId: string; error: UiError }
   | { type: 'error'; error: UiError }
   | { type: 'dismiss' };
@@ -94,6 +102,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         finishReason: null,
         streamReceipt: null,
         settled: null,
+        uncharged: false,
         error: null,
       };
       return { messages: [...state.messages, user, assistant], activeJobId: action.jobId, banner: null };
@@ -122,11 +131,13 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
     }
     case 'settled':
       return updateJob(state, action.jobId, (m) => ({ ...m, settled: { charged: action.charged, receipt: action.receipt, signature: action.signature } }));
+    case 'uncharged':
+      return updateJob(state, action.jobId, (m) => (m.uncharged || m.settled ? m : { ...m, uncharged: true }));
     case 'failed': {
       const stopped = action.error.code === 'job.cancelled';
       const next = updateJob(state, action.jobId, whileOpen((m) => ({ ...m, status: stopped ? 'stopped' : 'failed', error: stopped ? null : action.error })));
       if (next === state) return state;
-      return { ...release(next, action.jobId), banner: stopped ? state.banner : action.error };
+      return { ...release(next, action.jobId), banner: stopped ? state.banner : { ...action.error, jobId: action.jobId } };
     }
     case 'error':
       return { ...state, banner: action.error };

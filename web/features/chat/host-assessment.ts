@@ -2,7 +2,7 @@ import type { WireError } from '@cocoon/shared/errors';
 import type { AttestationBundle } from '@cocoon/shared/protocol/attestation-bundle';
 import type { HostVerification, Result } from '../../crypto/api';
 
-/** A host as GET /api/hosts lists it. */
+/** A host as GET /api/hosts lists it, with its bundle from GET /api/hosts/:hostId/bundle. */
 export interface HostListing {
   hostId: string;
   bundle: AttestationBundle;

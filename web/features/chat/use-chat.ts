@@ -1,6 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { sealedRequestBytes } from '@cocoon/shared/crypto/padding';
 import type { WireError } from '@cocoon/shared/errors';
+import { formatCredits, holdFor, maxTokensWithin } from '@cocoon/shared/pricing';
 import type { MeResponseSchema } from '@cocoon/shared/protocol/api';
 import type { SealedChunk } from '@cocoon/shared/protocol/jobs';
 import type { BrokerToClientParsed } from '@cocoon/shared/protocol/ws-messages';
@@ -17,7 +19,7 @@ import type { HostChoice } from './use-verified-host';
 type Me = z.output<typeof MeResponseSchema>;
 
 /** Errors after which the host list is stale: pick (and verify) a host again. */
-const HOST_ERRORS: readonly string[] = ['job.host_gone', 'job.model_unavailable', 'attestation.claims_expired', 'engine.model_not_found'];
+const HOST_ERRORS: readonly string[] = ['job.host_gone', 'job.model_unavailable', 'attestation.claims_expired', 'engine.model_not_found', 'host.busy'];
 /** If the broker never confirms a cancel, the job is closed locally after this long. */
 const STOP_GRACE_MS = 8_000;
 
@@ -68,6 +70,8 @@ export function useChat(socket: BrokerSocket, status: SocketStatus) {
       const { payload, receipt } = opened.value;
       if (payload.type === 'delta') return dispatch({ type: 'delta', jobId, text: payload.text });
       if (payload.type === 'error') return fail(jobId, fromWire(payload));
+      // The Mini App offers the model no tools, so no answer calls one: such a piece is not shown.
+      if (payload.type === 'tool_call') return;
       const finished = await cryptoWorker().finish(jobId);
       queues.current.delete(jobId);
       if (!finished.ok) return dispatch({ type: 'failed', jobId, error: fromWire(finished.error) });
@@ -102,6 +106,11 @@ export function useChat(socket: BrokerSocket, status: SocketStatus) {
           return void queryClient.invalidateQueries({ queryKey: queryKeys.credits });
         }
         case 'error':
+          if (m.jobId && m.charged === '0') {
+            // The broker released the job's hold with no transfer: say so even if the stream already ended it.
+            dispatch({ type: 'uncharged', jobId: m.jobId });
+            void queryClient.invalidateQueries({ queryKey: queryKeys.me });
+          }
           if (m.jobId) return enqueue(m.jobId, () => fail(m.jobId!, fromWire(m.error)));
           if (!m.error.code.startsWith('auth.session')) dispatch({ type: 'error', error: fromWire(m.error) });
           return;
@@ -124,12 +133,20 @@ export function useChat(socket: BrokerSocket, status: SocketStatus) {
     async (text: string, target: ChatTarget) => {
       if (stateRef.current.activeJobId) return;
       const jobId = crypto.randomUUID();
-      // The price the user was shown is the most the job may cost: the broker refuses a pricier host.
-      const meta = { jobId, hostId: target.host.hostId, model: target.model, maxTokens: MAX_TOKENS, maxCoefficientMilli: Number(target.host.coefficientMilli) };
       const request = { messages: [...conversation(stateRef.current.messages), { role: 'user' as const, content: text }] };
+      // The user's max price per message is the job's cap: the answer's budget is what fits under it
+      // at this host's price, and the broker and the enclave refuse the job if the host costs more.
+      const { price, coefficientMilli, maxCharge } = target.pricing;
+      const maxTokens = maxTokensWithin(price, sealedRequestBytes(request), maxCharge, MAX_TOKENS, coefficientMilli);
+      const meta = { jobId, hostId: target.host.hostId, model: target.model, maxTokens, maxCharge: maxCharge.toString() };
       queues.current.set(jobId, Promise.resolve());
       dispatch({ type: 'send', jobId, text, model: target.model, pricing: target.pricing });
       haptics.send();
+      if (maxTokens < 1) {
+        const floor = holdFor(price, sealedRequestBytes(request), 1, coefficientMilli);
+        dispatch({ type: 'uncharged', jobId });
+        return fail(jobId, { code: 'job.price_above_limit', detail: `an answer can cost up to ${formatCredits(floor)} credits on this host; the max per message is ${formatCredits(maxCharge)}` });
+      }
       const sealed = await cryptoWorker().seal(target.host.verification.bundleDigest, meta, request);
       if (!sealed.ok) return fail(jobId, fromWire(sealed.error));
       if (!socket.send({ type: 'job.create', meta, request: sealed.value })) return fail(jobId, { code: 'client.connection_lost' });

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { HostsResponseSchema } from '@cocoon/shared/protocol/api';
+import { isCocoonError } from '@cocoon/shared/errors';
+import { HostBundleResponseSchema, HostsResponseSchema } from '@cocoon/shared/protocol/api';
 import { queryKeys } from '../../api/queries';
 import { useSession } from '../../api/session';
 import type { HostVerification } from '../../crypto/api';
@@ -17,9 +18,10 @@ export interface HostChoice {
 export type HostState = { state: 'verified'; host: HostChoice } | { state: 'rejected'; host: HostChoice } | { state: 'none' };
 
 /**
- * Picks the host for a model: the broker's best-first list, each bundle verified in the crypto
- * worker under the operator's policy, the first that passes every check. Waits for the policy;
- * verifies again when it is refreshed and before the chosen attestation expires.
+ * Picks the host for a model: the broker's best-first list (slim), then each host's bundle fetched
+ * and verified in the crypto worker under the operator's policy, in order, until one passes every
+ * check. Waits for the policy; verifies again when it is refreshed and before the chosen
+ * attestation expires (the bundle route's ETag lets the browser revalidate instead of downloading).
  */
 export function useVerifiedHost(model: string | null) {
   const { get } = useSession();
@@ -33,8 +35,11 @@ export function useVerifiedHost(model: string | null) {
       const path = `/api/hosts?model=${encodeURIComponent(model ?? '')}`;
       const { hosts } = await get(path, HostsResponseSchema, signal);
       let first: HostChoice | undefined;
-      for (const listing of hosts) {
-        const result = await cryptoWorker().verifyHost(listing.bundle);
+      for (const listed of hosts) {
+        const bundle = await hostBundle(get, listed.hostId, signal);
+        if (!bundle) continue; // gone offline since it was listed
+        const listing = { ...listed, bundle };
+        const result = await cryptoWorker().verifyHost(bundle);
         const host = { hostId: listing.hostId, coefficientMilli: BigInt(listing.priceCoefficientMilli), verification: assessHost(listing, model ?? '', result) };
         if (host.verification.verified) return { state: 'verified', host };
         first ??= host;
@@ -49,4 +54,16 @@ export function useVerifiedHost(model: string | null) {
       return Math.max(5_000, Math.min(5 * 60_000, expiresAt * 1000 - Date.now() - 60_000));
     },
   });
+}
+
+type Get = ReturnType<typeof useSession>['get'];
+
+/** GET /api/hosts/:hostId/bundle; null when the host is no longer online. */
+async function hostBundle(get: Get, hostId: string, signal: AbortSignal) {
+  try {
+    return (await get(`/api/hosts/${encodeURIComponent(hostId)}/bundle`, HostBundleResponseSchema, signal)).bundle;
+  } catch (e) {
+    if (isCocoonError(e, 'host.not_found')) return null;
+    throw e;
+  }
 }

@@ -1,0 +1,151 @@
+import fc from 'fast-check';
+import { ZodError } from 'zod';
+import { CocoonError } from '../../errors';
+
+/**
+ * Test-only: the fuzz harness shared by the `*.fuzz.test.ts` files (a few thousand cases each, a
+ * fixed seed so CI is repeatable) and `npm run fuzz` (scripts/fuzz.ts: a million inputs per parser
+ * or its time budget). A target feeds one input to one parser; the harness turns anything but the
+ * parser's own rejection, an answer slower than `maxMs`, or an accepted alteration into a failure.
+ */
+
+/** The seed every run uses unless `FUZZ_SEED` says otherwise; fast-check prints it with any failure. */
+export const FUZZ_SEED = 20_251_010;
+
+/** An outcome no input may produce: a crash, a hang, or an altered input accepted. */
+export class FuzzFailure extends Error {
+  override readonly name = 'FuzzFailure';
+}
+
+export interface FuzzSpec<T> {
+  name: string;
+  /** Arbitrary data and mutations of the real vectors. */
+  inputs: fc.Arbitrary<T>;
+  /** Feeds one input to the parser; returns when it accepted or properly rejected it, throws `FuzzFailure` otherwise. */
+  run(input: T): unknown;
+  /** The parser's own rejections (default: a CocoonError other than `internal`, or a ZodError); anything else thrown is a crash. */
+  rejects?(e: unknown): boolean;
+  /** Cases under `npm test` (default 2000); targets that verify signatures run fewer. */
+  testRuns?: number;
+  /** The longest one input may take, in ms (default 1000). */
+  maxMs?: number;
+  /** Whether each input runs a full signature verifier (about 1 ms or more each). */
+  verifies?: boolean;
+}
+
+export interface FuzzTarget {
+  name: string;
+  inputs: fc.Arbitrary<unknown>;
+  testRuns: number;
+  maxMs: number;
+  verifies: boolean;
+  /** One input through the parser; rejects with a `FuzzFailure` describing what went wrong. */
+  check(input: unknown): Promise<void>;
+}
+
+/** A typed rejection of the parser itself: never `internal`, never a TypeError or RangeError. */
+export const ownRejection = (e: unknown): boolean => (e instanceof CocoonError && e.code !== 'internal') || e instanceof ZodError;
+/** For functions that must never throw at all (`safeParse`, verifiers that report failed checks). */
+export const neverThrows = (): boolean => false;
+
+/** Whether a verifier accepted: true when it resolved, false on its own rejection; anything else propagates as a crash. */
+export async function accepted(verification: Promise<unknown>): Promise<boolean> {
+  try {
+    await verification;
+    return true;
+  } catch (e) {
+    if (ownRejection(e)) return false;
+    throw e;
+  }
+}
+
+const describeError = (e: unknown): string =>
+  e instanceof Error ? `${e.name}${e instanceof CocoonError ? ` ${e.code}` : ''}: ${e.message}\n${(e.stack ?? '').split('\n').slice(1, 6).join('\n')}` : String(e);
+
+export function fuzzTarget<T>(spec: FuzzSpec<T>): FuzzTarget {
+  const maxMs = spec.maxMs ?? 1000;
+  const rejects = spec.rejects ?? ownRejection;
+  return {
+    name: spec.name,
+    inputs: spec.inputs as fc.Arbitrary<unknown>,
+    testRuns: spec.testRuns ?? 2000,
+    maxMs,
+    verifies: spec.verifies ?? false,
+    async check(input) {
+      const started = performance.now();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        const result = spec.run(input as T);
+        if (result instanceof Promise) {
+          const timeout = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new FuzzFailure(`${spec.name}: no answer within ${maxMs * 5} ms (hang)`)), maxMs * 5);
+          });
+          await Promise.race([result, timeout]);
+        }
+      } catch (e) {
+        if (e instanceof FuzzFailure) throw e;
+        if (!rejects(e)) throw new FuzzFailure(`${spec.name}: crash (not the parser's own rejection): ${describeError(e)}`, { cause: e });
+      } finally {
+        clearTimeout(timer);
+      }
+      const ms = performance.now() - started;
+      if (ms > maxMs) throw new FuzzFailure(`${spec.name}: one input took ${ms.toFixed(0)} ms (limit ${maxMs} ms)`);
+    },
+  };
+}
+
+export const fuzzSeed = (): number => (process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : FUZZ_SEED);
+
+/**
+ * Runs `target` for `numRuns` cases from the fixed seed; throws fast-check's report (seed, path and
+ * the shrunk counterexample) on the first failure.
+ */
+export async function assertFuzz(target: FuzzTarget, numRuns = target.testRuns): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(target.inputs, (x) => target.check(x)),
+    { seed: fuzzSeed(), numRuns },
+  );
+}
+
+export interface FuzzReport {
+  name: string;
+  inputs: number;
+  ms: number;
+  failures: number;
+  verifies: boolean;
+  /** fast-check's report of the first failure, shrunk, replayable with its seed and path. */
+  firstFailure?: string;
+}
+
+/** `npm run fuzz`: up to `runs` inputs within `seconds`; counts failures instead of stopping at the first. */
+export async function runFuzz(target: FuzzTarget, opts: { runs: number; seconds: number; seed: number }): Promise<FuzzReport> {
+  let inputs = 0;
+  let failures = 0;
+  let firstIndex: number | undefined;
+  const started = performance.now();
+  await fc.check(
+    fc.asyncProperty(target.inputs, async (x) => {
+      const index = inputs++;
+      try {
+        await target.check(x);
+      } catch {
+        failures++;
+        firstIndex ??= index;
+      }
+    }),
+    { seed: opts.seed, numRuns: opts.runs, ...(Number.isFinite(opts.seconds) ? { interruptAfterTimeLimit: opts.seconds * 1000 } : {}), markInterruptAsFailure: false },
+  );
+  const ms = performance.now() - started;
+  const report: FuzzReport = { name: target.name, inputs, ms, failures, verifies: target.verifies };
+  if (firstIndex !== undefined) {
+    // The same seed generates the same inputs: replay up to the first failure and let fast-check shrink it.
+    const details = await fc.check(fc.asyncProperty(target.inputs, (x) => target.check(x)), {
+      seed: opts.seed,
+      numRuns: firstIndex + 1,
+      interruptAfterTimeLimit: 60_000,
+    });
+    const error = details.errorInstance instanceof Error ? details.errorInstance.message : '';
+    report.firstFailure = details.failed ? `${fc.defaultReportMessage(details) ?? ''}\n${error}` : 'failed, but did not fail again on replay';
+  }
+  return report;
+}
