@@ -34,10 +34,9 @@ const demoApiKey = await ensureDemoApiKey(stack, '.data/demo-api-key');
 // The developer proxy with that key, verifying the host under the development operator policy.
 const { proxy, url: apiUrl } = await startDevProxy(stack, { credential: demoApiKey, dataDir: '.data/proxy', port: Number(process.env.PROXY_PORT ?? 8787), logLevel: process.env.LOG_LEVEL ?? 'warn' });
 console.log(`\nMini App: ${stack.url}/\n`);
-console.log(`Developer API key of the demo user: ${demoApiKey.slice(0, 16)}… (in .data/demo-api-key; manage keys in the app's Developer screen)`);
 console.log('Open it in a browser: you are a demo Telegram user with starter credits. Ctrl+C stops everything.');
 console.log(`\nOpenAI-compatible API: ${apiUrl}`);
-console.log(`API key: ${demoApiKey}`);
+console.log(`API key: ${demoApiKey}  (the demo user's; kept in .data/demo-api-key, managed in the app's Developer screen)`);
 console.log(`  curl ${apiUrl}/chat/completions -H "Authorization: Bearer ${demoApiKey}" -H 'content-type: application/json' \\\n    -d '{"model": "cocoon-demo-bigram", "messages": [{"role": "user", "content": "Hello"}], "max_tokens": 32}'`);
 
 /** The host agent logs JSON (pino); show a newcomer its message, not the envelope. */

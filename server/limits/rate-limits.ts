@@ -18,6 +18,11 @@ const LIMITED_ROUTES: Readonly<Record<string, string>> = {
   'GET /api/hosts/:hostId/bundle': 'host-bundle',
   'GET /api/ws': 'client-socket',
   'GET /api/host': 'host-socket',
+  'POST /api/developer/keys': 'developer-keys',
+  'POST /api/developer/keys/:keyId/limits': 'developer-keys',
+  'POST /api/developer/keys/:keyId/revoke': 'developer-keys',
+  'GET /api/developer/usage.csv': 'developer-export',
+  'POST /api/developer/usage/export': 'developer-export',
 };
 
 /** The broker's request limits (README, "Limits"), built from the config. */
