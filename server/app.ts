@@ -18,7 +18,7 @@ import { httpTimeouts } from './http/timeouts';
 import { installNotFound, registerWebApp } from './http/static';
 import { installRateLimits } from './limits/rate-limits';
 import { createLogger, withPrivacy } from './logger';
-import { startMaintenance } from './maintenance';
+import { maintenanceIntervalMs, startMaintenance } from './maintenance';
 import { registerCreditsRoutes } from './payments/credits-routes';
 import { registerStarsWebhook } from './payments/stars-webhook';
 import { registerClientSocket } from './relay/client-socket';
@@ -39,7 +39,6 @@ export interface CocoonServer {
   services(): Services;
 }
 
-const MAINTENANCE_INTERVAL_MS = 5_000;
 const SOCKET_CLOSE_GRACE_MS = 2_000;
 /** Trust the nearest `hops` proxies (the connecting peer first); the client is the address the farthest of them forwarded for. */
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
@@ -96,7 +95,7 @@ export function createServer(config: ServerConfig, opts: { logger?: Logger; dev?
 
   app.addHook('onReady', async () => {
     services = await openServices(config, app.log, dev);
-    maintenance = startMaintenance(services, app.log, MAINTENANCE_INTERVAL_MS);
+    maintenance = startMaintenance(services, app.log, maintenanceIntervalMs(config.JOB_IDLE_TIMEOUT_MS));
   });
   // The embedded Bot API stand-in delivers updates to the address the broker listens on.
   app.addHook('onListen', async () => {

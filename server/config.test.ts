@@ -83,6 +83,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BOT_TOKEN, WS_HEARTBEAT_MS: '0' })).toThrow(/WS_HEARTBEAT_MS/);
   });
 
+  it('job idle timeout and hold lifetime: two minutes and an hour by default; a hold must outlive the idle timeout', () => {
+    expect(loadConfig({ BOT_TOKEN })).toMatchObject({ JOB_IDLE_TIMEOUT_MS: 120_000, HOLD_TTL_MS: 3_600_000 });
+    expect(loadConfig({ BOT_TOKEN, JOB_IDLE_TIMEOUT_MS: '500', HOLD_TTL_MS: '2000' })).toMatchObject({ JOB_IDLE_TIMEOUT_MS: 500, HOLD_TTL_MS: 2_000 });
+    expect(() => loadConfig({ BOT_TOKEN, HOLD_TTL_MS: '120000' })).toThrow(/HOLD_TTL_MS: must exceed JOB_IDLE_TIMEOUT_MS/);
+    expect(() => loadConfig({ BOT_TOKEN, JOB_IDLE_TIMEOUT_MS: '10' })).toThrow(/JOB_IDLE_TIMEOUT_MS/);
+  });
+
   it('requires BOT_TOKEN', () => {
     expect(() => loadConfig({})).toThrow(/BOT_TOKEN: required/);
   });

@@ -172,6 +172,10 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_JOBS_PER_USER: int(60, 1),
   /** Jobs one user may have in flight at once (`job.too_many_concurrent` beyond). */
   MAX_CONCURRENT_JOBS_PER_USER: int(4, 1, 1000),
+  /** A job whose host shows no activity for this long ends with `job.timeout`, its hold released. */
+  JOB_IDLE_TIMEOUT_MS: int(120_000, 100, 3_600_000),
+  /** A hold nothing settled or released by then is released by upkeep: the jobs of a broker that died. */
+  HOLD_TTL_MS: int(3_600_000, 1_000, 7 * 86_400_000),
   /** Rows a user may create per hour (`rate_limited` beyond); old rows are purged by upkeep. */
   SESSIONS_PER_USER_PER_HOUR: int(60, 1),
   TON_PROOF_PAYLOADS_PER_USER_PER_HOUR: int(30, 1),
@@ -203,6 +207,7 @@ export const looksLikeRealBotToken = (token: string): boolean => /^\d{5,}:AA[\w-
 function crossFieldIssues(c: ServerConfig): { path: string[]; message: string }[] {
   const issues: { path: string[]; message: string }[] = [];
   if (c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_REQUEST_TIMEOUT_MS) issues.push({ path: ['HTTP_HEADERS_TIMEOUT_MS'], message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)' });
+  if (c.HOLD_TTL_MS <= c.JOB_IDLE_TIMEOUT_MS) issues.push({ path: ['HOLD_TTL_MS'], message: 'must exceed JOB_IDLE_TIMEOUT_MS (a hold outlives its job)' });
   if (c.TON_API_URL && !c.TON_SERVICE_ADDRESS) issues.push({ path: ['TON_SERVICE_ADDRESS'], message: 'required with TON_API_URL (the wallet deposits go to)' });
   if (c.ATTESTATION_POLICY_FILE && c.ATTESTATION_POLICY_KEYS.length === 0) issues.push({ path: ['ATTESTATION_POLICY_KEYS'], message: 'required with ATTESTATION_POLICY_FILE (the operator keys it must be signed with)' });
   if (c.DEV_MODE && !c.DEV_MODE_FORCE) {

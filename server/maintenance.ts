@@ -23,6 +23,9 @@ export async function maintain(s: Services, now: Date, opts: { purge: boolean })
   await purgeStaleInvoices(s.database.db, now);
 }
 
+/** Every 5 s, or a quarter of the job idle timeout when that is shorter: an idle job ends within 1.25 times the timeout. */
+export const maintenanceIntervalMs = (jobIdleTimeoutMs: number): number => Math.min(5_000, Math.max(25, Math.floor(jobIdleTimeoutMs / 4)));
+
 /** Runs `maintain` every `intervalMs`; rounds never overlap. */
 export function startMaintenance(s: Services, log: FastifyBaseLogger, intervalMs: number): { stop(): Promise<void> } {
   let running: Promise<void> = Promise.resolve();

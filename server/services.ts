@@ -41,11 +41,6 @@ export interface Services {
   apiKeys: ApiKeyStore;
 }
 
-/** Hosts must show activity on a job at least this often. */
-export const JOB_IDLE_TIMEOUT_MS = 120_000;
-/** A hold not settled by then is released by the sweeper (a crashed broker's jobs, say). */
-export const HOLD_TTL_MS = 60 * 60_000;
-
 export async function openServices(config: ServerConfig, log: FastifyBaseLogger, dev?: DevExtensions): Promise<Services> {
   // First, so a missing or forged policy stops the broker before anything is opened.
   const { policy: attestationPolicy, sequence: policySequence, signed: signedAttestationPolicy } = await loadAttestationPolicy(config);
@@ -67,7 +62,7 @@ export async function openServices(config: ServerConfig, log: FastifyBaseLogger,
   const ledger = new Ledger(db, { commissionBps: config.NETWORK_COMMISSION_BPS });
   const prices = new PriceBook({ promptPerMillion: config.DEFAULT_PRICE_PROMPT_PER_M, completionPerMillion: config.DEFAULT_PRICE_COMPLETION_PER_M });
   const registry = new HostRegistry();
-  const relay = new InProcessRelay({ db, ledger, prices, registry, log, idleTimeoutMs: JOB_IDLE_TIMEOUT_MS, holdTtlMs: HOLD_TTL_MS, maxJobsPerUser: config.MAX_CONCURRENT_JOBS_PER_USER });
+  const relay = new InProcessRelay({ db, ledger, prices, registry, log, idleTimeoutMs: config.JOB_IDLE_TIMEOUT_MS, holdTtlMs: config.HOLD_TTL_MS, maxJobsPerUser: config.MAX_CONCURRENT_JOBS_PER_USER });
   const stars = await openStarsGateway(config, log, dev);
   const ton = await openTon(config, { db, ledger, log, dev });
   const sessions = new SessionStore(db, config.SESSION_TTL_S, config.SESSIONS_PER_USER_PER_HOUR);

@@ -46,6 +46,11 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolMax ?? 10 });
     pool.on('error', opts.onPoolError ?? ((err) => console.warn(`postgres: idle connection lost: ${err.message}`)));
+    // A client checked out of the pool (a transaction in progress) has no 'error' listener of the
+    // pool's: a connection cut under it would be an unhandled 'error' event and take the process
+    // down. The same error also fails the client's queries, which is where it is handled; the
+    // pool drops the broken client when it is released.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = drizzlePg(pool, { schema });
     await migratePg(db, { migrationsFolder });
     return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end() };

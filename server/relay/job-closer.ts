@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { CocoonError, isCocoonError, type ErrorCode } from '@cocoon/shared/errors';
 import type { SignedReceipt } from '@cocoon/shared/protocol/receipt';
 import type { Db } from '../db/client';
+import { retryDatabase } from '../db/retry';
 import type { Ledger } from '../ledger/ledger';
 import type { PriceBook } from '../pricing/price-book';
 import { markFailed, markSettled } from './jobs-repo';
@@ -40,22 +41,54 @@ export class JobCloser {
       this.d.log.warn({ jobId: job.jobId, hostId: job.meta.hostId, code: e.code }, 'receipt rejected');
       return this.fail(job, e.code, e.message);
     }
-    await this.d.db.transaction(async (tx) => {
-      await this.d.ledger.settle(job.jobId, job.meta.hostId, charged, tx);
-      await markSettled(tx, job.jobId, signed, charged);
-    });
-    const { balance } = await this.d.ledger.userFunds(job.client.userId);
-    this.d.log.info({ jobId: job.jobId, charged: String(charged), finishReason: signed.receipt.finishReason }, 'job settled');
-    job.client.send({ type: 'job.settled', jobId: job.jobId, receipt: signed, charged: String(charged), balance: String(balance) });
+    let settled: { charged: bigint; balance: bigint };
+    try {
+      // Retried through a lost connection: a retry after a commit whose answer was lost returns the first settlement.
+      settled = await this.retry(job, () => this.d.db.transaction(async (tx) => {
+        const s = await this.d.ledger.settle(job.jobId, job.meta.hostId, charged, tx);
+        await markSettled(tx, job.jobId, signed, s.charged);
+        return { charged: s.charged, balance: (await this.d.ledger.userFunds(job.client.userId, tx)).balance };
+      }));
+    } catch (e) {
+      return this.notRecorded(job, e);
+    }
+    this.d.log.info({ jobId: job.jobId, charged: String(settled.charged), finishReason: signed.receipt.finishReason }, 'job settled');
+    job.client.send({ type: 'job.settled', jobId: job.jobId, receipt: signed, charged: String(settled.charged), balance: String(settled.balance) });
   }
 
   /** Releases the hold (nothing is charged), records the failure and sends the client the code, saying so. */
   async fail(job: LiveJob, code: ErrorCode, message: string): Promise<void> {
-    await this.d.db.transaction(async (tx) => {
-      await this.d.ledger.release(job.jobId, tx);
-      await markFailed(tx, [job.jobId], code);
-    });
+    try {
+      await this.retry(job, () => this.d.db.transaction(async (tx) => {
+        await this.d.ledger.release(job.jobId, tx);
+        await markFailed(tx, [job.jobId], code);
+      }));
+    } catch (e) {
+      // The job has ended all the same; only "nothing was charged" cannot be said yet.
+      this.d.log.error({ err: e, jobId: job.jobId, code }, 'job failure not recorded: the hold is released when it expires');
+      job.client.send({ type: 'error', jobId: job.jobId, error: new CocoonError(code, message).toWire() });
+      return;
+    }
     this.d.log.info({ jobId: job.jobId, code }, 'job failed');
     job.client.send({ type: 'error', jobId: job.jobId, error: new CocoonError(code, message).toWire(), charged: '0' });
+  }
+
+  /** A job's closing transaction, tried again while the database is unreachable (server/db/retry.ts). */
+  private retry<T>(job: LiveJob, fn: () => Promise<T>): Promise<T> {
+    return retryDatabase(fn, {
+      // The driver's reason (drizzle wraps it with the whole query as its message).
+      onRetry: (err, attempt) => this.d.log.warn({ jobId: job.jobId, attempt, reason: err instanceof Error ? String(err.cause instanceof Error ? err.cause.message : err.message) : String(err) }, 'closing the job failed; trying again'),
+    });
+  }
+
+  /**
+   * The settlement could not be confirmed (the database stayed away past the retries, or refused
+   * it). Either it landed once, or nothing moved and the hold stays until the sweeper releases it
+   * at its expiry; the client is told, without a `charged` that could not be promised.
+   */
+  private notRecorded(job: LiveJob, e: unknown): void {
+    this.d.log.error({ err: e, jobId: job.jobId }, 'settlement not confirmed: unless it landed, the hold is released when it expires');
+    const error = isCocoonError(e) ? e.toWire() : new CocoonError('internal', 'the charge for this answer could not be confirmed; unless it was recorded, the held credits return when the hold expires').toWire();
+    job.client.send({ type: 'error', jobId: job.jobId, error });
   }
 }
