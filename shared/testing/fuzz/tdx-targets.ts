@@ -11,7 +11,7 @@ import { verifyTdxQuote, type TdxVerification } from '../../attestation/tdx/veri
 import { accepted, FuzzFailure, fuzzTarget, type FuzzTarget } from './harness';
 import { applyJsonEdits, awkwardJson, jsonEdits, type JsonEdit } from './json';
 import { anyBytes, applyByteEdits, byteEdits, editText, mutantsOf, type ByteEdit, type Mutant } from './mutate';
-import { asV5, collateralText, quoteHints, quoteVectors, VectorTimes } from './vectors';
+import { asV5, collateralFields, collateralText, quoteHints, quoteVectors, VectorTimes } from './vectors';
 
 /** Test-only: fuzz targets for Intel TDX quotes (v4, v5) and their collateral. */
 
@@ -78,8 +78,8 @@ const quoteVerify = fuzzTarget<{ vector: Verifiable; signed: boolean; edits: Byt
   },
 });
 
-const collateral = JSON.parse(collateralText) as CollateralJson;
-const inner = { tcb_info: JSON.parse(collateral.tcb_info) as unknown, qe_identity: JSON.parse(collateral.qe_identity) as unknown };
+const collateral: CollateralJson = collateralFields;
+const inner: { tcb_info: unknown; qe_identity: unknown } = { tcb_info: JSON.parse(collateral.tcb_info), qe_identity: JSON.parse(collateral.qe_identity) };
 
 type CollateralInput =
   | { kind: 'outer'; edits: JsonEdit[] }

@@ -4,7 +4,7 @@ import { toHex } from '../../protocol/encoding';
 import { countNodes, derTree, encodeDerWith, type DerNode } from './der-tree';
 import { assertFuzz } from './harness';
 import { tdxTargets } from './tdx-targets';
-import { collateralText, crlDers } from './vectors';
+import { collateralFields, crlDers } from './vectors';
 
 describe('fuzz: TDX quotes (v4, v5) and Intel collateral, fixed seed', () => {
   for (const t of tdxTargets) it(`${t.name}: ${t.testRuns} inputs, typed rejections only${t.verifies ? ', no altered input verifies' : ''}`, () => assertFuzz(t), 60_000);
@@ -31,7 +31,7 @@ describe('fuzz findings: TDX collateral', () => {
   it('tdx.collateral.parse: a root CA CRL whose thisUpdate is 100 000 bytes long is attestation.collateral_invalid, not a RangeError', () => {
     const crl = derTree(crlDers().rootCaCrl);
     const bigTime = encodeDerWith(crl, [{ node: indexOfTag(crl, 0x17), op: 'big', length: 100_000, fill: 0x30 }]);
-    const collateral = { ...(JSON.parse(collateralText) as Record<string, string>), root_ca_crl: toHex(bigTime) };
+    const collateral = { ...collateralFields, root_ca_crl: toHex(bigTime) };
     expect(() => parseCollateral(JSON.stringify(collateral))).toThrow(expect.objectContaining({ code: 'attestation.collateral_invalid' }));
   });
 });

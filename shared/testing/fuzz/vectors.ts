@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { concatBytes, fromHex } from '../../protocol/encoding';
 import { parseSpdmReport } from '../../attestation/nvidia/spdm';
 import { parseTdxQuote } from '../../attestation/tdx/quote';
@@ -13,6 +14,20 @@ export const quoteVectors = {
   phalaV4: readVector('phala-tdx-v4-quote.bin'),
 };
 export const collateralText = readVectorText('phala-tdx-v4-collateral.json');
+/** The same collateral as its JSON fields, every one a string (CollateralJson's shape before hex decoding). */
+export const collateralFields = z
+  .object({
+    pck_crl_issuer_chain: z.string(),
+    root_ca_crl: z.string(),
+    pck_crl: z.string(),
+    tcb_info_issuer_chain: z.string(),
+    tcb_info: z.string(),
+    tcb_info_signature: z.string(),
+    qe_identity_issuer_chain: z.string(),
+    qe_identity: z.string(),
+    qe_identity_signature: z.string(),
+  })
+  .parse(JSON.parse(collateralText));
 export const nvidiaReport = fromHex(readVectorText('nvidia/nvtrust-hopperAttestationReport.hex').trim());
 export const nvidiaChainPem = readVectorText('nvidia/nvtrust-hopperCertChain.pem');
 export const intelRootDer = readVector('intel/intel-sgx-root-ca.der');
@@ -64,7 +79,7 @@ export function spdmHints(report: Uint8Array): number[] {
 
 /** The DER of every certificate the vectors carry: Intel root, both PCK chains, NVIDIA's device chain, the collateral signing chains. */
 export function certificateDers(): Record<string, Uint8Array> {
-  const c = JSON.parse(collateralText) as { tcb_info_issuer_chain: string };
+  const c = collateralFields;
   const named: Record<string, Uint8Array> = { intelRoot: intelRootDer };
   pemBlocks(parseTdxQuote(quoteVectors.cocoonV4).pckChainPem, 'CERTIFICATE').forEach((d, i) => (named[`cocoonPck${i}`] = d));
   pemBlocks(parseTdxQuote(quoteVectors.phalaV4).pckChainPem, 'CERTIFICATE').slice(0, 2).forEach((d, i) => (named[`phalaPck${i}`] = d));
@@ -74,6 +89,6 @@ export function certificateDers(): Record<string, Uint8Array> {
 }
 
 export function crlDers(): { rootCaCrl: Uint8Array; pckCrl: Uint8Array } {
-  const c = JSON.parse(collateralText) as { root_ca_crl: string; pck_crl: string };
+  const c = collateralFields;
   return { rootCaCrl: fromHex(c.root_ca_crl), pckCrl: fromHex(c.pck_crl) };
 }

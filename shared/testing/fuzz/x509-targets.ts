@@ -14,7 +14,7 @@ import { pemBlocks } from '../../attestation/x509/pem';
 import { countNodes, derEdits, derTree, encodeDerWith, type DerEdit } from './der-tree';
 import { accepted, FuzzFailure, fuzzTarget, type FuzzTarget } from './harness';
 import { anyBytes, anyString, applyByteEdits, byteEdits, editText, type ByteEdit } from './mutate';
-import { certificateDers, collateralText, crlDers, nvidiaChainPem, quoteVectors, VectorTimes } from './vectors';
+import { certificateDers, collateralFields, crlDers, nvidiaChainPem, quoteVectors, VectorTimes } from './vectors';
 
 /** Test-only: fuzz targets for DER, X.509 certificates, PEM, CRLs and chain verification. */
 
@@ -99,7 +99,7 @@ const certificate = fuzzTarget<DerInput>({
 const pemTexts = {
   cocoonPck: parseTdxQuote(quoteVectors.cocoonV4).pckChainPem,
   nvidia: nvidiaChainPem,
-  tcbSigning: (JSON.parse(collateralText) as { tcb_info_issuer_chain: string }).tcb_info_issuer_chain,
+  tcbSigning: collateralFields.tcb_info_issuer_chain,
 };
 type PemName = keyof typeof pemTexts;
 
