@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import { useMe, useModels } from '../../api/queries';
 import { useSession } from '../../api/session';
 import { MAX_TOKENS } from '../../config';
@@ -71,24 +71,12 @@ export function ChatScreen({ onOpenCredits, onOpenDeveloper, onOpenAbout }: { on
       <ChatHeader>
         <ModelPicker models={models.data?.models} value={model} onChange={setPicked} disabled={streaming} />
         <CreditsBalance balance={me.data?.balance ?? session.balance} onOpen={onOpenCredits} />
-        <button
-          type="button"
-          data-testid="developer-button"
-          aria-label="Developer: API keys and usage"
-          onClick={onOpenDeveloper}
-          className="-mr-2 flex size-8 shrink-0 items-center justify-center rounded-full text-tg-hint transition active:scale-95 active:opacity-60"
-        >
+        <HeaderIconButton testId="developer-button" label="Developer: API keys and usage" onClick={onOpenDeveloper} className="-mr-2">
           <CodeIcon className="size-[22px]" />
-        </button>
-        <button
-          type="button"
-          data-testid="about-button"
-          aria-label="About this app"
-          onClick={onOpenAbout}
-          className="-mr-1.5 flex size-8 shrink-0 items-center justify-center rounded-full text-tg-hint transition active:scale-95 active:opacity-60"
-        >
+        </HeaderIconButton>
+        <HeaderIconButton testId="about-button" label="About this app" onClick={onOpenAbout} className="-mr-1.5">
           <InfoIcon className="size-[22px]" />
-        </button>
+        </HeaderIconButton>
       </ChatHeader>
       <AttestationBadge host={host.data} loading={host.isPending || host.isFetching} onOpen={() => setSheetOpen(true)} />
       {chat.state.messages.length === 0 ? (
@@ -124,5 +112,20 @@ export function ChatScreen({ onOpenCredits, onOpenDeveloper, onOpenAbout }: { on
         maxTokens={MAX_TOKENS}
       />
     </div>
+  );
+}
+
+/** A round icon button in the chat header, at the hint colour of Telegram's theme. */
+function HeaderIconButton({ testId, label, onClick, className, children }: { testId: string; label: string; onClick: () => void; className: string; children: ReactNode }) {
+  return (
+    <button
+      type="button"
+      data-testid={testId}
+      aria-label={label}
+      onClick={onClick}
+      className={`${className} flex size-8 shrink-0 items-center justify-center rounded-full text-tg-hint transition active:scale-95 active:opacity-60`}
+    >
+      {children}
+    </button>
   );
 }
