@@ -47,7 +47,7 @@ export function createDevExtensions(): BrokerDevExtensions {
       const started = await startSandboxChain();
       chain = started;
       wallet = undefined;
-      return { url: started.url, serviceAddress: started.serviceWallet.address, close: () => started.close() };
+      return { url: started.url, serviceAddress: started.serviceWallet.address, payoutKeyPair: started.payoutWallet.keyPair, close: () => started.close() };
     },
     registerRoutes(api, services) {
       registerInitDataDevRoutes(api, services);

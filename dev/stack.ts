@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
+import { upsertTelegramUser } from '@cocoon/server/auth/users';
 import { loadConfig, type ServerConfig } from '@cocoon/server/config';
 import { createServer } from '@cocoon/server/app';
+import { mintEnrollmentToken } from '@cocoon/server/hosts/enrollment-tokens';
 import { signPolicy } from '@cocoon/shared/attestation/policy';
 import { generateSigningKeyPair } from '@cocoon/shared/crypto/ed25519';
 import { ModelsResponseSchema } from '@cocoon/shared/protocol/api';
@@ -18,11 +19,18 @@ import { startDemoEngine, type DemoEngine } from './engine/demo-engine';
  * The whole product on its embedded default: the broker in this process (PGlite) with the
  * development stand-ins (Bot API, local TON chain, dev routes), the demo llama.cpp engine on the
  * generated model in this process, and one host agent as a child process (simulated TEE) serving
- * from that engine.
+ * from that engine. The agent enrolls as an owner's machine does: a demo GPU owner makes a one-time
+ * token, and `cocoon-host run` uses it with a node key of its own (kept beside the database, so a
+ * restarted `npm start` is the same machine).
  * Used by `npm start`, the end-to-end tests and `npm run bench`.
  */
 /** The host agent's entry, run from source through tsx: development only. */
 const HOST_MAIN = fileURLToPath(new URL('../host/main.ts', import.meta.url));
+
+/** The owner the stack's machines are enrolled to (a Telegram user of the dev bot). */
+export const DEMO_OWNER = { telegramId: 9_000_001n, firstName: 'Demo GPU owner' } as const;
+/** What the agent prints once the broker welcomed it. */
+const ONLINE_LINE = /^cocoon-host (\S+) is online/;
 
 export interface StackOptions {
   port?: number;
@@ -30,7 +38,8 @@ export interface StackOptions {
   botToken: string;
   webDist?: string;
   devMode?: boolean;
-  hostId?: string;
+  /** The built-in host's name: its node key lives in `<dataDir>/../hosts/<name>/` (default host-local-1). */
+  hostName?: string;
   logLevel?: string;
   /** Where the broker's JSON logs go (default: stdout). */
   logStream?: Writable;
@@ -45,10 +54,20 @@ export interface StackOptions {
   operatorPolicy?: boolean;
 }
 
+/** One host agent of the stack, online. */
+export interface StackHost {
+  name: string;
+  /** Its node id, as the broker knows it. */
+  hostId: string;
+  child: ChildProcess;
+}
+
 export interface Stack {
   url: string;
   botToken: string;
-  enrollToken: string;
+  /** The demo GPU owner's user id: every machine of the stack is enrolled to it. */
+  ownerId: string;
+  /** The built-in host's node id. */
   hostId: string;
   host: ChildProcess;
   /** The broker's development stand-ins (Bot API, local chain). */
@@ -56,14 +75,16 @@ export interface Stack {
   engine: DemoEngine;
   /** The development operator key the broker's policy is signed with (base64url), with `operatorPolicy`. */
   policyKey?: string;
-  /** Starts a further host agent with this id (e.g. after killing the first). */
-  startHost(hostId: string): ChildProcess;
+  /**
+   * Starts a further host agent named `name` (its own node key; the same name is the same machine),
+   * enrolled to the demo owner with a fresh token; resolves once the broker welcomed it.
+   */
+  startHost(name: string): Promise<StackHost>;
   waitForHosts(count: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
-  const enrollToken = randomBytes(24).toString('base64url');
   const logLevel = opts.logLevel ?? 'info';
   const engine = await startDemoEngine();
   let config: ServerConfig;
@@ -74,7 +95,6 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       PORT: String(opts.port ?? 0),
       BOT_TOKEN: opts.botToken,
       DATA_DIR: opts.dataDir,
-      HOST_ENROLL_TOKENS: enrollToken,
       ALLOW_SIMULATED_TEE: 'true',
       DEV_MODE: opts.devMode ? 'true' : 'false',
       WEB_DIST: opts.webDist,
@@ -95,13 +115,31 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   });
   const hosts = new Set<ChildProcess>();
 
-  const startHost = (hostId: string): ChildProcess => {
-    const child = spawn(process.execPath, ['--import', 'tsx', HOST_MAIN], {
+  let ownerId: string;
+  try {
+    const services = server.services();
+    const who = { ...DEMO_OWNER, username: undefined, authDate: new Date() };
+    ownerId = (await upsertTelegramUser(services.database.db, services.ledger, who, config.STARTER_CREDITS)).id;
+  } catch (e) {
+    await server.close();
+    await engine.close();
+    throw e;
+  }
+  const hostsDir = join(dirname(opts.dataDir), 'hosts');
+
+  const startHost = async (name: string, timeoutMs = 90_000): Promise<StackHost> => {
+    const keyDir = join(hostsDir, name);
+    mkdirSync(keyDir, { recursive: true, mode: 0o700 });
+    // Made as the owner's Add machine makes it; an agent already enrolled (a kept .data/) ignores it.
+    const { token } = await mintEnrollmentToken(server.services().database.db, ownerId);
+    const child = spawn(process.execPath, ['--import', 'tsx', HOST_MAIN, 'run'], {
       env: {
         ...process.env,
         COCOON_BROKER_URL: url.replace(/^http/, 'ws') + '/api/host',
-        COCOON_ENROLL_TOKEN: enrollToken,
-        COCOON_HOST_ID: hostId,
+        COCOON_ENROLL_TOKEN: token,
+        COCOON_NODE_KEY_FILE: join(keyDir, 'node.key'),
+        // Several agents on one machine: no shared metrics port.
+        COCOON_METRICS_ADDR: 'off',
         COCOON_TEE: 'simulated',
         COCOON_ENGINE_URL: engine.config.url,
         COCOON_ENGINE_NAME: engine.config.name,
@@ -113,11 +151,30 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const out = opts.hostOutput ?? ((line: string) => process.stderr.write(line + '\n'));
-    for (const s of [child.stdout, child.stderr]) s?.setEncoding('utf8').on('data', (d: string) => d.split('\n').filter(Boolean).forEach(out));
     hosts.add(child);
     child.once('exit', () => hosts.delete(child));
-    return child;
+    const out = opts.hostOutput ?? ((line: string) => process.stderr.write(line + '\n'));
+    const hostId = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`host agent ${name} not online after ${timeoutMs} ms`)), timeoutMs);
+      const onExit = (code: number | null) => {
+        clearTimeout(timer);
+        reject(new Error(`host agent ${name} exited (${code}) before it was online`));
+      };
+      child.once('exit', onExit);
+      const onLine = (line: string) => {
+        out(line);
+        const m = ONLINE_LINE.exec(line);
+        if (!m) return;
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve(m[1]!);
+      };
+      for (const s of [child.stdout, child.stderr]) s?.setEncoding('utf8').on('data', (d: string) => d.split('\n').filter(Boolean).forEach(onLine));
+    }).catch((e: unknown) => {
+      child.kill('SIGKILL');
+      throw e;
+    });
+    return { name, hostId, child };
   };
 
   const waitForHosts = async (count: number, timeoutMs = 90_000) => {
@@ -133,20 +190,20 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     throw new Error(`no ${count} host(s) online after ${timeoutMs} ms`);
   };
 
-  const hostId = opts.hostId ?? 'host-local-1';
-  const host = startHost(hostId);
   const close = async () => {
     await Promise.all([...hosts].map((h) => new Promise((r) => (h.exitCode !== null ? r(null) : (h.once('exit', r), h.kill('SIGTERM'))))));
     await server.close();
     await engine.close();
   };
+  let first: StackHost;
   try {
+    first = await startHost(opts.hostName ?? 'host-local-1');
     await waitForHosts(1);
   } catch (e) {
     await close();
     throw e;
   }
-  return { url, botToken: opts.botToken, enrollToken, hostId, host, dev, engine, policyKey: policy?.key, startHost, waitForHosts, close };
+  return { url, botToken: opts.botToken, ownerId, hostId: first.hostId, host: first.child, dev, engine, policyKey: policy?.key, startHost, waitForHosts, close };
 }
 
 /**

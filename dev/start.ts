@@ -35,6 +35,7 @@ const demoApiKey = await ensureDemoApiKey(stack, '.data/demo-api-key');
 const { proxy, url: apiUrl } = await startDevProxy(stack, { credential: demoApiKey, dataDir: '.data/proxy', port: Number(process.env.PROXY_PORT ?? 8787), logLevel: process.env.LOG_LEVEL ?? 'warn' });
 console.log(`\nMini App: ${stack.url}/\n`);
 console.log('Open it in a browser: you are a demo Telegram user with starter credits. Ctrl+C stops everything.');
+console.log(`GPU host: ${stack.hostId} (simulated TEE; its node key in .data/hosts/, enrolled to the demo GPU owner)`);
 console.log(`\nOpenAI-compatible API: ${apiUrl}`);
 console.log(`API key: ${demoApiKey}  (the demo user's; kept in .data/demo-api-key, managed in the app's Developer screen)`);
 console.log(`  curl ${apiUrl}/chat/completions -H "Authorization: Bearer ${demoApiKey}" -H 'content-type: application/json' \\\n    -d '{"model": "cocoon-demo-bigram", "messages": [{"role": "user", "content": "Hello"}], "max_tokens": 32}'`);

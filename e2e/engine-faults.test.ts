@@ -2,8 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { costOf } from '@cocoon/shared/pricing';
 import { createHostAgent, type HostAgent } from '@cocoon/host/agent/host-agent';
 import { createLogger } from '@cocoon/host/agent/logger';
+import { generateNodeKey } from '@cocoon/host/agent/node-key';
 import { createScratchDatabase, dropScratchDatabase, postgresReachable } from '@cocoon/server/tests/support/test-db';
-import { ENROLL_TOKEN, signIn, startTestServer, type TestServer } from '@cocoon/server/tests/support/test-server';
+import { enrollToken, signIn, startTestServer, type TestServer } from '@cocoon/server/tests/support/test-server';
 import { chat, ChatError } from './support/chat-client';
 import { SCRIPTED_ANSWER, SCRIPTED_MODEL, startScriptedEngine, type EngineBehaviour, type ScriptedEngine } from './support/scripted-engine';
 
@@ -33,7 +34,7 @@ describe.skipIf(!postgresReachable)('engine faults: the host agent against a scr
     engine = await startScriptedEngine();
     agent = createHostAgent(
       {
-        brokerUrl: `${t.wsUrl}/api/host`, enrollToken: ENROLL_TOKEN, hostId: 'fm-engine-host', tee: 'simulated', pccsUrl: 'http://127.0.0.1:9', gpu: { mode: 'off' },
+        brokerUrls: [`${t.wsUrl}/api/host`], enrollToken: await enrollToken(t), nodeKey: await generateNodeKey(), tee: 'simulated', pccsUrl: 'http://127.0.0.1:9', gpu: { mode: 'off' },
         engine: { url: engine.url, name: 'scripted', imageDigest: `sha256:${'0'.repeat(64)}`, version: '1', args: [], modelDigests: { [SCRIPTED_MODEL]: 'ab'.repeat(32) } },
         priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, maxConcurrentJobs: CAPACITY, logLevel: 'silent',
       },

@@ -121,10 +121,11 @@ describe('full stack: broker + host agent', () => {
     const after = await balance(token);
     expect([after.balance, after.held]).toEqual([before, 0n]);
     // The network recovers when a host comes back.
-    stack.startHost('host-local-2');
+    const second = await stack.startHost('host-local-2');
+    expect(second.hostId).not.toBe(stack.hostId);
     await stack.waitForHosts(1);
     const r = await chat(stack.url, token, { model: MODEL, request: ask('Still there?'), maxTokens: 8 });
-    expect(r.receipt.receipt.hostId).toBe('host-local-2');
+    expect(r.receipt.receipt.hostId).toBe(second.hostId);
   }, 120_000);
 
   it('rejects expired and forged initData with stable codes', async () => {

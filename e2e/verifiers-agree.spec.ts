@@ -62,7 +62,7 @@ for (const c of CASES) {
     // The broker: none of these quotes commits to claims of ours, so enrollment always refuses;
     // where the quote itself fails, it refuses for the same first reason.
     const bundle = { version: 1 as const, tee: 'tdx' as const, claims: toB64u(encodeClaims(CLAIMS)), quote: toB64u(readVector(c.quote)), gpuEvidence: [], ...(c.collateral ? { collateral: readVectorText(c.collateral) } : {}) };
-    const refused = await verifyHostBundle(bundle, { enrollTokens: [], attestation: { allowSimulated: false } }, new Date(c.at)).then(() => null, (e: unknown) => e);
+    const refused = await verifyHostBundle(bundle, { attestation: { allowSimulated: false } }, new Date(c.at)).then(() => null, (e: unknown) => e);
     expect(isCocoonError(refused) && refused.code).toBe(node.ok ? 'attestation.report_data_mismatch' : node.error?.code);
   });
 }

@@ -1,23 +1,13 @@
-import { createHostAgent, type HostAgent } from './agent/host-agent';
-import { loadHostConfig } from './config';
+import { runCli } from './cli/cli';
 
-let agent: HostAgent;
-try {
-  agent = createHostAgent(loadHostConfig(process.env));
-} catch (e) {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(2);
-}
-const stop = async () => {
-  await agent.close();
-  process.exit(0);
-};
-process.once('SIGINT', () => void stop());
-process.once('SIGTERM', () => void stop());
-agent.start().then(
-  ({ hostId, engineUrl }) => console.log(`cocoon-host ${hostId} is online (engine ${engineUrl})`),
-  (e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
+// The process entry: the command line, signals and the exit code; everything else is in cli/.
+const code = await runCli(process.argv.slice(2), {
+  env: process.env,
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+  onSignal: (handler) => {
+    process.on('SIGTERM', handler);
+    process.on('SIGINT', handler);
   },
-);
+});
+process.exit(code);

@@ -21,9 +21,9 @@ const families: Record<string, () => Promise<FuzzTarget[]>> = {
   tdx: async () => (await import('@cocoon/shared/testing/fuzz/tdx-targets')).tdxTargets,
   nvidia: async () => (await import('@cocoon/shared/testing/fuzz/nvidia-targets')).nvidiaTargets,
   x509: async () => (await import('@cocoon/shared/testing/fuzz/x509-targets')).x509Targets,
-  protocol: async () => (await import('@cocoon/shared/testing/fuzz/protocol-targets')).protocolTargets(),
   engine: async () => (await import('@cocoon/host/tests/fuzz/engine-targets')).engineTargets,
   server: async () => (await import('@cocoon/server/tests/fuzz/server-targets')).serverTargets,
+  protocol: async () => (await import('@cocoon/shared/testing/fuzz/protocol-targets')).protocolTargets(),
   frames: async () => (await import('@cocoon/server/tests/fuzz/server-targets')).brokerFrameTargets(),
 };
 
@@ -31,7 +31,8 @@ const families: Record<string, () => Promise<FuzzTarget[]>> = {
 async function worker(family: string, name: string): Promise<void> {
   const target = (await families[family]!()).find((t) => t.name === name);
   if (!target) throw new Error(`no fuzz target ${family}/${name}`);
-  const report = await runFuzz(target, { runs: RUNS, seconds: SECONDS, seed: fuzzSeed() });
+  // Progress on stderr (the parent passes it through) every 5 minutes: a full run takes hours on 2 cores.
+  const report = await runFuzz(target, { runs: RUNS, seconds: SECONDS, seed: fuzzSeed(), progressEveryS: 300 });
   process.stdout.write(`FUZZ-REPORT ${JSON.stringify(report)}\n`);
 }
 
@@ -57,10 +58,12 @@ function line(r: FuzzReport): string {
 }
 
 async function main(): Promise<void> {
-  const planned: { family: string; name: string }[] = [];
+  const planned: { family: string; name: string; verifies: boolean }[] = [];
   for (const [family, load] of Object.entries(families)) {
-    for (const t of await load()) if (!ONLY || ONLY.some((p) => t.name.startsWith(p))) planned.push({ family, name: t.name });
+    for (const t of await load()) if (!ONLY || ONLY.some((p) => t.name.startsWith(p))) planned.push({ family, name: t.name, verifies: t.verifies });
   }
+  // The verifying targets are the slowest by far: started first, the fast ones fill the other jobs around them.
+  planned.sort((a, b) => Number(b.verifies) - Number(a.verifies));
   console.log(`fuzzing ${planned.length} targets: ${fmt(RUNS)} inputs each${Number.isFinite(SECONDS) ? ` (at most ${SECONDS} s each)` : ''}, ${JOBS} at a time, seed ${fuzzSeed()}`);
   const reports: FuzzReport[] = [];
   const queue = [...planned];

@@ -19,6 +19,9 @@ import { installNotFound, registerWebApp } from './http/static';
 import { installRateLimits } from './limits/rate-limits';
 import { createLogger, withPrivacy } from './logger';
 import { maintenanceIntervalMs, startMaintenance } from './maintenance';
+import { registerEnrollmentRoutes } from './owners/enrollment-routes';
+import { registerMachineRoutes } from './owners/machine-routes';
+import { registerPayoutRoutes } from './payouts/routes';
 import { registerCreditsRoutes } from './payments/credits-routes';
 import { registerStarsWebhook } from './payments/stars-webhook';
 import { registerClientSocket } from './relay/client-socket';
@@ -90,6 +93,9 @@ export function createServer(config: ServerConfig, opts: { logger?: Logger; dev?
     registerStarsWebhook(api, get);
     registerTonRoutes(api, get);
     registerDeveloperRoutes(api, get);
+    registerPayoutRoutes(api, get);
+    registerEnrollmentRoutes(api, get);
+    registerMachineRoutes(api, get);
   });
   if (config.WEB_DIST) app.register((web) => registerWebApp(web, config.WEB_DIST!));
 

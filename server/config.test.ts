@@ -10,7 +10,7 @@ describe('loadConfig', () => {
       PORT: 8080,
       HOST: '127.0.0.1',
       DATA_DIR: '.data/pglite',
-      HOST_ENROLL_TOKENS: [],
+      MACHINE_OFFLINE_NOTICE_S: 300,
       ALLOW_SIMULATED_TEE: false,
       DEV_MODE: false,
       INIT_DATA_MAX_AGE_S: 600,
@@ -24,8 +24,8 @@ describe('loadConfig', () => {
   });
 
   it('parses lists, booleans and money as bigint', () => {
-    const c = loadConfig({ BOT_TOKEN, HOST_ENROLL_TOKENS: ' aaaaaaaaaaaaaaaa , bbbbbbbbbbbbbbbb,', ALLOW_SIMULATED_TEE: 'true', STARTER_CREDITS: '12345678901234567890', DATABASE_URL: 'postgres://u@h/db' });
-    expect(c.HOST_ENROLL_TOKENS).toEqual(['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb']);
+    const c = loadConfig({ BOT_TOKEN, TON_PROOF_DOMAINS: ' app.example , other.example,', ALLOW_SIMULATED_TEE: 'true', STARTER_CREDITS: '12345678901234567890', DATABASE_URL: 'postgres://u@h/db' });
+    expect(c.TON_PROOF_DOMAINS).toEqual(['app.example', 'other.example']);
     expect(c.ALLOW_SIMULATED_TEE).toBe(true);
     expect(c.STARTER_CREDITS).toBe(12345678901234567890n);
     expect(c.DATABASE_URL).toBe('postgres://u@h/db');
@@ -34,12 +34,12 @@ describe('loadConfig', () => {
   it('names every bad variable, and never echoes a secret', () => {
     let message = '';
     try {
-      loadConfig({ BOT_TOKEN: 'secret-but-wrong', PORT: 'eighty', ALLOW_SIMULATED_TEE: 'maybe', NETWORK_COMMISSION_BPS: '20000', HOST_ENROLL_TOKENS: 'short' });
+      loadConfig({ BOT_TOKEN: 'secret-but-wrong', PORT: 'eighty', ALLOW_SIMULATED_TEE: 'maybe', NETWORK_COMMISSION_BPS: '20000', MACHINE_OFFLINE_NOTICE_S: 'soon' });
     } catch (e) {
       expect(isCocoonError(e, 'config.invalid')).toBe(true);
       message = (e as Error).message;
     }
-    for (const name of ['BOT_TOKEN', 'PORT', 'ALLOW_SIMULATED_TEE', 'NETWORK_COMMISSION_BPS', 'HOST_ENROLL_TOKENS']) expect(message).toContain(name);
+    for (const name of ['BOT_TOKEN', 'PORT', 'ALLOW_SIMULATED_TEE', 'NETWORK_COMMISSION_BPS', 'MACHINE_OFFLINE_NOTICE_S']) expect(message).toContain(name);
     expect(message).not.toContain('secret-but-wrong');
   });
 

@@ -87,13 +87,6 @@ const trustProxyValue = z
     return z.NEVER;
   });
 
-/** Enrollment tokens: a comma list; each must be a length hosts can send (see host.hello). */
-const tokenList = z
-  .string()
-  .optional()
-  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0))
-  .pipe(z.array(z.string().min(16, 'each token needs at least 16 characters').max(256)));
-
 export const ConfigSchema = z.object({
   PORT: int(8080, 0, 65535),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -125,7 +118,6 @@ export const ConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data/pglite'),
   /** PostgreSQL connections the broker opens at most. */
   DATABASE_POOL_MAX: int(10, 1, 1000),
-  HOST_ENROLL_TOKENS: tokenList,
   ALLOW_SIMULATED_TEE: bool(false),
   /** The operator's signed attestation policy (JSON, see shared/attestation/policy.ts); required unless only simulated hosts are allowed. */
   ATTESTATION_POLICY_FILE: optionalString,
@@ -150,6 +142,18 @@ export const ConfigSchema = z.object({
   TON_PROOF_DOMAINS: list,
   TON_PROOF_MAX_AGE_S: int(900, 1),
   TON_PROOF_PAYLOAD_TTL_S: int(900, 1),
+  /** Payouts to GPU owners (issue 11): earnings become withdrawable this long after their job settled. */
+  SETTLEMENT_DELAY_S: int(86_400, 0, 90 * 86_400),
+  /** The smallest withdrawal, micro-credits. */
+  PAYOUT_MIN: bigintValue(10_000_000n),
+  /** The chain fee taken from each payout, nanoTON: the wallet pays the transfer's fees from it. */
+  PAYOUT_FEE_NANO: bigintValue(10_000_000n),
+  /** The payout wallet's 24-word mnemonic (a wallet v5r1); with TON_API_URL, payouts are off without it. */
+  PAYOUT_WALLET_SECRET: optionalString.pipe(
+    z.string().regex(/^[a-z]+(\s+[a-z]+){23}$/, 'expected the 24 words of a TON wallet mnemonic, separated by spaces').transform((v) => v.split(/\s+/)).optional(),
+  ),
+  /** How long a signed payout message stays valid: after that it can never apply, and an unsent payout returns. */
+  PAYOUT_VALID_FOR_S: int(60, 10, 3_600),
   /** Bot API base URL; unset means https://api.telegram.org, or in DEV_MODE the embedded Bot API stand-in. */
   TELEGRAM_API_URL: optionalString.pipe(z.url().optional()),
   /** setWebhook's secret_token; the webhook accepts nothing without it (DEV_MODE's stand-in generates one). */
@@ -180,6 +184,10 @@ export const ConfigSchema = z.object({
   SESSIONS_PER_USER_PER_HOUR: int(60, 1),
   TON_PROOF_PAYLOADS_PER_USER_PER_HOUR: int(30, 1),
   STARS_INVOICES_PER_USER_PER_HOUR: int(30, 1),
+  /** Owners (issue 11): a machine offline this long is reported to its owner through the bot. */
+  MACHINE_OFFLINE_NOTICE_S: int(300, 1, 86_400),
+  /** Enrollment tokens one owner may make per hour (`rate_limited` beyond). */
+  ENROLL_TOKENS_PER_OWNER_PER_HOUR: int(20, 1),
 });
 
 export type ServerConfig = z.output<typeof ConfigSchema>;
@@ -208,6 +216,7 @@ function crossFieldIssues(c: ServerConfig): { path: string[]; message: string }[
   const issues: { path: string[]; message: string }[] = [];
   if (c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_REQUEST_TIMEOUT_MS) issues.push({ path: ['HTTP_HEADERS_TIMEOUT_MS'], message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)' });
   if (c.HOLD_TTL_MS <= c.JOB_IDLE_TIMEOUT_MS) issues.push({ path: ['HOLD_TTL_MS'], message: 'must exceed JOB_IDLE_TIMEOUT_MS (a hold outlives its job)' });
+  if (c.MICRO_CREDITS_PER_TON > 0n && (c.PAYOUT_MIN * 1_000_000_000n) / c.MICRO_CREDITS_PER_TON <= c.PAYOUT_FEE_NANO) issues.push({ path: ['PAYOUT_MIN'], message: 'must be worth more than PAYOUT_FEE_NANO (at MICRO_CREDITS_PER_TON), or a minimal payout would send nothing' });
   if (c.TON_API_URL && !c.TON_SERVICE_ADDRESS) issues.push({ path: ['TON_SERVICE_ADDRESS'], message: 'required with TON_API_URL (the wallet deposits go to)' });
   if (c.ATTESTATION_POLICY_FILE && c.ATTESTATION_POLICY_KEYS.length === 0) issues.push({ path: ['ATTESTATION_POLICY_KEYS'], message: 'required with ATTESTATION_POLICY_FILE (the operator keys it must be signed with)' });
   if (c.DEV_MODE && !c.DEV_MODE_FORCE) {

@@ -1,4 +1,5 @@
 import type { Address } from '@ton/core';
+import type { KeyPair } from '@ton/crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from './services';
 
@@ -26,4 +27,6 @@ export interface EmbeddedService {
 export interface EmbeddedTonChain extends EmbeddedService {
   /** The wallet deposits go to on the local chain. */
   serviceAddress: Address;
+  /** The key of the local chain's payout wallet (a deployed, funded wallet v5r1): play money only. */
+  payoutKeyPair: KeyPair;
 }

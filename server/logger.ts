@@ -15,7 +15,6 @@ export const REDACT_PATHS = [
   '*.enrollToken',
   '*.botToken',
   '*.BOT_TOKEN',
-  '*.HOST_ENROLL_TOKENS',
   '*.DATABASE_URL',
   '*.TELEGRAM_WEBHOOK_SECRET',
   '*.webhookSecret',

@@ -14,6 +14,7 @@ import { openStarsGateway, type StarsGateway } from './payments/stars-gateway';
 import { PriceBook } from './pricing/price-book';
 import { InProcessRelay } from './relay/in-process-relay';
 import { openTon, type TonService } from './ton/ton-service';
+import { notifyOwner } from './owners/notify';
 import type { Relay } from './relay/relay';
 
 /** Everything the routes and sockets use, built once the database is open. */
@@ -64,7 +65,7 @@ export async function openServices(config: ServerConfig, log: FastifyBaseLogger,
   const registry = new HostRegistry();
   const relay = new InProcessRelay({ db, ledger, prices, registry, log, idleTimeoutMs: config.JOB_IDLE_TIMEOUT_MS, holdTtlMs: config.HOLD_TTL_MS, maxJobsPerUser: config.MAX_CONCURRENT_JOBS_PER_USER });
   const stars = await openStarsGateway(config, log, dev);
-  const ton = await openTon(config, { db, ledger, log, dev });
+  const ton = await openTon(config, { db, ledger, log, dev, notify: (ownerId, text) => notifyOwner({ database, stars }, ownerId, text, log) });
   const sessions = new SessionStore(db, config.SESSION_TTL_S, config.SESSIONS_PER_USER_PER_HOUR);
   return { config, database, ledger, sessions, prices, registry, relay, stars, ton, attestationPolicy, signedAttestationPolicy, collateral: new CollateralCache(), limits: new RateLimits(config), apiKeys: new ApiKeyStore(db) };
 }

@@ -117,6 +117,22 @@ export const ErrorCodes = {
   'payments.not_found': 404,
   'payments.refund_exceeds_balance': 409,
   'payments.invoice_not_payable': 409,
+  /** Issue 11: owners, machines and payouts. */
+  /** The owner has no proven payout wallet yet (connect one with ton_proof first). */
+  'owner.no_payout_wallet': 409,
+  /** The enrollment token is unknown, used, expired or another owner's (the message says which, never the token). */
+  'host.enroll_token_invalid': 401,
+  /** A machine with this node id is connected, or enrolled to another owner, and this connection did not prove its node key. */
+  'host.node_key_mismatch': 401,
+  /** The machine was removed by its owner: enroll it again with a new token. */
+  'host.removed': 403,
+  /** The machine has never enrolled: run `cocoon-host enroll <token>` first. */
+  'host.not_enrolled': 401,
+  'payout.below_minimum': 400,
+  /** More than the withdrawable balance was asked for. Nothing was recorded. */
+  'payout.insufficient': 402,
+  /** The chain is not reachable or refused the transfer; the payout stays recorded and is retried. */
+  'payout.chain_unavailable': 503,
   'config.invalid': 500,
   'internal': 500,
 } as const satisfies Record<string, number>;

@@ -27,10 +27,20 @@ export interface BotApiStandin {
   /** Whether a link was made by this stand-in; its invoice id if so. */
   invoiceIdOf(link: string): string | undefined;
   pay(invoiceId: string, payer: Payer): Promise<CheckoutResult>;
+  /** Every message the bot sent with sendMessage, oldest first (owners' notifications). */
+  readonly messages: readonly SentMessage[];
   /** Every update sent to the webhook, oldest first; `deliver` sends one (again). */
   readonly deliveries: readonly Delivery[];
   deliver(update: Update): Promise<Delivery>;
 }
+
+export interface SentMessage {
+  chatId: number | string;
+  text: string;
+  messageId: number;
+}
+
+const SendMessageParamsSchema = z.object({ chat_id: z.union([z.number().int(), z.string().min(1)]), text: z.string().min(1).max(4096), disable_notification: z.boolean().optional() });
 
 export interface StandinOptions {
   token: string;
@@ -50,6 +60,7 @@ export function createBotApiStandin(opts: StandinOptions): BotApiStandin {
   const app: FastifyInstance = Fastify({ logger: false });
   const invoices = new Map<string, StandinInvoice>();
   const deliveries: Delivery[] = [];
+  const messages: SentMessage[] = [];
   let webhook: SetWebhookParams | undefined;
   let url = '';
   let updateId = 100_000;
@@ -103,6 +114,12 @@ export function createBotApiStandin(opts: StandinOptions): BotApiStandin {
       charge.refunded = true;
       return true;
     },
+    sendMessage(params) {
+      const p = SendMessageParamsSchema.parse(params);
+      const sent = { chatId: p.chat_id, text: p.text, messageId: messages.length + 1 };
+      messages.push(sent);
+      return { message_id: sent.messageId, date: Math.floor(Date.now() / 1000), chat: { id: p.chat_id, type: 'private' }, text: p.text };
+    },
     setWebhook(params) {
       webhook = SetWebhookParamsSchema.parse(params);
       return true;
@@ -141,6 +158,7 @@ export function createBotApiStandin(opts: StandinOptions): BotApiStandin {
       return url;
     },
     deliveries,
+    messages,
     deliver,
     async start() {
       const address = await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });

@@ -23,15 +23,17 @@ export interface E2EStack extends Stack {
  * `devMode` (a worker option, off as in production) turns on the broker's DEV_MODE routes: the
  * local TON chain's test wallet and the Bot API stand-in's test payments.
  */
-export const test = base.extend<{ openApp: (user?: { id: number; first_name: string }) => Promise<Page> }, { stack: E2EStack; devMode: boolean }>({
+export const test = base.extend<{ openApp: (user?: { id: number; first_name: string }) => Promise<Page> }, { stack: E2EStack; devMode: boolean; brokerEnv: Record<string, string> }>({
   devMode: [false, { option: true, scope: 'worker' }],
+  /** Extra broker configuration for a spec (e.g. a short settlement delay); a spec that sets it gets its own stack. */
+  brokerEnv: [{}, { option: true, scope: 'worker' }],
   stack: [
-    async ({ devMode }, use) => {
+    async ({ devMode, brokerEnv }, use) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'cocoon-e2e-'));
       const broker: string[] = [];
       const host: string[] = [];
       const logStream = new Writable({ write: (c, _e, cb) => (broker.push(String(c)), cb()) });
-      const stack = await startStack({ dataDir: join(dataDir, 'pglite'), botToken: E2E_BOT_TOKEN, webDist: 'dist/web-e2e', devMode, logStream, hostOutput: (l) => host.push(l), hostId: 'host-e2e-1' });
+      const stack = await startStack({ dataDir: join(dataDir, 'pglite'), botToken: E2E_BOT_TOKEN, webDist: 'dist/web-e2e', devMode, logStream, hostOutput: (l) => host.push(l), hostName: 'host-e2e-1', env: brokerEnv });
       const proxy = await startRecordingProxy(new URL(stack.url));
       await use({ ...stack, appUrl: proxy.url, dataDir, brokerLogs: () => broker.join(''), hostLogs: () => host.join('\n'), traffic: proxy.traffic });
       await proxy.close();

@@ -10,7 +10,7 @@ import type { HostAgentConfig } from './host-agent';
 export function agentConfigSummary(config: HostAgentConfig): unknown {
   const { url, name, imageDigest, version, args, modelDigests } = config.engine;
   return {
-    brokerUrl: config.brokerUrl,
+    brokerUrls: config.brokerUrls,
     engine: { url, name, imageDigest, version, args, modelDigests },
     tee: config.tee,
     pccsUrl: config.pccsUrl,

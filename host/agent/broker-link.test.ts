@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 async function link(url: string): Promise<BrokerLink> {
-  const l = createBrokerLink({ url, logger: createLogger('silent'), onMessage: () => undefined, onDisconnect: () => undefined, minBackoffMs: 10, maxBackoffMs: 20, heartbeatMs: HEARTBEAT_MS });
+  const l = createBrokerLink({ urls: [url], logger: createLogger('silent'), onMessage: () => undefined, onDisconnect: () => undefined, minBackoffMs: 10, maxBackoffMs: 20, heartbeatMs: HEARTBEAT_MS });
   await l.start();
   cleanup.push(() => l.close());
   return l;

@@ -5,10 +5,11 @@ import type { Logger } from './logger';
 type Parsed = ReturnType<typeof BrokerToHostSchema.parse>;
 
 export interface BrokerLinkOptions {
-  url: string;
+  /** The broker endpoints (ws(s)://…/api/host), tried in turn: each reconnection goes to the next. */
+  urls: readonly string[];
   logger: Logger;
   /** Called for every valid message; `send` answers on the same connection. */
-  onMessage(msg: Parsed, send: (m: HostToBroker) => void): void | Promise<void>;
+  onMessage(msg: Parsed, send: (m: HostToBroker) => void, url: string): void | Promise<void>;
   /** Called when a connection drops, so in-flight work can be abandoned. */
   onDisconnect(): void;
   minBackoffMs?: number;
@@ -18,7 +19,16 @@ export interface BrokerLinkOptions {
    * whole interval is dropped and reconnected to.
    */
   heartbeatMs?: number;
+  /** Uniform in [0, 1): the jitter source (tests pass a fixed one). */
+  random?: () => number;
 }
+
+/**
+ * The wait before reconnection attempt `attempt` (0 first): exponential from `min`, capped at
+ * `max`, scaled by a jitter in [0.5, 1) so that hosts dropped together do not return together.
+ */
+export const backoffDelay = (attempt: number, min: number, max: number, random: () => number): number =>
+  Math.min(max, min * 2 ** Math.min(attempt, 30)) * (0.5 + random() / 2);
 
 /**
  * The host's WebSocket to the broker: reconnects with exponential backoff and jitter until closed,
@@ -28,6 +38,9 @@ export function createBrokerLink(opts: BrokerLinkOptions) {
   const min = opts.minBackoffMs ?? 250;
   const max = opts.maxBackoffMs ?? 15_000;
   const heartbeatMs = opts.heartbeatMs ?? 30_000;
+  const random = opts.random ?? Math.random;
+  if (opts.urls.length === 0) throw new RangeError('a broker link needs at least one URL');
+  let next = 0;
   let ws: WebSocket | undefined;
   let closed = false;
   let attempt = 0;
@@ -41,14 +54,14 @@ export function createBrokerLink(opts: BrokerLinkOptions) {
 
   function connect() {
     if (closed) return;
-    const socket = new WebSocket(opts.url, { maxPayload: 4 * 1024 * 1024, handshakeTimeout: heartbeatMs });
+    const url = opts.urls[next++ % opts.urls.length]!;
+    const socket = new WebSocket(url, { maxPayload: 4 * 1024 * 1024, handshakeTimeout: heartbeatMs });
     ws = socket;
     let heard = true;
     const hear = () => (heard = true);
     let beat: NodeJS.Timeout | undefined;
     socket.on('open', () => {
-      attempt = 0;
-      opts.logger.info({ url: opts.url }, 'connected to broker');
+      opts.logger.info({ url }, 'connected to broker');
       connectedOnce?.();
       beat = setInterval(() => {
         if (!heard) {
@@ -72,15 +85,15 @@ export function createBrokerLink(opts: BrokerLinkOptions) {
       }
       const msg = BrokerToHostSchema.safeParse(json);
       if (!msg.success) return opts.logger.warn('broker sent a frame that does not match the protocol');
-      void Promise.resolve(opts.onMessage(msg.data, send(socket))).catch((e: unknown) => opts.logger.error({ err: e }, 'message handler failed'));
+      void Promise.resolve(opts.onMessage(msg.data, send(socket), url)).catch((e: unknown) => opts.logger.error({ err: e }, 'message handler failed'));
     });
     socket.on('error', (err) => opts.logger.warn({ err: err.message }, 'broker connection error'));
     socket.on('close', () => {
       clearInterval(beat);
       opts.onDisconnect();
       if (closed) return;
-      const delay = Math.min(max, min * 2 ** attempt++) * (0.5 + Math.random() / 2);
-      opts.logger.info({ delayMs: Math.round(delay) }, 'broker connection closed; reconnecting');
+      const delay = backoffDelay(attempt++, min, max, random);
+      opts.logger.info({ url, delayMs: Math.round(delay), next: opts.urls[next % opts.urls.length] }, 'broker connection closed; reconnecting');
       timer = setTimeout(connect, delay);
     });
   }
@@ -89,6 +102,13 @@ export function createBrokerLink(opts: BrokerLinkOptions) {
     start(): Promise<void> {
       connect();
       return firstConnect;
+    },
+    /**
+     * The broker accepted this host (welcome): the backoff starts again from its minimum. Not on
+     * mere connection, or a broker that refuses every hello would be retried at the minimum pace.
+     */
+    accepted() {
+      attempt = 0;
     },
     send(m: HostToBroker) {
       if (ws) send(ws)(m);

@@ -10,8 +10,21 @@ import { requestDigest, ResponseDigest, signReceipt } from '@cocoon/shared/recei
 import type { EngineChatRequest, EngineClient } from '../engine/engine-client';
 import type { EnclaveIdentity } from './enclave-identity';
 import type { Logger } from './logger';
+import type { JobOutcome } from '../ops/metrics';
 
 export type Send = (msg: HostToBroker) => void;
+
+/** How a job ended, for the agent's metrics; what the receipt billed when it has one. */
+export interface JobResult {
+  outcome: JobOutcome;
+  promptTokens: number;
+  completionTokens: number;
+  errorCode?: string;
+  /** From the job reaching the agent to its first streamed piece. */
+  ttftMs?: number;
+  /** The engine request, from sending it to its last event. */
+  engineMs?: number;
+}
 
 /** How long a cancelled job waits for the engine to count its prompt. */
 const TOKENIZE_TIMEOUT_MS = 10_000;
@@ -34,9 +47,11 @@ export async function runJob(params: {
   send: Send;
   signal: AbortSignal;
   logger: Logger;
-}): Promise<void> {
+}): Promise<JobResult> {
   const { meta, identity, send, signal } = params;
   const jobId = meta.jobId;
+  const began = performance.now();
+  const failed = (outcome: JobOutcome, errorCode: string, extra: Partial<JobResult> = {}): JobResult => ({ outcome, promptTokens: 0, completionTokens: 0, errorCode, ...extra });
   let sealer: ResponseSealer;
   let messages;
   try {
@@ -44,8 +59,9 @@ export async function runJob(params: {
     sealer = opened.sealer;
     messages = opened.request;
   } catch (e) {
-    send({ type: 'job.error', jobId, error: toWireError(e) });
-    return;
+    const error = toWireError(e);
+    send({ type: 'job.error', jobId, error });
+    return failed('failed', error.code);
   }
   // Checked once the AAD has vouched for the metadata: the same worst case the broker holds.
   const ciphertextBytes = fromB64u(params.request.ciphertext).length;
@@ -53,7 +69,7 @@ export async function runJob(params: {
   if (worstCase > BigInt(meta.maxCharge)) {
     const message = `at this host's price the job can cost ${formatCredits(worstCase)} credits; it accepts at most ${formatCredits(BigInt(meta.maxCharge))}`;
     send({ type: 'job.error', jobId, error: new CocoonError('job.price_above_limit', message).toWire() });
-    return;
+    return failed('refused', 'job.price_above_limit');
   }
   send({ type: 'job.start', jobId, responseNonce: sealer.responseNonce });
   const digest = new ResponseDigest();
@@ -64,13 +80,18 @@ export async function runJob(params: {
   let finishReason: FinishReason = 'stop';
   let usage: Usage | undefined;
   let streamed = 0;
+  let ttftMs: number | undefined;
+  const engineStart = performance.now();
+  const firstPiece = () => (ttftMs ??= performance.now() - began);
   try {
     for await (const ev of params.engine.streamChat(engineRequest(meta, messages), signal)) {
       if (ev.type === 'delta') {
         streamed++;
+        firstPiece();
         await emit(await sealer.seal({ type: 'delta', text: ev.content }, false));
       } else if (ev.type === 'tool_call') {
         streamed++;
+        firstPiece();
         const { type: _type, ...piece } = ev;
         await emit(await sealer.seal({ type: 'tool_call', ...piece }, false));
       } else if (ev.type === 'finish') finishReason = finishReasonOf(ev.reason);
@@ -81,11 +102,12 @@ export async function runJob(params: {
       const error = e instanceof CocoonError ? e.toWire() : toWireError(new CocoonError('engine.stream_failed', 'engine failed', { cause: e }));
       await emit(await sealer.seal({ type: 'error', code: error.code, message: error.message }, true));
       send({ type: 'job.error', jobId, error });
-      return;
+      return failed('failed', error.code, { ttftMs, engineMs: performance.now() - engineStart });
     }
     finishReason = 'cancelled';
     usage = await cancelledUsage({ ...params, messages: messages.messages, tools: messages.tools, engineUsage: usage, streamed, ciphertextBytes });
   }
+  const engineMs = performance.now() - engineStart;
   usage ??= { promptTokens: 0, completionTokens: 0 };
   const receipt = await signReceipt(
     {
@@ -103,6 +125,7 @@ export async function runJob(params: {
   );
   await emit(await sealer.seal({ type: 'end', receipt }, true));
   send({ type: 'job.end', jobId, receipt });
+  return { outcome: finishReason === 'cancelled' ? 'cancelled' : 'completed', ...usage, ttftMs, engineMs };
 }
 
 /** The engine request for a job: its messages, tools and sampling under OpenAI's names, its AAD-bound token limit. */

@@ -9,6 +9,7 @@ import type { JobMeta } from '@cocoon/shared/protocol/jobs';
 import { HostToBrokerSchema, type BrokerToHost } from '@cocoon/shared/protocol/ws-messages';
 import { createHostAgent, type HostAgent } from '../agent/host-agent';
 import { createLogger } from '../agent/logger';
+import { generateNodeKey } from '../agent/node-key';
 
 type HostMsg = ReturnType<typeof HostToBrokerSchema.parse>;
 const MODEL = 'stub/model';
@@ -53,9 +54,10 @@ describe('host agent capacity (COCOON_MAX_CONCURRENT_JOBS)', () => {
     });
     engine = await stalledEngine();
     const port = (wss.address() as AddressInfo).port;
+    const nodeKey = await generateNodeKey();
     agent = createHostAgent(
       {
-        brokerUrl: `ws://127.0.0.1:${port}`, enrollToken: 'enroll-token-0123456789', hostId: 'host-capacity-test', tee: 'simulated', pccsUrl: 'http://127.0.0.1:9', gpu: { mode: 'off' },
+        brokerUrls: [`ws://127.0.0.1:${port}`], enrollToken: 'enroll-token-0123456789', nodeKey, tee: 'simulated', pccsUrl: 'http://127.0.0.1:9', gpu: { mode: 'off' },
         engine: { url: engine.url, name: 'stub', imageDigest: `sha256:${'0'.repeat(64)}`, version: '1', args: [], modelDigests: { [MODEL]: 'ab'.repeat(32) } },
         priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, maxConcurrentJobs: 1, logLevel: 'silent',
       },
@@ -63,7 +65,7 @@ describe('host agent capacity (COCOON_MAX_CONCURRENT_JOBS)', () => {
     );
     const started = agent.start();
     while (!first('host.hello')) await new Promise((r) => setTimeout(r, 20));
-    send({ type: 'host.welcome', hostId: 'host-capacity-test' });
+    send({ type: 'host.welcome', hostId: nodeKey.hostId });
     await started;
   });
   afterAll(async () => {

@@ -3,11 +3,12 @@ import { createLogger } from '../agent/logger';
 import { engineIdentity } from '../agent/agent-config-digest';
 import { isLoopbackUrl, startEngine } from '../agent/engine-setup';
 import type { HostAgentConfig } from '../agent/host-agent';
+import { generateNodeKey } from '../agent/node-key';
 
 const config: HostAgentConfig = {
-  brokerUrl: 'wss://broker.example/api/host',
+  brokerUrls: ['wss://broker.example/api/host'],
   enrollToken: 'enroll-token-0123456789',
-  hostId: 'host-binding',
+  nodeKey: await generateNodeKey(),
   engine: { url: 'http://127.0.0.1:8000/v1', apiKey: 'engine-secret', name: 'vLLM', imageDigest: `sha256:${'a'.repeat(64)}`, version: '0.11.0', args: ['--model', 'Qwen/Qwen3-0.6B'], modelDigests: { 'Qwen/Qwen3-0.6B': 'ab'.repeat(32) } },
   tee: 'tdx',
   pccsUrl: 'https://pccs.internal:8081',
@@ -32,13 +33,15 @@ describe('what the host runs is what it attests', () => {
     const id = await engineIdentity(config);
     expect(id).toMatchObject({ name: 'vLLM', imageDigest: `sha256:${'a'.repeat(64)}`, version: '0.11.0', args: ['--model', 'Qwen/Qwen3-0.6B'] });
     expect(id.agentConfigDigest).toMatch(/^[0-9a-f]{64}$/);
-    // Secrets are not part of it: another enrollment token or engine key gives the same digest.
-    expect((await engineIdentity({ ...config, enrollToken: 'another-token-0123456789', engine: { ...config.engine, apiKey: 'other' } })).agentConfigDigest).toBe(id.agentConfigDigest);
+    // Secrets are not part of it: another enrollment token, node key or engine key gives the same digest
+    // (the host id, the node key's public half, is in the claims on its own).
+    expect((await engineIdentity({ ...config, enrollToken: 'another-token-0123456789', nodeKey: await generateNodeKey(), engine: { ...config.engine, apiKey: 'other' } })).agentConfigDigest).toBe(id.agentConfigDigest);
     // What changes what the host does changes it.
     for (const changed of [
       { ...config, engine: { ...config.engine, args: [...config.engine.args, '--enable-log-requests'] } },
       { ...config, engine: { ...config.engine, url: 'http://127.0.0.1:8001/v1' } },
-      { ...config, brokerUrl: 'wss://other.example/api/host' },
+      { ...config, brokerUrls: ['wss://other.example/api/host'] },
+      { ...config, brokerUrls: ['wss://broker.example/api/host', 'wss://fallback.example/api/host'] },
       { ...config, pccsUrl: 'https://api.trustedservices.intel.com' },
     ]) expect((await engineIdentity(changed)).agentConfigDigest).not.toBe(id.agentConfigDigest);
   });

@@ -20,6 +20,8 @@ import { readVectorText } from '@cocoon/shared/testing/vectors';
 import { startDemoEngine, type DemoEngine } from '@cocoon/dev/engine/demo-engine';
 import { createHostAgent, type HostAgent } from '../agent/host-agent';
 import { createLogger } from '../agent/logger';
+import { generateNodeKey, type NodeKey } from '../agent/node-key';
+import { verifyNodeHello } from '@cocoon/shared/protocol/node-key';
 import { createConfigfsTsmProvider } from '../attestation/configfs-tsm';
 import { fakeKernel } from './support/fake-configfs';
 import { fakeGpuEvidenceCommand, nvidiaVector, vectorOutput } from './support/fake-gpu-evidence';
@@ -65,6 +67,9 @@ function fakeBroker() {
 const is = <K extends HostMsg['type']>(type: K, jobId?: string) => (m: HostMsg): m is Extract<HostMsg, { type: K }> =>
   m.type === type && (jobId === undefined || !('jobId' in m) || m.jobId === jobId);
 
+/** Each machine's persistent node key: its public key is the host id. */
+const keys = { agent: await generateNodeKey(), tdx: await generateNodeKey(), gpu: await generateNodeKey(), gpuFailing: await generateNodeKey() };
+
 /** The network's base price the stand-in broker sends with each job (micro-credits per 1M tokens). */
 const PRICE = { promptPerMillion: '1000000000', completionPerMillion: '2000000000' };
 
@@ -80,10 +85,10 @@ describe('host agent against a stand-in broker, with the demo engine', () => {
 
   beforeAll(async () => {
     agent = createHostAgent(
-      { brokerUrl: broker.url(), enrollToken: 'enroll-token-0123456789', hostId: 'host-agent-test', engine: demo.config, tee: 'simulated', pccsUrl: 'http://127.0.0.1:9', gpu: { mode: 'off' }, priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, logLevel: 'silent' },
+      { brokerUrls: [broker.url()], enrollToken: 'enroll-token-0123456789', nodeKey: keys.agent, machine: { agentVersion: '0.1.0', gpus: [{ name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559, ccMode: 'on' }] }, engine: demo.config, tee: 'simulated', pccsUrl: 'http://127.0.0.1:9', gpu: { mode: 'off' }, priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, logLevel: 'silent' },
       { logger: createLogger('silent') },
     );
-    await Promise.all([agent.start(), broker.until(is('host.hello')).then(() => broker.send({ type: 'host.welcome', hostId: 'host-agent-test' }))]);
+    await Promise.all([agent.start(), broker.until(is('host.hello')).then(() => broker.send({ type: 'host.welcome', hostId: keys.agent.hostId }))]);
   }, 120_000);
   afterAll(async () => {
     await agent.close();
@@ -115,10 +120,14 @@ describe('host agent against a stand-in broker, with the demo engine', () => {
 
   it('says hello with a verifiable bundle and a signature over the challenge', async () => {
     const { h, claims } = await hello();
-    expect(claims.hostId).toBe('host-agent-test');
+    expect(claims.hostId).toBe(keys.agent.hostId);
     expect(h.bundle.collateral).toBeUndefined(); // the simulated TEE never asks a PCCS
     expect(h.enrollToken).toBe('enroll-token-0123456789');
     expect(await verifyHostHello(broker.challenge, h.challengeSignature, fromB64u(claims.signingPublicKey))).toBe(true);
+    // The node key answers the same challenge under its own context: the id is the key.
+    expect(await verifyNodeHello(broker.challenge, claims.hostId, h.nodeSignature)).toBe(true);
+    expect(await verifyNodeHello(broker.challenge, keys.tdx.hostId, h.nodeSignature)).toBe(false);
+    expect(h.machine).toEqual({ agentVersion: '0.1.0', gpus: [{ name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559, ccMode: 'on' }] });
   });
 
   it('answers a sealed job with sealed chunks and a signed receipt from the engine usage', async () => {
@@ -227,12 +236,15 @@ describe('host agent against a stand-in broker, with the demo engine', () => {
     expect(last.type).toBe('end');
   });
 
-  it('reconnects after the broker drops the connection and says hello again', async () => {
+  it('reconnects after the broker drops the connection and says hello again, with the node key and without the spent token', async () => {
     const hellos = broker.received.filter(is('host.hello')).length;
     broker.dropConnection();
     const deadline = Date.now() + 20_000;
     while (broker.received.filter(is('host.hello')).length === hellos && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(broker.received.filter(is('host.hello')).length).toBe(hellos + 1);
+    const all = broker.received.filter(is('host.hello'));
+    expect(all.length).toBe(hellos + 1);
+    expect(all.at(-1)!.enrollToken).toBeUndefined();
+    expect(await verifyNodeHello(broker.challenge, keys.agent.hostId, all.at(-1)!.nodeSignature)).toBe(true);
   });
 });
 
@@ -249,10 +261,10 @@ describe('host agent on a TDX guest (configfs-tsm laid out in a temporary direct
     // The forged quotes carry Cocoon's FMSPC; the stand-in answers with Phala's collateral for it.
     pcs = await fakePcs({ fmspcs: ['90C06F000000'] });
     agent = createHostAgent(
-      { brokerUrl: broker.url(), enrollToken: 'enroll-token-0123456789', hostId: 'host-tdx-test', engine: demo.config, tee: 'tdx', pccsUrl: pcs.url, gpu: { mode: 'off' }, priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, logLevel: 'warn' },
+      { brokerUrls: [broker.url()], enrollToken: 'enroll-token-0123456789', nodeKey: keys.tdx, engine: demo.config, tee: 'tdx', pccsUrl: pcs.url, gpu: { mode: 'off' }, priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, logLevel: 'warn' },
       { logger, teeProvider: createConfigfsTsmProvider({ root: kernel.root, fs: kernel.fs }) },
     );
-    await Promise.all([agent.start(), broker.until(is('host.hello')).then(() => broker.send({ type: 'host.welcome', hostId: 'host-tdx-test' }))]);
+    await Promise.all([agent.start(), broker.until(is('host.hello')).then(() => broker.send({ type: 'host.welcome', hostId: keys.tdx.hostId }))]);
   }, 120_000);
   afterAll(async () => {
     await agent.close();
@@ -306,16 +318,16 @@ describe('host agent on a TDX guest (configfs-tsm laid out in a temporary direct
 describe('host agent with NVIDIA GPUs in CC mode (simulated TEE; a stand-in evidence command prints the recorded H100 report)', () => {
   const broker = fakeBroker();
   const gpu = fakeGpuEvidenceCommand();
-  const config = (hostId: string, command: [string, ...string[]]) => ({
-    brokerUrl: broker.url(), enrollToken: 'enroll-token-0123456789', hostId, engine: demo.config,
+  const config = (nodeKey: NodeKey, command: [string, ...string[]]) => ({
+    brokerUrls: [broker.url()], enrollToken: 'enroll-token-0123456789', nodeKey, engine: demo.config,
     tee: 'simulated' as const, pccsUrl: 'http://127.0.0.1:9', gpu: { mode: 'auto' as const, command }, priceCoefficientMilli: 1000, claimsTtlSeconds: 3600, logLevel: 'silent',
   });
   const vectorBlob = encodeNvidiaGpuEvidence(fromHex(nvidiaVector.reportHex), nvidiaVector.certChain);
   let agent: HostAgent;
 
   beforeAll(async () => {
-    agent = createHostAgent(config('host-gpu-test', gpu.command), { logger: createLogger('silent') });
-    await Promise.all([agent.start(), broker.until(is('host.hello')).then(() => broker.send({ type: 'host.welcome', hostId: 'host-gpu-test' }))]);
+    agent = createHostAgent(config(keys.gpu, gpu.command), { logger: createLogger('silent') });
+    await Promise.all([agent.start(), broker.until(is('host.hello')).then(() => broker.send({ type: 'host.welcome', hostId: keys.gpu.hostId }))]);
   }, 120_000);
   afterAll(async () => {
     await agent.close();
@@ -361,7 +373,7 @@ describe('host agent with NVIDIA GPUs in CC mode (simulated TEE; a stand-in evid
   it('refuses to start, naming the reason, when the configured command fails: never a GPU-less bundle', async () => {
     const failing = fakeGpuEvidenceCommand();
     failing.fail();
-    const broken = createHostAgent(config('host-gpu-failing', failing.command), { logger: createLogger('silent') });
+    const broken = createHostAgent(config(keys.gpuFailing, failing.command), { logger: createLogger('silent') });
     try {
       await expect(broken.start()).rejects.toMatchObject({
         code: 'attestation.gpu_evidence_unavailable',
@@ -369,7 +381,7 @@ describe('host agent with NVIDIA GPUs in CC mode (simulated TEE; a stand-in evid
       });
       expect(failing.nonces()).toHaveLength(1);
       expect(broken.identity).toBeUndefined();
-      expect(broker.received.filter(is('host.hello')).map((m) => decodeClaims(m.bundle.claims).claims.hostId)).not.toContain('host-gpu-failing');
+      expect(broker.received.filter(is('host.hello')).map((m) => decodeClaims(m.bundle.claims).claims.hostId)).not.toContain(keys.gpuFailing.hostId);
     } finally {
       await broken.close();
       failing.cleanup();

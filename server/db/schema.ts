@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * The broker's one schema, used on PGlite and on PostgreSQL alike. Money is `bigint` end to end
@@ -36,6 +36,10 @@ export const AccountKinds = {
   externalPromo: 'external_promo',
   externalStars: 'external_stars',
   externalTon: 'external_ton',
+  /** A machine's earnings paid with promotional starter credits: never withdrawable (issue 11). */
+  hostPromoEarnings: 'host_promo_earnings',
+  /** Where TON payouts to owners go; its balance is what was paid out (issue 11). */
+  externalTonPayouts: 'external_ton_payouts',
 } as const;
 export type AccountKind = (typeof AccountKinds)[keyof typeof AccountKinds];
 
@@ -91,15 +95,155 @@ export const holds = pgTable(
   ],
 );
 
-export const hosts = pgTable('hosts', {
-  id: text('id').primaryKey(),
-  priceCoefficientMilli: integer('price_coefficient_milli').notNull().default(1000),
-  status: text('status').$type<'online' | 'offline'>().notNull(),
-  teeKind: text('tee_kind').notNull(),
-  bundleDigest: text('bundle_digest').notNull(),
-  lastSeen: timestamp('last_seen', { withTimezone: true }).notNull(),
+export const HostStatuses = { online: 'online', draining: 'draining', offline: 'offline' } as const;
+export type HostStatus = (typeof HostStatuses)[keyof typeof HostStatuses];
+
+/**
+ * Machines (issue 11). `id` is the node id (shared/protocol/node-key.ts: the machine's persistent
+ * Ed25519 public key), bound to its owner by a one-time enrollment token. Rows from before owners
+ * have a null owner and can no longer connect (their ids are not node ids).
+ */
+export const hosts = pgTable(
+  'hosts',
+  {
+    id: text('id').primaryKey(),
+    ownerId: uuid('owner_id').references(() => users.id),
+    /** The owner's name for the machine ("rig-1"); null shows a short form of the id. */
+    name: text('name'),
+    priceCoefficientMilli: integer('price_coefficient_milli').notNull().default(1000),
+    status: text('status').$type<HostStatus>().notNull(),
+    /** When `status` last changed: "offline since 14:02". */
+    statusSince: timestamp('status_since', { withTimezone: true }).notNull().defaultNow(),
+    teeKind: text('tee_kind').notNull(),
+    bundleDigest: text('bundle_digest').notNull(),
+    /** The models the machine's last verified bundle served, with the host's prices: `[{ model, price }]`. */
+    models: jsonb('models'),
+    /** What the agent reported of itself (GPUs, agent version): shared/protocol/ws-messages.ts MachineInfo. */
+    machine: jsonb('machine'),
+    maxConcurrentJobs: integer('max_concurrent_jobs'),
+    lastSeen: timestamp('last_seen', { withTimezone: true }).notNull(),
+    /** Set when the owner was told the machine went offline; cleared when it is back. */
+    offlineNotifiedAt: timestamp('offline_notified_at', { withTimezone: true }),
+    /** The owner removed the machine: it can no longer connect; its history and earnings stay. */
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('hosts_owner_idx').on(t.ownerId)],
+);
+
+/**
+ * One-time enrollment tokens (issue 11): made by an owner in the app, short-lived, used once; the
+ * host that used it is bound to the owner. Only the SHA-256 of a token is stored.
+ */
+export const enrollmentTokens = pgTable(
+  'enrollment_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull().unique(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    /** The machine that enrolled with it. */
+    hostId: text('host_id').references(() => hosts.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('enrollment_tokens_owner_created_idx').on(t.ownerId, t.createdAt)],
+);
+
+/** When each machine was connected and attested: uptime % over 24 h / 7 d / 30 d. An open interval has no end. */
+export const hostUptime = pgTable(
+  'host_uptime',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    hostId: text('host_id')
+      .notNull()
+      .references(() => hosts.id),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [index('host_uptime_host_started_idx').on(t.hostId, t.startedAt)],
+);
+
+/**
+ * GPU owners (issue 11): a Telegram user with a payout wallet proven by `ton_proof`. Changing the
+ * address needs a fresh proof.
+ */
+export const owners = pgTable('owners', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  /** Raw form `wc:hex`. */
+  payoutAddress: text('payout_address').notNull(),
+  payoutProvedAt: timestamp('payout_proved_at', { withTimezone: true }).notNull(),
+  /** Bot messages: machine offline > 5 min, back online, payout sent. */
+  notifications: boolean('notifications').notNull().default(true),
   createdAt: createdAt(),
 });
+
+/**
+ * Starter credits a user has not spent yet (issue 11): jobs paid from them earn the host
+ * promotional credits, which never become withdrawable TON. Promotional credits are spent first.
+ */
+export const promoBalances = pgTable(
+  'promo_balances',
+  {
+    userId: uuid('user_id')
+      .primaryKey()
+      .references(() => users.id),
+    remaining: money('remaining').notNull(),
+  },
+  (t) => [check('promo_balances_nonnegative', sql`${t.remaining} >= 0`)],
+);
+
+export const PayoutStatuses = {
+  /** In the ledger, not on chain yet (the outbox): the sender signs and sends it. */
+  recorded: 'recorded',
+  /** Signed and handed to the chain; waiting for finalized data. */
+  sent: 'sent',
+  /** The transfer is in a finalized block and did not bounce. */
+  confirmed: 'confirmed',
+  /** Bounced or expired unsent: the amount is withdrawable again. */
+  returned: 'returned',
+} as const;
+export type PayoutStatus = (typeof PayoutStatuses)[keyof typeof PayoutStatuses];
+
+/** TON payouts to owners, recorded in the ledger before they are sent (an outbox). */
+export const payouts = pgTable(
+  'payouts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id),
+    /** Raw form `wc:hex`: the owner's proven payout address when the payout was made. */
+    address: text('address').notNull(),
+    /** Micro-credits taken from the owner's withdrawable earnings. */
+    amount: money('amount').notNull(),
+    /** What the owner receives, and the chain fee deducted for it, in nanoTON. */
+    valueNano: money('value_nano').notNull(),
+    feeNano: money('fee_nano').notNull(),
+    /** Unique per payout, carried in the transfer's body: how the chain's record is matched. */
+    queryId: bigint('query_id', { mode: 'bigint' }).notNull().unique(),
+    status: text('status').$type<PayoutStatus>().notNull().default('recorded'),
+    /** The signed external message (base64 BOC) with its wallet seqno and expiry: resent as is after a crash. */
+    seqno: integer('seqno'),
+    validUntil: timestamp('valid_until', { withTimezone: true }),
+    boc: text('boc'),
+    /** The wallet transaction that sent it (hex), once confirmed. */
+    txHash: text('tx_hash'),
+    failure: text('failure'),
+    createdAt: createdAt(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    settledAt: timestamp('settled_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('payouts_owner_created_idx').on(t.ownerId, t.createdAt),
+    index('payouts_status_idx').on(t.status),
+    check('payouts_amount_positive', sql`${t.amount} > 0 and ${t.valueNano} > 0 and ${t.feeNano} >= 0`),
+  ],
+);
 
 /**
  * Developers' API keys (issue 12). Only the SHA-256 of a key is stored (a key is 32 random bytes,
@@ -167,6 +311,8 @@ export const jobs = pgTable(
     completionTokens: integer('completion_tokens'),
     receipt: jsonb('receipt'),
     errorCode: text('error_code'),
+    /** When the host's first sealed chunk passed the broker: time to first token per machine. */
+    firstTokenAt: timestamp('first_token_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),

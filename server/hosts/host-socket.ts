@@ -4,13 +4,15 @@ import type {} from '@fastify/websocket';
 import type { WebSocket } from 'ws';
 import { CocoonError, isCocoonError } from '@cocoon/shared/errors';
 import type { AttestationBundle } from '@cocoon/shared/protocol/attestation-bundle';
+import { priceToWire } from '@cocoon/shared/pricing';
 import { toB64u } from '@cocoon/shared/protocol/encoding';
 import { HostToBrokerSchema, type BrokerToHost } from '@cocoon/shared/protocol/ws-messages';
+import { HostStatuses } from '../db/schema';
 import type { Services } from '../services';
 import { CloseCodes, sendJson, serveJsonSocket } from '../ws/json-socket';
 import type { SocketSet } from '../ws/socket-set';
-import { enrollHost, verifyHostBundle } from './enrollment';
-import { recordHostOffline, recordHostOnline } from './hosts-repo';
+import { verifyHostBundle, verifyHostIdentity, type VerifiedIdentity } from './enrollment';
+import { admitHost, checkMayConnect, recordHostOffline, recordHostRefresh, recordHostStatus, type HostSighting } from './hosts-repo';
 import type { OnlineHost } from './registry';
 
 type Hello = Extract<ReturnType<typeof HostToBrokerSchema.parse>, { type: 'host.hello' }>;
@@ -20,7 +22,8 @@ const HELLO_TIMEOUT_MS = 10_000;
 
 /**
  * `GET /api/host`: a host agent's connection. The broker sends a fresh challenge; the host answers
- * with its enrollment token, attestation bundle and the challenge signed by the attested key.
+ * with its attestation bundle, the challenge signed by the attested key and by its node key (whose
+ * public key is its host id), and on its first connection the owner's one-time enrollment token.
  */
 export function registerHostSocket(app: FastifyInstance, services: () => Services, sockets: SocketSet): void {
   app.get('/api/host', { websocket: true }, (socket, req) => {
@@ -58,7 +61,8 @@ export function registerHostSocket(app: FastifyInstance, services: () => Service
             log.info({ hostId: host.hostId, tee: host.bundle.tee }, 'host online');
           } else {
             if (!host) throw new CocoonError('auth.host_invalid', 'hello first');
-            await refresh(s, host, msg.bundle);
+            if (msg.type === 'host.drain') await drain(s, host);
+            else await refresh(s, host, msg.bundle);
           }
         } catch (e) {
           // A host that fails enrollment or re-attestation is not trusted on this connection.
@@ -79,32 +83,53 @@ export function registerHostSocket(app: FastifyInstance, services: () => Service
   });
 }
 
+const policyOf = (s: Services) => ({ attestation: s.attestationPolicy, collateral: s.collateral });
+
+/** What the hosts table records of a verified bundle: the models it serves, with their base prices. */
+function sightingOf(s: Services, id: VerifiedIdentity, maxConcurrentJobs: number): HostSighting {
+  const models = [...new Set(id.claims.models.map((m) => m.name))].map((model) => ({ model, price: priceToWire(s.prices.priceOf(model)) }));
+  return { hostId: id.claims.hostId, tee: id.tee, bundleDigest: id.bundleDigest, models, maxConcurrentJobs };
+}
+
 async function welcome(s: Services, socket: WebSocket, hello: Hello, challenge: Uint8Array): Promise<OnlineHost> {
-  const policy = { enrollTokens: s.config.HOST_ENROLL_TOKENS, attestation: s.attestationPolicy, collateral: s.collateral };
-  const id = await enrollHost(hello, challenge, policy);
+  const id = await verifyHostIdentity(hello, challenge, policyOf(s), (hostId) => checkMayConnect(s.database.db, hostId, hello.enrollToken));
+  const admitted = await admitHost(s.database.db, {
+    ...sightingOf(s, id, hello.maxConcurrentJobs),
+    priceCoefficientMilli: hello.priceCoefficientMilli,
+    machine: hello.machine,
+    enrollToken: hello.enrollToken,
+  });
   const host: OnlineHost = {
     hostId: id.claims.hostId,
     claims: id.claims,
     bundle: id.bundle,
     bundleDigest: id.bundleDigest,
-    priceCoefficientMilli: hello.priceCoefficientMilli,
+    priceCoefficientMilli: admitted.priceCoefficientMilli,
     link: { send: (m) => sendJson(socket, m), close: (code, reason) => socket.close(code, reason) },
     activeJobs: 0,
     maxConcurrentJobs: hello.maxConcurrentJobs,
+    ownerId: admitted.ownerId,
+    draining: false,
   };
-  await recordHostOnline(s.database.db, { hostId: host.hostId, priceCoefficientMilli: host.priceCoefficientMilli, tee: id.tee, bundleDigest: id.bundleDigest });
   s.registry.add(host)?.link.close(CloseCodes.policy, 'replaced by a newer connection');
   host.link.send({ type: 'host.welcome', hostId: host.hostId });
+  // Once enrolled, the coefficient is the owner's (set in the app), whatever the agent's config says.
+  if (admitted.priceCoefficientMilli !== hello.priceCoefficientMilli) host.link.send({ type: 'host.settings', priceCoefficientMilli: admitted.priceCoefficientMilli });
   return host;
 }
 
 /** A fresh bundle (new expiry, models) for the same enclave: same host id and signing key. */
 async function refresh(s: Services, host: OnlineHost, bundle: AttestationBundle): Promise<void> {
-  const policy = { enrollTokens: s.config.HOST_ENROLL_TOKENS, attestation: s.attestationPolicy, collateral: s.collateral };
-  const id = await verifyHostBundle(bundle, policy);
+  const id = await verifyHostBundle(bundle, policyOf(s));
   if (id.claims.hostId !== host.hostId || id.claims.signingPublicKey !== host.claims.signingPublicKey) {
     throw new CocoonError('attestation.host_mismatch', 'a refresh must keep the host id and signing key');
   }
   Object.assign(host, { claims: id.claims, bundle: id.bundle, bundleDigest: id.bundleDigest });
-  await recordHostOnline(s.database.db, { hostId: host.hostId, priceCoefficientMilli: host.priceCoefficientMilli, tee: id.tee, bundleDigest: id.bundleDigest });
+  await recordHostRefresh(s.database.db, sightingOf(s, id, host.maxConcurrentJobs));
+}
+
+/** The agent is stopping: no new jobs from now; the running ones finish, then it leaves. */
+async function drain(s: Services, host: OnlineHost): Promise<void> {
+  host.draining = true;
+  await recordHostStatus(s.database.db, host.hostId, HostStatuses.draining);
 }

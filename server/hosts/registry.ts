@@ -20,6 +20,10 @@ export interface OnlineHost {
   activeJobs: number;
   /** The most jobs the host runs at once, as its hello stated; the broker never sends it more. */
   maxConcurrentJobs: number;
+  /** The user the machine is enrolled to. */
+  ownerId: string;
+  /** The agent said it is stopping (`host.drain`): no new jobs; the running ones finish. */
+  draining: boolean;
 }
 
 /** Online hosts of this broker instance, in memory. */
@@ -48,17 +52,18 @@ export class HostRegistry {
     return [...this.hosts.values()];
   }
 
-  /** Online hosts serving `model`, best first: those with a free job slot, then cheapest, then least busy, then by id. */
+  /** Online hosts taking jobs for `model`, best first: those with a free job slot, then cheapest, then least busy, then by id. */
   serving(model: string): OnlineHost[] {
     return this.all()
-      .filter((h) => servesModel(h, model))
+      .filter((h) => takesJobsFor(h, model))
       .sort((a, b) => Number(isFull(a)) - Number(isFull(b)) || a.priceCoefficientMilli - b.priceCoefficientMilli || a.activeJobs - b.activeJobs || (a.hostId < b.hostId ? -1 : 1));
   }
 
-  /** Model name → number of online hosts serving it. */
+  /** Model name → number of online hosts taking jobs for it (draining ones do not). */
   models(): Map<string, number> {
     const counts = new Map<string, number>();
     for (const h of this.hosts.values()) {
+      if (h.draining) continue;
       for (const name of new Set(h.claims.models.map((m) => m.name))) counts.set(name, (counts.get(name) ?? 0) + 1);
     }
     return counts;
@@ -66,6 +71,9 @@ export class HostRegistry {
 }
 
 export const servesModel = (host: OnlineHost, model: string): boolean => host.claims.models.some((m) => m.name === model);
+
+/** The host serves `model` and is not draining: a new job may go to it. */
+export const takesJobsFor = (host: OnlineHost, model: string): boolean => !host.draining && servesModel(host, model);
 
 /** The host runs as many jobs as it said it can. */
 export const isFull = (host: OnlineHost): boolean => host.activeJobs >= host.maxConcurrentJobs;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 
 /** What the Mini App sends: JSON bodies and a Bearer session token, never cookies. */
-const ALLOW_METHODS = 'GET, POST';
+const ALLOW_METHODS = 'GET, POST, PATCH, DELETE';
 const ALLOW_HEADERS = 'authorization, content-type';
 const PREFLIGHT_MAX_AGE_S = '600';
 

@@ -11,6 +11,8 @@ export interface AccountRef {
 export const Accounts = {
   user: (userId: string): AccountRef => ({ id: `user:${userId}`, kind: AccountKinds.user }),
   hostEarnings: (hostId: string): AccountRef => ({ id: `host:${hostId}`, kind: AccountKinds.hostEarnings }),
+  /** A machine's earnings from jobs paid with promotional starter credits: shown, never withdrawable. */
+  hostPromoEarnings: (hostId: string): AccountRef => ({ id: `host_promo:${hostId}`, kind: AccountKinds.hostPromoEarnings }),
   networkFees: { id: 'network:fees', kind: AccountKinds.networkFees } as AccountRef,
   /** Where starter credits come from; its balance is negative by what was given away. */
   promo: { id: 'external:promo', kind: AccountKinds.externalPromo } as AccountRef,
@@ -18,6 +20,8 @@ export const Accounts = {
   ton: { id: 'external:ton', kind: AccountKinds.externalTon } as AccountRef,
   /** Where Stars purchases come from; its balance is minus the credits bought with Stars, net of refunds. */
   stars: { id: 'external:stars', kind: AccountKinds.externalStars } as AccountRef,
+  /** Where owners' TON payouts go; its balance is what left (or is leaving) as TON, net of returns. */
+  tonPayouts: { id: 'external:ton_payouts', kind: AccountKinds.externalTonPayouts } as AccountRef,
 } as const;
 
 /**

@@ -27,7 +27,8 @@ describe.each(backends)('settlements retried after a crash, on %s', (backend) =>
 
   async function heldJob(amount = 10_000n) {
     const [u] = await database.db.insert(users).values({ telegramId: BigInt(Math.floor(Math.random() * 1e12)), firstName: 'R' }).returning();
-    await ledger.grantStarterCredits(u!.id, STARTER);
+    // Bought credits: these retries are about the paid path (promo.test.ts retries the promotional one).
+    await ledger.transfer({ debit: Accounts.ton, credit: Accounts.user(u!.id), amount: STARTER, kind: TransferKinds.tonTopUp, idempotencyKey: `retry:${u!.id}` });
     const jobId = randomUUID();
     await ledger.placeHold({ jobId, userId: u!.id, amount, expiresAt: inAnHour() });
     return { userId: u!.id, jobId };

@@ -88,7 +88,8 @@ describe.each(backends)('ledger on %s', (backend) => {
   });
 
   it.skipIf(skip)('settle charges the user, pays the host less commission, exactly once', async () => {
-    const userId = await newUser();
+    const userId = await newUser(0n);
+    await ledger.transfer({ debit: Accounts.ton, credit: Accounts.user(userId), amount: STARTER, kind: TransferKinds.tonTopUp, idempotencyKey: `bought:${userId}` });
     const jobId = randomUUID();
     await ledger.placeHold({ jobId, userId, amount: 500_000n, expiresAt: inAnHour() });
     const fees0 = await ledger.balance(Accounts.networkFees);

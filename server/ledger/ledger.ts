@@ -1,6 +1,7 @@
 import type { Executor } from '../db/client';
 import { Accounts, type AccountRef } from './accounts';
 import { balanceOf, heldBy, sumOfBalances } from './balances';
+import { addPromoIn } from './promo';
 import { placeHoldIn, releaseExpiredIn, releaseIn, settleIn, type HoldRow, type PlaceHoldInput, type Settlement } from './holds';
 import { transferIn, TransferKinds, type TransferInput, type TransferResult } from './transfers';
 
@@ -24,13 +25,17 @@ export class Ledger {
     return exec.transaction((tx) => transferIn(tx, t));
   }
 
-  /** Starter credits from the promo account, once per user whatever the retries. */
+  /**
+   * Starter credits from the promo account, once per user whatever the retries. They count as the
+   * user's promotional credits (promo.ts), spent first, in the same transaction.
+   */
   grantStarterCredits(userId: string, amount: bigint, exec: Executor = this.db): Promise<TransferResult | null> {
     if (amount <= 0n) return Promise.resolve(null);
-    return this.transfer(
-      { debit: Accounts.promo, credit: Accounts.user(userId), amount, kind: TransferKinds.starterCredits, idempotencyKey: `starter:${userId}` },
-      exec,
-    );
+    return exec.transaction(async (tx) => {
+      const result = await transferIn(tx, { debit: Accounts.promo, credit: Accounts.user(userId), amount, kind: TransferKinds.starterCredits, idempotencyKey: `starter:${userId}` });
+      if (result.created) await addPromoIn(tx, userId, amount);
+      return result;
+    });
   }
 
   balance(account: AccountRef, exec: Executor = this.db): Promise<bigint> {

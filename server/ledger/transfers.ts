@@ -12,6 +12,10 @@ export const TransferKinds = {
   tonTopUp: 'ton_top_up',
   starsTopUp: 'stars_top_up',
   starsRefund: 'stars_refund',
+  /** An owner's withdrawal, from a machine's earnings to `external:ton_payouts` (server/payouts/). */
+  tonPayout: 'ton_payout',
+  /** A payout that bounced or expired unsent, back to the machine's earnings. */
+  tonPayoutReturn: 'ton_payout_return',
 } as const;
 export type TransferKind = (typeof TransferKinds)[keyof typeof TransferKinds];
 

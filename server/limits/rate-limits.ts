@@ -23,6 +23,10 @@ const LIMITED_ROUTES: Readonly<Record<string, string>> = {
   'POST /api/developer/keys/:keyId/revoke': 'developer-keys',
   'GET /api/developer/usage.csv': 'developer-export',
   'POST /api/developer/usage/export': 'developer-export',
+  // Owners (issue 11): each writes a row or calls the chain.
+  'POST /api/owner/enrollments': 'owner-enrollments',
+  'POST /api/owner/payout-wallet': 'ton-connect',
+  'POST /api/owner/payouts': 'owner-payouts',
 };
 
 /** The broker's request limits (README, "Limits"), built from the config. */

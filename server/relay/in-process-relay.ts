@@ -6,13 +6,13 @@ import type { JobMeta, SealedChunk, SealedRequest } from '@cocoon/shared/protoco
 import { requestDigest } from '@cocoon/shared/receipt';
 import type { Db } from '../db/client';
 import { checkKeyBudget } from '../developer/key-budget';
-import { servesModel, type HostRegistry, type OnlineHost } from '../hosts/registry';
+import { takesJobsFor, type HostRegistry, type OnlineHost } from '../hosts/registry';
 import type { Ledger } from '../ledger/ledger';
 import type { PriceBook } from '../pricing/price-book';
 import { CreationGate } from './creation-gate';
 import { JobCloser } from './job-closer';
 import { JobSlots } from './job-slots';
-import { insertJob, markFailed, markStreaming } from './jobs-repo';
+import { insertJob, markFailed, markFirstToken, markStreaming } from './jobs-repo';
 import { LiveJob } from './live-job';
 import type { ClientLink, HostJobMessage, Relay } from './relay';
 
@@ -44,14 +44,15 @@ export class InProcessRelay implements Relay {
 
   async openJob(client: ClientLink, meta: JobMeta, request: SealedRequest): Promise<void> {
     const host = this.d.registry.get(meta.hostId);
-    if (!host || !servesModel(host, meta.model)) throw new CocoonError('job.model_unavailable', 'no online host serves this model under this host id');
+    if (!host || !takesJobsFor(host, meta.model)) throw new CocoonError('job.model_unavailable', 'no online host takes jobs for this model under this host id');
     if (this.jobs.has(meta.jobId)) throw new CocoonError('job.invalid_state', 'job id already used');
     const requestBytes = fromB64u(request.ciphertext).length;
-    const hold = this.d.prices.holdFor(meta.model, requestBytes, meta.maxTokens, host.priceCoefficientMilli);
+    const coefficient = host.priceCoefficientMilli;
+    const hold = this.d.prices.holdFor(meta.model, requestBytes, meta.maxTokens, coefficient);
     // The user's cap, before anything is held: the hold (and so any charge) never exceeds it.
     const maxCharge = BigInt(meta.maxCharge);
     if (hold > maxCharge) {
-      throw new CocoonError('job.price_above_limit', `at this host's price (${host.priceCoefficientMilli / 1000}x the base) the job can cost ${formatCredits(hold)} credits; it accepts at most ${formatCredits(maxCharge)}`);
+      throw new CocoonError('job.price_above_limit', `at this host's price (${coefficient / 1000}x the base) the job can cost ${formatCredits(hold)} credits; it accepts at most ${formatCredits(maxCharge)}`);
     }
     // The concurrency caps (job-slots.ts), before anything is held; the slot is given back if the job never opens.
     this.slots.take(client.userId, host);
@@ -69,7 +70,7 @@ export class InProcessRelay implements Relay {
       this.slots.free(client.userId, host);
       throw e;
     }
-    const job = new LiveJob(meta, client, host, hold, requestBytes, digest, Date.now());
+    const job = new LiveJob(meta, client, host, hold, requestBytes, digest, Date.now(), coefficient);
     this.jobs.set(meta.jobId, job);
     if (this.d.registry.get(host.hostId) !== host) return this.end(job, 'job.host_gone', 'host disconnected');
     client.send({ type: 'job.accepted', jobId: meta.jobId, hold: String(hold) });
@@ -135,6 +136,11 @@ export class InProcessRelay implements Relay {
     if (chunk.final) job.finalSeen = true;
     else await job.response.update(chunk);
     job.client.send({ type: 'job.chunk', jobId: job.jobId, chunk });
+    // After the client has it: the machine's time to first token (server/hosts/host-stats.ts). A
+    // statistic only: a database that is away costs the number, never the answer.
+    if (chunk.seq === 0 && !chunk.final) {
+      await markFirstToken(this.d.db, job.jobId, new Date()).catch((err: unknown) => this.d.log.warn({ jobId: job.jobId, err: err instanceof Error ? err.message : String(err) }, 'time to first token not recorded'));
+    }
   }
 
   private requestCancel(job: LiveJob): void {

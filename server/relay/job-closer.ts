@@ -35,7 +35,7 @@ export class JobCloser {
     let charged: bigint;
     try {
       await checkReceipt(job, signed);
-      charged = this.d.prices.chargeFor(job.meta.model, signed.receipt, job.host.priceCoefficientMilli, job.hold);
+      charged = this.d.prices.chargeFor(job.meta.model, signed.receipt, job.priceCoefficientMilli, job.hold);
     } catch (e) {
       if (!isCocoonError(e)) throw e;
       this.d.log.warn({ jobId: job.jobId, hostId: job.meta.hostId, code: e.code }, 'receipt rejected');

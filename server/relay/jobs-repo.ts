@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
 import type { ErrorCode } from '@cocoon/shared/errors';
 import type { JobMeta } from '@cocoon/shared/protocol/jobs';
 import type { SignedReceipt } from '@cocoon/shared/protocol/receipt';
@@ -36,6 +36,11 @@ export async function markStreaming(exec: Executor, jobId: string): Promise<void
     .update(jobs)
     .set({ status: JobStatuses.streaming, updatedAt: new Date() })
     .where(and(eq(jobs.id, jobId), eq(jobs.status, JobStatuses.open)));
+}
+
+/** When the host's first answer chunk passed the broker (once). */
+export async function markFirstToken(exec: Executor, jobId: string, at: Date): Promise<void> {
+  await exec.update(jobs).set({ firstTokenAt: at }).where(and(eq(jobs.id, jobId), isNull(jobs.firstTokenAt)));
 }
 
 /**

@@ -22,6 +22,8 @@ export class LiveJob {
     readonly requestBytes: number,
     readonly requestDigest: string,
     now: number,
+    /** The host's price coefficient when the job was held: an owner's change applies from the next job. */
+    readonly priceCoefficientMilli: number = host.priceCoefficientMilli,
   ) {
     this.lastActivity = now;
   }

@@ -11,7 +11,7 @@ import { toB64u } from '@cocoon/shared/protocol/encoding';
 import { loadAttestationPolicy } from '../attestation/policy';
 import { loadConfig } from '../config';
 import { createFakeIdentity, sayHello } from './support/fake-host';
-import { buildTestServer, ENROLL_TOKEN, startTestServer } from './support/test-server';
+import { buildTestServer, enrollToken, startTestServer } from './support/test-server';
 
 const dir = mkdtempSync(join(tmpdir(), 'policy-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -105,7 +105,7 @@ describe('the broker attestation policy', () => {
     const p = await policyFile(false);
     const t = await startTestServer({ ALLOW_SIMULATED_TEE: 'true', ATTESTATION_POLICY_FILE: p.file, ATTESTATION_POLICY_KEYS: p.key });
     try {
-      const socket = await sayHello(t.wsUrl, await createFakeIdentity(), { enrollToken: ENROLL_TOKEN });
+      const socket = await sayHello(t.wsUrl, await createFakeIdentity(), { enrollToken: await enrollToken(t) });
       expect(await socket.next()).toEqual({ type: 'error', error: { code: 'attestation.simulated_not_allowed', message: expect.any(String) } });
       expect((await socket.closed).code).toBe(1008);
       const models = (await (await fetch(`${t.url}/api/models`)).json()) as { models: unknown[] };
@@ -127,7 +127,7 @@ describe('the broker attestation policy', () => {
       const p = await policyFile(true, in1h, 1, undefined, engines);
       const t = await startTestServer({ ALLOW_SIMULATED_TEE: 'true', ATTESTATION_POLICY_FILE: p.file, ATTESTATION_POLICY_KEYS: p.key });
       try {
-        const socket = await sayHello(t.wsUrl, identity, { enrollToken: ENROLL_TOKEN });
+        const socket = await sayHello(t.wsUrl, identity, { enrollToken: await enrollToken(t) });
         const reply = z.object({ type: z.string(), error: z.object({ code: z.string() }).optional() }).parse(await socket.next());
         expect(reply.error?.code ?? reply.type).toBe(expected);
         socket.close();

@@ -5,7 +5,7 @@ import { MAX_CLIENT_FRAME_BYTES, MAX_HOST_FRAME_BYTES } from '../ws/frame-limits
 import { openClient, sealJob } from './support/client';
 import { createFakeIdentity, defaultScript, FakeHost, type FakeIdentity } from './support/fake-host';
 import { RawWsClient, until } from './support/raw-ws';
-import { ENROLL_TOKEN, signIn, startTestServer, type TestServer } from './support/test-server';
+import { enrollToken, signIn, startTestServer, type TestServer } from './support/test-server';
 import { TestSocket } from './support/ws-client';
 
 /**
@@ -96,8 +96,8 @@ describe('WebSocket limits', () => {
     // Every peer here is 127.0.0.1 before it authenticates: one inbound budget, which the
     // largest-frame tests would spend for the ones after them. The budget is flood-isolation's subject.
     t = await startTestServer({ WS_HEARTBEAT_MS: String(HEARTBEAT_MS), WS_INBOUND_BYTES_PER_S: String(64 * 1024 * 1024), WS_INBOUND_BURST_BYTES: String(64 * 1024 * 1024) });
-    id = await createFakeIdentity({ hostId: 'limits-host', models: ['demo/tiny'] });
-    host = await FakeHost.start(t.wsUrl, id, { enrollToken: ENROLL_TOKEN });
+    id = await createFakeIdentity({ models: ['demo/tiny'] });
+    host = await FakeHost.start(t.wsUrl, id, { enrollToken: await enrollToken(t) });
   });
   afterAll(async () => t?.close());
 
@@ -172,8 +172,8 @@ describe('slow consumers', () => {
   let host: FakeHost;
   beforeAll(async () => {
     t = await startTestServer({ WS_CLIENT_MAX_BUFFERED_BYTES: String(256 * 1024) });
-    id = await createFakeIdentity({ hostId: 'slow-reader-host', models: ['demo/tiny'] });
-    host = await FakeHost.start(t.wsUrl, id, { enrollToken: ENROLL_TOKEN });
+    id = await createFakeIdentity({ models: ['demo/tiny'] });
+    host = await FakeHost.start(t.wsUrl, id, { enrollToken: await enrollToken(t) });
   });
   afterAll(async () => t?.close());
 

@@ -5,7 +5,7 @@ import { refundStarsPayment } from '../payments/stars-refund';
 import { openClient, sealJob } from './support/client';
 import { createFakeIdentity, FakeHost } from './support/fake-host';
 import { buyPack, postUpdate, startStarsRig, type StarsRig } from './support/stars';
-import { ENROLL_TOKEN, signIn, startTestServer, type TestServer } from './support/test-server';
+import { enrollToken, signIn, startTestServer, type TestServer } from './support/test-server';
 
 const STARTER = 100_000_000n;
 const PRICE = { promptPerMillion: 1_000_000_000n, completionPerMillion: 2_000_000_000n };
@@ -35,8 +35,8 @@ describe('GET /api/credits and /api/credits/history', () => {
   });
 
   it('shows starter credits, a Stars top-up, a job and a refund, newest first, with signed amounts', async () => {
-    const id = await createFakeIdentity({ hostId: 'history-host', models: ['demo/tiny'] });
-    const host = await FakeHost.start(rig.t.wsUrl, id, { enrollToken: ENROLL_TOKEN });
+    const id = await createFakeIdentity({ models: ['demo/tiny'] });
+    const host = await FakeHost.start(rig.t.wsUrl, id, { enrollToken: await enrollToken(rig.t) });
     const telegramId = 630_000_001;
     const { token, userId } = await signIn(rig.t.server, { telegramId });
     const { invoiceId } = await buyPack(rig, token, 'pack-50');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openClient, sealJob } from './support/client';
 import { createFakeIdentity, FakeHost, type FakeIdentity } from './support/fake-host';
 import { createScratchDatabase, dropScratchDatabase, postgresReachable } from './support/test-db';
-import { ENROLL_TOKEN, signIn, startTestServer, type TestServer } from './support/test-server';
+import { enrollToken, signIn, startTestServer, type TestServer } from './support/test-server';
 import type { TestSocket } from './support/ws-client';
 
 /**
@@ -23,8 +23,8 @@ describe.skipIf(!postgresReachable)('database fairness on PostgreSQL', () => {
     url = await createScratchDatabase();
     // Three connections: fewer than A's parallel creations (its concurrent-job cap is 4).
     t = await startTestServer({ DATABASE_URL: url, DATABASE_POOL_MAX: '3' });
-    id = await createFakeIdentity({ hostId: 'db-fair-host', models: ['demo/tiny'] });
-    await FakeHost.start(t.wsUrl, id, { enrollToken: ENROLL_TOKEN, maxConcurrentJobs: 16 });
+    id = await createFakeIdentity({ models: ['demo/tiny'] });
+    await FakeHost.start(t.wsUrl, id, { enrollToken: await enrollToken(t), maxConcurrentJobs: 16 });
   });
   afterAll(async () => {
     await t?.close();

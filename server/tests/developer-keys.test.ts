@@ -9,7 +9,7 @@ import { hashApiKey, MAX_ACTIVE_KEYS_PER_USER } from '../developer/api-keys';
 import { openClient, sealJob } from './support/client';
 import { DeveloperApi } from './support/developer';
 import { createFakeIdentity, FakeHost, type FakeIdentity } from './support/fake-host';
-import { ENROLL_TOKEN, signIn, startTestServer, type TestServer } from './support/test-server';
+import { enrollToken, signIn, startTestServer, type TestServer } from './support/test-server';
 import { TestSocket } from './support/ws-client';
 
 /** Every file under `dir`, recursively. */
@@ -30,8 +30,8 @@ describe('developer API keys', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'cocoon-keys-'));
     t = await startTestServer({ DATA_DIR: join(dataDir, 'pglite') });
     api = new DeveloperApi(t.server);
-    id = await createFakeIdentity({ hostId: 'keys-host', models: ['demo/tiny'] });
-    await FakeHost.start(t.wsUrl, id, { enrollToken: ENROLL_TOKEN });
+    id = await createFakeIdentity({ models: ['demo/tiny'] });
+    await FakeHost.start(t.wsUrl, id, { enrollToken: await enrollToken(t) });
   });
   afterAll(async () => {
     await t?.close();
@@ -104,7 +104,7 @@ describe('developer API keys', () => {
     expect(await api.me(secret)).toEqual(await api.me(token));
     expect((await api.me(secret)).user.id).toBe(userId);
 
-    for (const url of ['/api/models', '/api/hosts?model=demo/tiny', '/api/hosts/keys-host/bundle', '/api/attestation/policy']) {
+    for (const url of ['/api/models', '/api/hosts?model=demo/tiny', `/api/hosts/${id.claims.hostId}/bundle`, '/api/attestation/policy']) {
       expect((await api.request('GET', url, secret)).statusCode, url).toBe(200);
       expect((await api.request('GET', url, undefined)).statusCode, url).toBe(200);
       expect(await api.error('GET', url, `${API_KEY_PREFIX}${'A'.repeat(43)}`), url).toMatchObject({ status: 401, code: 'apikey.invalid' });

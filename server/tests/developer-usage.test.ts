@@ -11,7 +11,7 @@ import { DeveloperApi } from './support/developer';
 import { createFakeIdentity, defaultScript, FakeHost, type FakeIdentity } from './support/fake-host';
 import { HOST_COEFFICIENT, PRICE, STARTER } from './support/job-fixture';
 import { backends, createScratchDatabase, dropScratchDatabase, postgresReachable } from './support/test-db';
-import { ENROLL_TOKEN, signIn, startTestServer, type TestServer } from './support/test-server';
+import { enrollToken, signIn, startTestServer, type TestServer } from './support/test-server';
 
 describe.each(backends)('developer usage and budgets on %s', (backend) => {
   const skip = backend === 'postgres' && !postgresReachable;
@@ -26,8 +26,8 @@ describe.each(backends)('developer usage and budgets on %s', (backend) => {
     url = backend === 'postgres' ? await createScratchDatabase() : undefined;
     t = await startTestServer(url ? { DATABASE_URL: url } : {});
     api = new DeveloperApi(t.server);
-    id = await createFakeIdentity({ hostId: `dev-host-${backend}`, models: ['demo/tiny'] });
-    host = await FakeHost.start(t.wsUrl, id, { enrollToken: ENROLL_TOKEN, priceCoefficientMilli: Number(HOST_COEFFICIENT) });
+    id = await createFakeIdentity({ models: ['demo/tiny'] });
+    host = await FakeHost.start(t.wsUrl, id, { enrollToken: await enrollToken(t), priceCoefficientMilli: Number(HOST_COEFFICIENT) });
   });
   afterAll(async () => {
     await t?.close();
@@ -181,7 +181,7 @@ describe.each(backends)('developer usage and budgets on %s', (backend) => {
 
     const db = services().database.db;
     for (const item of items.slice(1)) {
-      expect(item).toMatchObject({ model: 'demo/tiny', hostId: `dev-host-${backend}`, status: 'settled', promptTokens: 21, completionTokens: 3, cost: charges.get(item.id) });
+      expect(item).toMatchObject({ model: 'demo/tiny', hostId: id.claims.hostId, status: 'settled', promptTokens: 21, completionTokens: 3, cost: charges.get(item.id) });
       expect(item.receiptId).toMatch(/^[0-9a-f]{64}$/);
       const moved = await db.select().from(transfers).where(and(eq(transfers.jobId, item.id), eq(transfers.debitAccount, Accounts.user(userId).id)));
       const fromLedger = moved.reduce((sum, m) => sum + m.amount, 0n);

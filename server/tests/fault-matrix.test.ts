@@ -16,12 +16,12 @@ import { preCheckoutVerdict } from '../payments/stars-checkout';
 import type { ChainTransaction } from '../ton/chain';
 import { applyTransaction } from '../ton/deposit-credit';
 import { depositCommentFor } from '../ton/deposit-codes';
-import { startBrokerProcess, type BrokerProcess } from './support/broker-process';
+import { enrollTokenOnDatabase, startBrokerProcess, type BrokerProcess } from './support/broker-process';
 import { openClient, sealJob, type SealedJob } from './support/client';
 import { createFakeIdentity, defaultScript, FakeHost, type FakeIdentity } from './support/fake-host';
 import { buyPack, fixture, postUpdate, startStarsRig, type StarsRig } from './support/stars';
 import { createScratchDatabase, dropScratchDatabase, postgresReachable, TEST_PG_URL } from './support/test-db';
-import { ENROLL_TOKEN, initDataFor, signIn, startTestServer, type TestServer } from './support/test-server';
+import { enrollToken, initDataFor, signIn, startTestServer, type TestServer } from './support/test-server';
 import type { TestSocket } from './support/ws-client';
 
 /**
@@ -69,8 +69,8 @@ describe.skipIf(!postgresReachable)('fault matrix on PostgreSQL', () => {
 
     it('the client sees its socket drop; the restarted broker releases the hold once at its expiry; a repeated or late settlement changes nothing', async () => {
       dead = await startBrokerProcess({ DATABASE_URL: url, JOB_IDLE_TIMEOUT_MS: '2000', HOLD_TTL_MS: '3000' });
-      const id = await createFakeIdentity({ hostId: 'fm-kill-host', models: ['demo/tiny'] });
-      const host = await FakeHost.start(dead.wsUrl, id, { enrollToken: ENROLL_TOKEN });
+      const id = await createFakeIdentity({ models: ['demo/tiny'] });
+      const host = await FakeHost.start(dead.wsUrl, id, { enrollToken: await enrollTokenOnDatabase(url) });
       host.script = { ...defaultScript, awaitCancel: true };
       const res = await fetch(`${dead.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ initData: initDataFor() }) });
       const { token, user } = SessionResponseSchema.parse(await res.json());
@@ -97,8 +97,8 @@ describe.skipIf(!postgresReachable)('fault matrix on PostgreSQL', () => {
       // Its upkeep runs every 100 ms (a quarter of its idle timeout).
       restarted = await startTestServer({ DATABASE_URL: url, JOB_IDLE_TIMEOUT_MS: '400' });
       const s = restarted.server.services();
-      // The host comes back and repeats the job's end: no broker carries that job any more.
-      const back = await FakeHost.start(restarted.wsUrl, id, { enrollToken: ENROLL_TOKEN });
+      // The host comes back (enrolled: its node key suffices) and repeats the job's end: no broker carries that job any more.
+      const back = await FakeHost.start(restarted.wsUrl, id, {});
       back.send({ type: 'job.end', jobId, receipt: await receiptFor(id, job) });
       expect(await back.socket.next('error')).toMatchObject({ error: { code: 'job.not_found' } });
 
@@ -109,7 +109,7 @@ describe.skipIf(!postgresReachable)('fault matrix on PostgreSQL', () => {
       expect(await s.database.db.select().from(transfers).where(eq(transfers.jobId, jobId))).toEqual([]);
       expect((await s.database.db.select().from(jobs).where(eq(jobs.id, jobId)))[0]).toMatchObject({ status: 'failed', errorCode: 'job.timeout', charged: 0n });
       // A late settlement of the released hold is refused; a second release finds nothing to release.
-      await expect(s.ledger.settle(jobId, 'fm-kill-host', 1_000n)).rejects.toMatchObject({ code: 'job.invalid_state' });
+      await expect(s.ledger.settle(jobId, id.claims.hostId, 1_000n)).rejects.toMatchObject({ code: 'job.invalid_state' });
       expect(await s.ledger.release(jobId)).toBe(false);
       // The user, on the restarted broker with the same session, sees no charge.
       const headers = { authorization: `Bearer ${token}` };
@@ -133,8 +133,8 @@ describe.skipIf(!postgresReachable)('fault matrix on PostgreSQL', () => {
     beforeAll(async () => {
       url = await createScratchDatabase();
       rig = await startStarsRig({ DATABASE_URL: url });
-      id = await createFakeIdentity({ hostId: 'fm-host', models: ['demo/tiny'] });
-      host = await FakeHost.start(rig.t.wsUrl, id, { enrollToken: ENROLL_TOKEN, maxConcurrentJobs: 32 });
+      id = await createFakeIdentity({ models: ['demo/tiny'] });
+      host = await FakeHost.start(rig.t.wsUrl, id, { enrollToken: await enrollToken(rig.t), maxConcurrentJobs: 32 });
       admin = new pg.Client({ connectionString: TEST_PG_URL });
       await admin.connect();
     });
@@ -252,7 +252,7 @@ describe.skipIf(!postgresReachable)('fault matrix on PostgreSQL', () => {
       await s().relay.sweep(new Date(Date.now() + HOLD_TTL_MS + 1_000));
       expect(await funds(userId)).toEqual({ balance: STARTER, held: 0n, available: STARTER });
       await expectClosedOnce(jobId, 'released');
-      await expect(s().ledger.settle(jobId, 'fm-host', costOf(PRICE, defaultScript.usage))).rejects.toMatchObject({ code: 'job.invalid_state' });
+      await expect(s().ledger.settle(jobId, id.claims.hostId, costOf(PRICE, defaultScript.usage))).rejects.toMatchObject({ code: 'job.invalid_state' });
       client.close();
     }, 30_000);
 

@@ -5,7 +5,7 @@ import { MAX_CLIENT_FRAME_BYTES } from '../ws/frame-limits';
 import { openClient, sealJob } from './support/client';
 import { createFakeIdentity, FakeHost, type FakeIdentity } from './support/fake-host';
 import { startFlood, type FloodStats } from './support/flood-worker';
-import { ENROLL_TOKEN, signIn, startTestServer, type TestServer } from './support/test-server';
+import { enrollToken, signIn, startTestServer, type TestServer } from './support/test-server';
 import type { TestSocket } from './support/ws-client';
 
 /**
@@ -28,8 +28,8 @@ describe('flood isolation', () => {
   let b: TestSocket;
   beforeAll(async () => {
     t = await startTestServer({ LOG_LEVEL: 'info' });
-    id = await createFakeIdentity({ hostId: 'flood-host', models: ['demo/tiny'] });
-    host = await FakeHost.start(t.wsUrl, id, { enrollToken: ENROLL_TOKEN });
+    id = await createFakeIdentity({ models: ['demo/tiny'] });
+    host = await FakeHost.start(t.wsUrl, id, { enrollToken: await enrollToken(t) });
     b = await openClient(t.wsUrl, (await signIn(t.server)).token);
   });
   afterAll(async () => t?.close());

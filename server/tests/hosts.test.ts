@@ -10,7 +10,7 @@ import { canonicalJson, toB64u, utf8 } from '@cocoon/shared/protocol/encoding';
 import { maintain } from '../maintenance';
 import { createFakeIdentity, FakeHost, sayHello } from './support/fake-host';
 import { signedPolicyFile } from './support/policy';
-import { ENROLL_TOKEN, startTestServer, type TestServer } from './support/test-server';
+import { enrollToken, startTestServer, type TestServer } from './support/test-server';
 import { TestSocket } from './support/ws-client';
 
 type ErrorFrame = { type: 'error'; error: { code: string; message: string } };
@@ -30,18 +30,18 @@ describe('host enrollment', () => {
   const models = async () => (await t.server.app.inject('/api/models')).json().models as Array<{ name: string; hostCount: number }>;
 
   it('welcomes a host with an accepted token, a valid bundle and a signed challenge', async () => {
-    const id = await createFakeIdentity({ hostId: 'good-host', models: ['demo/good', 'demo/shared'] });
-    const other = await createFakeIdentity({ hostId: 'cheap-host', models: ['demo/shared'] });
-    const host = await FakeHost.start(t.wsUrl, id, { enrollToken: ENROLL_TOKEN, priceCoefficientMilli: 2000 });
-    const cheap = await FakeHost.start(t.wsUrl, other, { enrollToken: ENROLL_TOKEN, priceCoefficientMilli: 900 });
+    const id = await createFakeIdentity({ models: ['demo/good', 'demo/shared'] });
+    const other = await createFakeIdentity({ models: ['demo/shared'] });
+    const host = await FakeHost.start(t.wsUrl, id, { enrollToken: await enrollToken(t), priceCoefficientMilli: 2000 });
+    const cheap = await FakeHost.start(t.wsUrl, other, { enrollToken: await enrollToken(t), priceCoefficientMilli: 900 });
 
     expect(await models()).toEqual([
       { name: 'demo/good', hostCount: 1, price: { promptPerMillion: '1000000000', completionPerMillion: '2000000000' } },
       { name: 'demo/shared', hostCount: 2, price: { promptPerMillion: '1000000000', completionPerMillion: '2000000000' } },
     ]);
     const hosts = (await t.server.app.inject('/api/hosts?model=demo/shared')).json().hosts;
-    expect(hosts.map((h: { hostId: string }) => h.hostId)).toEqual(['cheap-host', 'good-host']);
-    expect(hosts[1]).toEqual({ hostId: 'good-host', priceCoefficientMilli: 2000 });
+    expect(hosts.map((h: { hostId: string }) => h.hostId)).toEqual([other.claims.hostId, id.claims.hostId]);
+    expect(hosts[1]).toEqual({ hostId: id.claims.hostId, priceCoefficientMilli: 2000 });
 
     host.socket.close();
     cheap.socket.close();
@@ -49,19 +49,20 @@ describe('host enrollment', () => {
   });
 
   it('lists hosts slim and serves each bundle on its own route, revalidated by its digest', async () => {
-    const id = await createFakeIdentity({ hostId: 'bundled-host', models: ['demo/bundled'] });
-    const host = await FakeHost.start(t.wsUrl, id, { enrollToken: ENROLL_TOKEN });
+    const id = await createFakeIdentity({ models: ['demo/bundled'] });
+    const host = await FakeHost.start(t.wsUrl, id, { enrollToken: await enrollToken(t) });
     const list = await t.server.app.inject('/api/hosts?model=demo/bundled');
-    expect(list.json()).toEqual({ hosts: [{ hostId: 'bundled-host', priceCoefficientMilli: 1000 }] });
+    const hostId = id.claims.hostId;
+    expect(list.json()).toEqual({ hosts: [{ hostId, priceCoefficientMilli: 1000 }] });
     expect(list.body).not.toContain(id.bundle.quote);
 
-    const res = await t.server.app.inject('/api/hosts/bundled-host/bundle');
+    const res = await t.server.app.inject(`/api/hosts/${hostId}/bundle`);
     expect(res.statusCode).toBe(200);
-    expect(HostBundleResponseSchema.parse(res.json())).toEqual({ hostId: 'bundled-host', bundle: id.bundle });
+    expect(HostBundleResponseSchema.parse(res.json())).toEqual({ hostId, bundle: id.bundle });
     const etag = res.headers.etag;
     expect(etag).toBe(`"${await bundleDigest(id.bundle)}"`);
     expect(res.headers['cache-control']).toBe('no-cache');
-    const again = await t.server.app.inject({ url: '/api/hosts/bundled-host/bundle', headers: { 'if-none-match': String(etag) } });
+    const again = await t.server.app.inject({ url: `/api/hosts/${hostId}/bundle`, headers: { 'if-none-match': String(etag) } });
     expect([again.statusCode, again.body]).toEqual([304, '']);
 
     const missing = await t.server.app.inject('/api/hosts/no-such-host/bundle');
@@ -69,7 +70,7 @@ describe('host enrollment', () => {
     const bad = await t.server.app.inject('/api/hosts/Not_A_Host!/bundle');
     expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'protocol.malformed_message']);
     host.socket.close();
-    await expect.poll(async () => (await t.server.app.inject('/api/hosts/bundled-host/bundle')).statusCode).toBe(404);
+    await expect.poll(async () => (await t.server.app.inject(`/api/hosts/${hostId}/bundle`)).statusCode).toBe(404);
   });
 
   it('validates the hosts query', async () => {
@@ -80,24 +81,24 @@ describe('host enrollment', () => {
 
   it('rejects an enrollment token it does not know', async () => {
     const id = await createFakeIdentity();
-    await expectRejected(await sayHello(t.wsUrl, id, { enrollToken: 'not-an-accepted-token-000' }), 'auth.host_invalid');
+    await expectRejected(await sayHello(t.wsUrl, id, { enrollToken: 'cet_not-an-accepted-token-000' }), 'host.enroll_token_invalid');
   });
 
   it('rejects a challenge signed by a key other than the attested one', async () => {
     const id = await createFakeIdentity();
-    await expectRejected(await sayHello(t.wsUrl, id, { enrollToken: ENROLL_TOKEN, challengeSigner: await generateSigningKeyPair() }), 'auth.host_invalid');
+    await expectRejected(await sayHello(t.wsUrl, id, { enrollToken: await enrollToken(t), challengeSigner: await generateSigningKeyPair() }), 'auth.host_invalid');
   });
 
   it('rejects a bundle whose claims were altered after attestation', async () => {
     const id = await createFakeIdentity({ models: ['demo/tiny'] });
     const claims = decodeClaims(id.bundle.claims).claims;
     const forged = { ...id.bundle, claims: toB64u(utf8(canonicalJson({ ...claims, models: [{ name: 'demo/expensive', weightsDigest: 'cd'.repeat(32) }] }))) };
-    await expectRejected(await sayHello(t.wsUrl, id, { enrollToken: ENROLL_TOKEN, bundle: forged }), 'attestation.report_data_mismatch');
+    await expectRejected(await sayHello(t.wsUrl, id, { enrollToken: await enrollToken(t), bundle: forged }), 'attestation.report_data_mismatch');
   });
 
   it('rejects expired claims', async () => {
     const id = await createFakeIdentity({ ttlS: -10 });
-    await expectRejected(await sayHello(t.wsUrl, id, { enrollToken: ENROLL_TOKEN }), 'attestation.claims_expired');
+    await expectRejected(await sayHello(t.wsUrl, id, { enrollToken: await enrollToken(t) }), 'attestation.claims_expired');
   });
 
   it('answers malformed frames with protocol.malformed_message and closes after repeated ones', async () => {
@@ -118,17 +119,18 @@ describe('host enrollment', () => {
   });
 
   it('re-verifies on host.refresh and drops a host whose refresh fails', async () => {
-    const id = await createFakeIdentity({ hostId: 'refreshing', models: ['demo/refresh'] });
-    const host = await FakeHost.start(t.wsUrl, id, { enrollToken: ENROLL_TOKEN });
-    const impostor = await createFakeIdentity({ hostId: 'refreshing', models: ['demo/refresh'] });
+    const id = await createFakeIdentity({ models: ['demo/refresh'] });
+    const host = await FakeHost.start(t.wsUrl, id, { enrollToken: await enrollToken(t) });
+    // The same machine (node key) with another enclave: a refresh must keep the attested signing key.
+    const impostor = await createFakeIdentity({ node: id.node, models: ['demo/refresh'] });
     host.send({ type: 'host.refresh', bundle: impostor.bundle });
     await expectRejected(host.socket, 'attestation.host_mismatch');
     await expect.poll(async () => (await models()).map((m) => m.name)).not.toContain('demo/refresh');
   });
 
   it('upkeep disconnects a host once its attested claims expire', async () => {
-    const id = await createFakeIdentity({ hostId: 'short-lived', models: ['demo/short'], ttlS: 60 });
-    const host = await FakeHost.start(t.wsUrl, id, { enrollToken: ENROLL_TOKEN });
+    const id = await createFakeIdentity({ models: ['demo/short'], ttlS: 60 });
+    const host = await FakeHost.start(t.wsUrl, id, { enrollToken: await enrollToken(t) });
     await maintain(t.server.services(), new Date(), { purge: false });
     expect((await models()).map((m) => m.name)).toContain('demo/short');
     await maintain(t.server.services(), new Date(Date.now() + 61_000), { purge: false });
@@ -137,9 +139,10 @@ describe('host enrollment', () => {
   });
 
   it('a newer connection for the same host id replaces the older', async () => {
-    const id = await createFakeIdentity({ hostId: 'reconnecting', models: ['demo/re'] });
-    const first = await FakeHost.start(t.wsUrl, id, { enrollToken: ENROLL_TOKEN });
-    const second = await FakeHost.start(t.wsUrl, id, { enrollToken: ENROLL_TOKEN });
+    const id = await createFakeIdentity({ models: ['demo/re'] });
+    const first = await FakeHost.start(t.wsUrl, id, { enrollToken: await enrollToken(t) });
+    // Enrolled: the node key alone lets it in again.
+    const second = await FakeHost.start(t.wsUrl, id, {});
     expect((await first.socket.closed).code).toBe(1008);
     expect((await models()).find((m) => m.name === 'demo/re')?.hostCount).toBe(1);
     second.socket.close();
@@ -153,7 +156,7 @@ describe('host enrollment without simulated TEEs', () => {
     const t = await startTestServer({ ALLOW_SIMULATED_TEE: 'false', ...policy.env });
     try {
       const id = await createFakeIdentity();
-      await expectRejected(await sayHello(t.wsUrl, id, { enrollToken: ENROLL_TOKEN }), 'attestation.simulated_not_allowed');
+      await expectRejected(await sayHello(t.wsUrl, id, { enrollToken: await enrollToken(t) }), 'attestation.simulated_not_allowed');
     } finally {
       await t.close();
       rmSync(dir, { recursive: true, force: true });

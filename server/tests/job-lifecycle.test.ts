@@ -6,7 +6,7 @@ import { insertJob } from '../relay/jobs-repo';
 import { ciphertextBytes, openClient, sealJob } from './support/client';
 import { createFakeIdentity, defaultScript, FakeHost } from './support/fake-host';
 import { HOST_COEFFICIENT, PRICE, STARTER, startJobFixture, type JobFixture } from './support/job-fixture';
-import { ENROLL_TOKEN, signIn } from './support/test-server';
+import { enrollToken, signIn } from './support/test-server';
 
 describe('job lifecycle: refusals, cancellation, failures and timeouts', () => {
   let f: JobFixture;
@@ -80,8 +80,8 @@ describe('job lifecycle: refusals, cancellation, failures and timeouts', () => {
   });
 
   it('releases the hold with job.host_gone when the host dies mid-stream', async () => {
-    const dying = await createFakeIdentity({ hostId: 'dying-host', models: ['demo/dying'] });
-    const dyingHost = await FakeHost.start(t.wsUrl, dying, { enrollToken: ENROLL_TOKEN });
+    const dying = await createFakeIdentity({ models: ['demo/dying'] });
+    const dyingHost = await FakeHost.start(t.wsUrl, dying, { enrollToken: await enrollToken(t) });
     dyingHost.script = { ...defaultScript, dieAfterDeltas: 2 };
     const { token, userId } = await signIn(t.server);
     const client = await openClient(t.wsUrl, token);
@@ -143,7 +143,7 @@ describe('job lifecycle: refusals, cancellation, failures and timeouts', () => {
   it('the sweeper releases holds left behind by a broker that died mid-job', async () => {
     const { userId } = await signIn(t.server);
     const { database, ledger, relay } = t.server.services();
-    const meta = { jobId: crypto.randomUUID(), hostId: 'fake-host-1', model: 'demo/tiny', maxTokens: 8, maxCharge: '1234' };
+    const meta = { jobId: crypto.randomUUID(), hostId: id.claims.hostId, model: 'demo/tiny', maxTokens: 8, maxCharge: '1234' };
     await database.db.transaction(async (tx) => {
       await ledger.placeHold({ jobId: meta.jobId, userId, amount: 1234n, expiresAt: new Date(Date.now() + 60_000) }, tx);
       await insertJob(tx, { meta, userId, requestBytes: 100, hold: 1234n });

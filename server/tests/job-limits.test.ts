@@ -4,16 +4,16 @@ import { DEFAULT_HOST_CONCURRENT_JOBS } from '@cocoon/shared/protocol/ws-message
 import { jobs } from '../db/schema';
 import { openClient, sealJob, type SealedJob } from './support/client';
 import { createFakeIdentity, defaultScript, FakeHost, type FakeIdentity } from './support/fake-host';
-import { ENROLL_TOKEN, signIn, startTestServer, type TestServer } from './support/test-server';
+import { enrollToken, signIn, startTestServer, type TestServer } from './support/test-server';
 import type { TestSocket } from './support/ws-client';
 
 type ErrorFrame = { jobId?: string; error: { code: string; message: string; retryAfterS?: number } };
 const create = (socket: TestSocket, job: SealedJob) => socket.send({ type: 'job.create', meta: job.meta, request: job.request });
 
 /** Hosts that never answer, so their jobs stay in flight until the sweeper times them out. */
-async function stalledHost(t: TestServer, hostId: string, model: string, opts: { maxConcurrentJobs?: number; priceCoefficientMilli?: number } = {}) {
-  const id = await createFakeIdentity({ hostId, models: [model] });
-  const host = await FakeHost.start(t.wsUrl, id, { enrollToken: ENROLL_TOKEN, ...opts });
+async function stalledHost(t: TestServer, model: string, opts: { maxConcurrentJobs?: number; priceCoefficientMilli?: number } = {}) {
+  const id = await createFakeIdentity({ models: [model] });
+  const host = await FakeHost.start(t.wsUrl, id, { enrollToken: await enrollToken(t), ...opts });
   host.script = { ...defaultScript, stall: true };
   return { id, host };
 }
@@ -42,7 +42,7 @@ describe('per-user concurrency cap (MAX_CONCURRENT_JOBS_PER_USER=2)', () => {
 
   it('a third job in flight is refused with job.too_many_concurrent; nothing is held or recorded for it', async () => {
     const { t } = ctx;
-    const { id, host } = await stalledHost(t, 'roomy-host', 'demo/user-cap', { maxConcurrentJobs: 10 });
+    const { id, host } = await stalledHost(t, 'demo/user-cap', { maxConcurrentJobs: 10 });
     const { token, userId } = await signIn(t.server);
     const [a, b] = [await openClient(t.wsUrl, token), await openClient(t.wsUrl, token)];
     const [j1, j2, j3] = [await sealJob(id), await sealJob(id), await sealJob(id)];
@@ -77,7 +77,7 @@ describe('per-user concurrency cap (MAX_CONCURRENT_JOBS_PER_USER=2)', () => {
 
   it('job.create racing on many sockets of one user cannot overshoot the cap', async () => {
     const { t } = ctx;
-    const { id } = await stalledHost(t, 'racing-host', 'demo/user-race', { maxConcurrentJobs: 50 });
+    const { id } = await stalledHost(t, 'demo/user-race', { maxConcurrentJobs: 50 });
     const { token, userId } = await signIn(t.server);
     const sockets = await Promise.all(Array.from({ length: 6 }, () => openClient(t.wsUrl, token)));
     const sealed = await Promise.all(sockets.map(() => sealJob(id)));
@@ -97,17 +97,17 @@ describe('host capacity (the host hello\'s maxConcurrentJobs)', () => {
 
   it('a full host is refused with host.busy and never sent the job; hosts with room are listed first', async () => {
     const { t } = ctx;
-    const small = await stalledHost(t, 'small-host', 'demo/host-cap', { maxConcurrentJobs: 1, priceCoefficientMilli: 900 });
-    const big = await stalledHost(t, 'big-host', 'demo/host-cap', { maxConcurrentJobs: 5, priceCoefficientMilli: 1100 });
+    const small = await stalledHost(t, 'demo/host-cap', { maxConcurrentJobs: 1, priceCoefficientMilli: 900 });
+    const big = await stalledHost(t, 'demo/host-cap', { maxConcurrentJobs: 5, priceCoefficientMilli: 1100 });
     const listed = async () => (await t.server.app.inject('/api/hosts?model=demo/host-cap')).json().hosts.map((h: { hostId: string }) => h.hostId);
-    expect(await listed()).toEqual(['small-host', 'big-host']);
+    expect(await listed()).toEqual([small.id.claims.hostId, big.id.claims.hostId]);
 
     const alice = await signIn(t.server);
     const a = await openClient(t.wsUrl, alice.token);
     create(a, await sealJob(small.id));
     await a.next('job.accepted');
     await expect.poll(() => small.host.opened.length).toBe(1);
-    expect(await listed()).toEqual(['big-host', 'small-host']);
+    expect(await listed()).toEqual([big.id.claims.hostId, small.id.claims.hostId]);
 
     const bob = await signIn(t.server);
     const bobBefore = await funds(bob.userId);
@@ -128,8 +128,8 @@ describe('host capacity (the host hello\'s maxConcurrentJobs)', () => {
 
   it('a host whose hello states no capacity gets the protocol default', async () => {
     const { t } = ctx;
-    await stalledHost(t, 'quiet-host', 'demo/default-cap');
-    expect(t.server.services().registry.get('quiet-host')?.maxConcurrentJobs).toBe(DEFAULT_HOST_CONCURRENT_JOBS);
+    const quiet = await stalledHost(t, 'demo/default-cap');
+    expect(t.server.services().registry.get(quiet.id.claims.hostId)?.maxConcurrentJobs).toBe(DEFAULT_HOST_CONCURRENT_JOBS);
   });
 });
 
@@ -138,8 +138,8 @@ describe('job.create rate limit over the client WebSocket (RATE_LIMIT_JOBS_PER_U
   let id: FakeIdentity;
   let host: FakeHost;
   beforeAll(async () => {
-    id = await createFakeIdentity({ hostId: 'rated-host', models: ['demo/rated'] });
-    host = await FakeHost.start(ctx.t.wsUrl, id, { enrollToken: ENROLL_TOKEN });
+    id = await createFakeIdentity({ models: ['demo/rated'] });
+    host = await FakeHost.start(ctx.t.wsUrl, id, { enrollToken: await enrollToken(ctx.t) });
   });
 
   it('answers the third job.create in the window with rate_limited and retryAfterS, over all the user\'s sockets, holding nothing', async () => {

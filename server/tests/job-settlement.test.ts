@@ -6,7 +6,7 @@ import { Accounts } from '../ledger/accounts';
 import { ciphertextBytes, openClient, sealJob } from './support/client';
 import { defaultScript } from './support/fake-host';
 import { HOST_COEFFICIENT, PRICE, STARTER, startJobFixture, type JobFixture } from './support/job-fixture';
-import { ENROLL_TOKEN, signIn } from './support/test-server';
+import { signIn } from './support/test-server';
 
 type Frame = Record<string, unknown>;
 
@@ -61,10 +61,12 @@ describe('settling jobs from signed receipts', () => {
 
     const ledger = t.server.services().ledger;
     const commission = (charged * 500n) / 10_000n;
-    expect(await ledger.balance(Accounts.hostEarnings('fake-host-1'))).toBe(charged - commission);
+    // Paid from starter credits: the host's share is promotional earnings (never withdrawable), all of it.
+    const earned = (await ledger.balance(Accounts.hostEarnings(id.claims.hostId))) + (await ledger.balance(Accounts.hostPromoEarnings(id.claims.hostId)));
+    expect(earned).toBe(charged - commission);
     expect(await ledger.sumOfBalances()).toBe(0n);
     expect(await jobRow(job.meta.jobId)).toMatchObject({
-      status: 'settled', userId, hostId: 'fake-host-1', model: 'demo/tiny', maxTokens: 64, hold: expectedHold, charged,
+      status: 'settled', userId, hostId: id.claims.hostId, model: 'demo/tiny', maxTokens: 64, hold: expectedHold, charged,
       promptTokens: 21, completionTokens: 3, receipt: settled.receipt, errorCode: null,
     });
     client.close();
@@ -118,7 +120,7 @@ describe('settling jobs from signed receipts', () => {
     const settled = await client.next<{ receipt: SignedReceipt }>('job.settled');
     const logs = t.logs.join('');
     expect(logs).toContain(job.meta.jobId);
-    for (const secret of [canary, token, ENROLL_TOKEN, t.config.BOT_TOKEN, job.request.ciphertext.slice(0, 40), job.request.enc, settled.receipt.signature]) {
+    for (const secret of [canary, token, f.enrollToken, t.config.BOT_TOKEN, job.request.ciphertext.slice(0, 40), job.request.enc, settled.receipt.signature]) {
       expect(logs).not.toContain(secret);
     }
     client.close();

@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openClient, sealJob } from './support/client';
 import { createFakeIdentity, FakeHost } from './support/fake-host';
-import { buildTestServer, ENROLL_TOKEN, signIn, startTestServer } from './support/test-server';
+import { buildTestServer, enrollToken, signIn, startTestServer } from './support/test-server';
 
 describe('server lifecycle', () => {
   it('a graceful close releases the holds of jobs in flight, and PGlite data persists in DATA_DIR', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cocoon-pglite-'));
     try {
       const t = await startTestServer({ DATA_DIR: dir });
-      const id = await createFakeIdentity({ hostId: 'stalling-host' });
-      const host = await FakeHost.start(t.wsUrl, id, { enrollToken: ENROLL_TOKEN });
+      const id = await createFakeIdentity();
+      const host = await FakeHost.start(t.wsUrl, id, { enrollToken: await enrollToken(t) });
       host.script = { deltas: [], usage: { promptTokens: 0, completionTokens: 0 }, stall: true };
       const { token, userId } = await signIn(t.server);
       const client = await openClient(t.wsUrl, token);

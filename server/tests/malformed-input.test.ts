@@ -5,6 +5,7 @@ import { WalletContractV4 } from '@ton/ton';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromB64u } from '@cocoon/shared/protocol/encoding';
+import { signNodeHello } from '@cocoon/shared/protocol/node-key';
 import { TonProofPayloadResponseSchema } from '@cocoon/shared/protocol/payments';
 import { assertFuzz, FuzzFailure, fuzzTarget } from '@cocoon/shared/testing/fuzz/harness';
 import { messageInputs, messageText, type MessageInput } from '@cocoon/shared/testing/fuzz/messages';
@@ -18,7 +19,7 @@ import { openClient, sealJob } from './support/client';
 import { createFakeIdentity, defaultScript } from './support/fake-host';
 import { startJobFixture, type JobFixture } from './support/job-fixture';
 import { fixture } from './support/stars';
-import { buildTestServer, ENROLL_TOKEN, initDataFor, signIn, TEST_BOT_TOKEN } from './support/test-server';
+import { buildTestServer, enrollToken, initDataFor, signIn, TEST_BOT_TOKEN } from './support/test-server';
 import { signTonProof } from './support/ton';
 import { TestSocket } from './support/ws-client';
 
@@ -173,13 +174,14 @@ describe('malformed input over WebSocket', () => {
   });
 
   it('host.hello whose challenge signature has stray bits in its last character: protocol.malformed_message, not enrolled', async () => {
-    const id = await createFakeIdentity({ hostId: 'stray-bits-host' });
+    const id = await createFakeIdentity();
     const socket = await TestSocket.open(`${f.t.wsUrl}/api/host`);
     const { challenge } = await socket.next<{ challenge: string }>('host.challenge');
     const signature = await signHostHello(fromB64u(challenge), id.signing.privateKey);
-    socket.send({ type: 'host.hello', protocol: 1, bundle: id.bundle, enrollToken: ENROLL_TOKEN, challengeSignature: strayBits(signature), priceCoefficientMilli: 1000 });
+    const nodeSignature = await signNodeHello(fromB64u(challenge), id.claims.hostId, id.node.privateKey);
+    socket.send({ type: 'host.hello', protocol: 1, bundle: id.bundle, enrollToken: await enrollToken(f.t), challengeSignature: strayBits(signature), nodeSignature, priceCoefficientMilli: 1000 });
     expect(await socket.next<ErrorFrame>()).toMatchObject({ type: 'error', error: { code: 'protocol.malformed_message' } });
-    expect(f.t.server.services().registry.get('stray-bits-host')).toBeUndefined();
+    expect(f.t.server.services().registry.get(id.claims.hostId)).toBeUndefined();
     socket.close();
   });
 

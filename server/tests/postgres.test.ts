@@ -3,7 +3,7 @@ import { costOf } from '@cocoon/shared/pricing';
 import { openClient, sealJob } from './support/client';
 import { createFakeIdentity, FakeHost } from './support/fake-host';
 import { createScratchDatabase, dropScratchDatabase, postgresReachable } from './support/test-db';
-import { ENROLL_TOKEN, signIn, startTestServer } from './support/test-server';
+import { enrollToken, signIn, startTestServer } from './support/test-server';
 
 const PRICE = { promptPerMillion: 1_000_000_000n, completionPerMillion: 2_000_000_000n };
 
@@ -12,8 +12,8 @@ describe.skipIf(!postgresReachable)('the broker on PostgreSQL (DATABASE_URL)', (
     const url = await createScratchDatabase();
     try {
       const t = await startTestServer({ DATABASE_URL: url });
-      const id = await createFakeIdentity({ hostId: 'pg-host', models: ['demo/pg'] });
-      await FakeHost.start(t.wsUrl, id, { enrollToken: ENROLL_TOKEN });
+      const id = await createFakeIdentity({ models: ['demo/pg'] });
+      await FakeHost.start(t.wsUrl, id, { enrollToken: await enrollToken(t) });
       const { token, userId } = await signIn(t.server, { telegramId: 777 });
       const client = await openClient(t.wsUrl, token);
       const job = await sealJob(id);

@@ -100,7 +100,7 @@ describe('CORS for a Mini App served from its own origin (WEB_ORIGIN)', () => {
       const preflight = await server.app.inject({ method: 'OPTIONS', url: '/api/session', headers: { origin: app, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
       expect(preflight.statusCode).toBe(204);
       expect(preflight.headers['access-control-allow-origin']).toBe(app);
-      expect(preflight.headers['access-control-allow-methods']).toBe('GET, POST');
+      expect(preflight.headers['access-control-allow-methods']).toBe('GET, POST, PATCH, DELETE');
       expect(preflight.headers['access-control-allow-headers']).toBe('authorization, content-type');
       expect(preflight.headers['content-security-policy']).toBeDefined();
 

@@ -32,6 +32,8 @@ export interface AccountInfo {
   data: string | null;
   /** The account's last transaction, read at a masterchain block: everything up to it is final. */
   lastTransaction: TransactionId | null;
+  /** The chain time (unix seconds) of the state read, when the API says: payouts decide expiry by it. */
+  syncUtime: number | null;
 }
 
 export interface TransactionId {
@@ -49,8 +51,28 @@ export interface TransactionsPage {
 }
 
 export type InboundMessage =
-  | { type: 'internal'; source: Address; value: bigint; bounced: boolean; comment: string | null }
+  | {
+      type: 'internal';
+      source: Address;
+      value: bigint;
+      bounced: boolean;
+      comment: string | null;
+      /**
+       * For a bounced message: the text comment of the message that bounced, as far as the bounce
+       * carries it (its first 256 bits: op 0 and 28 bytes of text). Payouts are matched by it.
+       */
+      bouncedComment?: string | null;
+    }
   | { type: 'external' };
+
+/** A message the transaction sent: payouts are confirmed by them. */
+export interface OutboundMessage {
+  /** Null for an external-out message (a log, not a transfer). */
+  destination: Address | null;
+  value: bigint;
+  bounce: boolean;
+  comment: string | null;
+}
 
 /** A transaction decoded from its BOC, whose hash was checked against the id the API gave. */
 export interface ChainTransaction extends TransactionId {
@@ -59,6 +81,8 @@ export interface ChainTransaction extends TransactionId {
   /** The compute or action phase failed: the transaction changed nothing but fees. */
   aborted: boolean;
   outMessageCount: number;
+  /** The messages it sent, in order; the toncenter client always decodes them. */
+  outMessages?: OutboundMessage[];
 }
 
 export interface GetMethodResult {

@@ -1,9 +1,9 @@
 import type { Address } from '@ton/core';
 import { eq } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
-import { isCocoonError } from '@cocoon/shared/errors';
 import { chainCursors } from '../db/schema';
-import type { ChainTransaction, TonChain, TransactionId } from './chain';
+import { transactionKnown, transactionsAfter } from './account-scan';
+import type { TonChain, TransactionId } from './chain';
 import { applyTransaction, type CreditContext, type Outcome } from './deposit-credit';
 
 export interface DepositWatcherOptions extends Omit<CreditContext, 'cursorName'> {
@@ -77,7 +77,7 @@ export class DepositWatcher {
     const cursor = await this.checkedCursor();
     const head = (await this.opts.chain.getAddressInformation(this.opts.serviceAddress)).lastTransaction;
     if (!head || (cursor && head.lt <= cursor.lt)) return { scanned: 0, outcomes: [] };
-    const fresh = await this.newTransactions(head, cursor?.lt ?? 0n);
+    const fresh = await transactionsAfter(this.opts.chain, this.opts.serviceAddress, head, cursor?.lt ?? 0n, this.opts.pageSize);
     const outcomes: Outcome[] = [];
     for (const tx of fresh) {
       const outcome = await applyTransaction({ ...this.opts, cursorName: this.cursorName }, tx);
@@ -86,25 +86,6 @@ export class DepositWatcher {
       outcomes.push(outcome);
     }
     return { scanned: fresh.length, outcomes };
-  }
-
-  /** Pages from `head` back to (not including) `afterLt`; returns oldest first. */
-  private async newTransactions(head: TransactionId, afterLt: bigint): Promise<ChainTransaction[]> {
-    // At least 2: each later page repeats the previous page's last row.
-    const limit = Math.max(2, this.opts.pageSize ?? 100);
-    const found: ChainTransaction[] = [];
-    let from: TransactionId = head;
-    for (;;) {
-      const page = await this.opts.chain.getTransactions(this.opts.serviceAddress, { limit, lt: from.lt, hash: from.hash, toLt: afterLt, archival: true });
-      // The cursor is inclusive: after the first page, the first row is the previous page's last.
-      const rows = found.length > 0 && page[0]?.hash === from.hash ? page.slice(1) : page;
-      const newer = rows.filter((tx) => tx.lt > afterLt);
-      found.push(...newer);
-      const last = page.at(-1);
-      if (page.length < limit || newer.length < rows.length || !last || last.hash === from.hash) break;
-      from = last;
-    }
-    return found.reverse();
   }
 
   private async readCursor(): Promise<TransactionId | null> {
@@ -116,13 +97,7 @@ export class DepositWatcher {
   private async checkedCursor(): Promise<TransactionId | null> {
     const cursor = await this.readCursor();
     if (!cursor || this.cursorChecked) return cursor;
-    const known = await this.opts.chain
-      .getTransactions(this.opts.serviceAddress, { limit: 1, lt: cursor.lt, hash: cursor.hash, archival: true })
-      .then(
-        (page) => page[0]?.hash === cursor.hash,
-        // The API refusing the lt/hash pair means "no such transaction"; other failures propagate.
-        (e: unknown) => (isCocoonError(e, 'ton.chain_rejected') ? false : Promise.reject(e)),
-      );
+    const known = await transactionKnown(this.opts.chain, this.opts.serviceAddress, cursor);
     this.cursorChecked = true;
     if (known) return cursor;
     if (!this.opts.resetMissingCursor) {

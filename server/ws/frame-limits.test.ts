@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_REQUEST_BYTES, MAX_TOKENS_LIMIT } from '@cocoon/shared/protocol/jobs';
 import { RequestSuites, requestSuiteParams } from '@cocoon/shared/protocol/request-suite';
 import { ClientToBrokerSchema, HostToBrokerSchema } from '@cocoon/shared/protocol/ws-messages';
-import { BUNDLE_LIMITS, MAX_CHUNK_DATA, MAX_CLIENT_FRAME_BYTES, MAX_HOST_FRAME_BYTES } from './frame-limits';
+import { BUNDLE_LIMITS, MACHINE_LIMITS, MAX_CHUNK_DATA, MAX_CLIENT_FRAME_BYTES, MAX_HOST_FRAME_BYTES } from './frame-limits';
 
 /** Base64url of `bytes` zero bytes: the longest string of that size the schemas accept. */
 const zeros = (bytes: number) => 'A'.repeat(Math.ceil((bytes * 4) / 3));
@@ -16,8 +16,10 @@ function largestJobCreate(ciphertext = zeros(MAX_REQUEST_BYTES)) {
   };
 }
 
-function largestHello(edit: Partial<Record<keyof typeof BUNDLE_LIMITS, number>> = {}) {
-  const n = { ...BUNDLE_LIMITS, ...edit };
+function largestHello(edit: Partial<Record<keyof typeof BUNDLE_LIMITS | keyof typeof MACHINE_LIMITS, number>> = {}) {
+  const n = { ...BUNDLE_LIMITS, ...MACHINE_LIMITS, ...edit };
+  // Control characters: each escapes to six bytes in the frame.
+  const text = (length: number) => '\u0001'.repeat(length);
   return {
     type: 'host.hello',
     protocol: 1,
@@ -32,6 +34,11 @@ function largestHello(edit: Partial<Record<keyof typeof BUNDLE_LIMITS, number>> 
     },
     enrollToken: 't'.repeat(256),
     challengeSignature: zeros(64),
+    nodeSignature: zeros(64),
+    machine: {
+      agentVersion: text(n.agentVersion),
+      gpus: Array.from({ length: n.gpus }, () => ({ name: text(n.gpuName), memoryMiB: 16_777_216, ccMode: text(n.ccMode) })),
+    },
     priceCoefficientMilli: 100_000,
     maxConcurrentJobs: 4096,
   };
@@ -58,12 +65,15 @@ describe('WebSocket frame limits, sized to the largest real message of each role
     expect(frameBytes(largestChunk())).toBeLessThanOrEqual(MAX_HOST_FRAME_BYTES);
     expect(MAX_HOST_FRAME_BYTES - frameBytes(hello)).toBeLessThan(8192);
     expect(frameBytes(largestChunk())).toBeLessThan(frameBytes(hello));
-    expect(MAX_HOST_FRAME_BYTES).toBe(1_664_000); // 1.59 MiB
+    expect(MAX_HOST_FRAME_BYTES).toBe(1_728_928); // 1.65 MiB
   });
 
   it("host: each bundle limit assumed is the schema's own (one more is refused)", () => {
     for (const [field, more] of [['claims', 4], ['quote', 4], ['gpuEvidenceData', 4], ['gpuEvidenceKind', 1], ['gpuEvidence', 1], ['collateral', 1]] as const) {
       expect(HostToBrokerSchema.safeParse(largestHello({ [field]: BUNDLE_LIMITS[field] + more })).success, field).toBe(false);
+    }
+    for (const field of ['gpus', 'gpuName', 'ccMode', 'agentVersion'] as const) {
+      expect(HostToBrokerSchema.safeParse(largestHello({ [field]: MACHINE_LIMITS[field] + 1 })).success, field).toBe(false);
     }
     expect(HostToBrokerSchema.safeParse(largestChunk(MAX_CHUNK_DATA + 4)).success).toBe(false);
   });

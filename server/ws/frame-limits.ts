@@ -26,17 +26,27 @@ export const BUNDLE_LIMITS = { claims: 16_384, quote: 65_536, gpuEvidence: 16, g
 /** A sealed chunk's `data`, in characters (shared/protocol/jobs.ts). */
 export const MAX_CHUNK_DATA = 1_048_576;
 
+/** The hello's machine info maxima (shared/protocol/ws-messages.ts MachineInfoSchema), in characters. */
+export const MACHINE_LIMITS = { gpus: 64, gpuName: 128, ccMode: 32, agentVersion: 64 } as const;
+
 const b = BUNDLE_LIMITS;
+const m = MACHINE_LIMITS;
+/**
+ * The machine info at its maxima: free text, so each character may escape to six bytes (`\u0000`),
+ * plus 48 bytes per GPU for the member names, the memory and punctuation: 63 KiB.
+ */
+const MAX_MACHINE_BYTES = m.gpus * (6 * (m.gpuName + m.ccMode) + 48) + 6 * m.agentVersion + 32;
 /**
  * `host.hello` with the largest bundle: the blobs at their maxima, the collateral (JSON text in a
  * JSON string: PEM chains and quoted members, so every character escapes to at most two bytes)
- * doubled, and 8 KiB for the enrollment token, the signature, the evidence kinds and punctuation.
+ * doubled, the machine info, and 8 KiB for the enrollment token, the two signatures, the evidence
+ * kinds and punctuation.
  */
-const MAX_HELLO_BYTES = b.claims + b.quote + b.gpuEvidence * (b.gpuEvidenceData + b.gpuEvidenceKind) + 2 * b.collateral + 8192;
+const MAX_HELLO_BYTES = b.claims + b.quote + b.gpuEvidence * (b.gpuEvidenceData + b.gpuEvidenceKind) + 2 * b.collateral + MAX_MACHINE_BYTES + 8192;
 /** `job.chunk` with the largest sealed chunk, plus 1 KiB for the job id, seq and punctuation. */
 const MAX_CHUNK_FRAME_BYTES = MAX_CHUNK_DATA + 1024;
 
-/** The larger of the two: a hello with a full bundle, 1.59 MiB (a chunk is 1 MiB). */
+/** The larger of the two: a hello with a full bundle and machine info, 1.65 MiB (a chunk is 1 MiB). */
 export const MAX_HOST_FRAME_BYTES = Math.max(MAX_HELLO_BYTES, MAX_CHUNK_FRAME_BYTES);
 
 interface ReceiverInternals {

@@ -12,22 +12,46 @@ const JobId = z.object({ jobId: z.uuid() });
 export const DEFAULT_HOST_CONCURRENT_JOBS = 8;
 export const MAX_HOST_CONCURRENT_JOBS = 4096;
 
+/** One GPU as the machine reports it (`nvidia-smi` or its GPU evidence). */
+export const GpuInfoSchema = z.object({
+  name: z.string().min(1).max(128),
+  memoryMiB: z.number().int().min(0).max(16_777_216),
+  /** NVIDIA confidential-computing mode as the driver reports it (`on`, `off`, `devtools`), when known. */
+  ccMode: z.string().max(32).optional(),
+});
+export type GpuInfo = z.infer<typeof GpuInfoSchema>;
+
+export const MachineInfoSchema = z.object({
+  agentVersion: z.string().min(1).max(64),
+  gpus: z.array(GpuInfoSchema).max(64),
+});
+export type MachineInfo = z.infer<typeof MachineInfoSchema>;
+
 /** Host agent -> broker, on `/api/host`. */
 export const HostToBrokerSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('host.hello'),
     protocol: z.literal(1),
     bundle: AttestationBundleSchema,
-    /** The enrollment token the owner created; proves the host may join. */
-    enrollToken: z.string().min(16).max(256),
+    /**
+     * The one-time enrollment token the owner made in the app (`cocoon-host enroll <token>`): only
+     * on a machine's first connection, which binds its node id (the claims' hostId) to that owner.
+     */
+    enrollToken: z.string().min(16).max(256).optional(),
     /** Ed25519 signature by the claims' signing key over `host-hello-v1 || challenge`. */
     challengeSignature: b64uBytes(64),
+    /** The node key's signature over the challenge and host id (shared/protocol/node-key.ts): the id is the node key. */
+    nodeSignature: b64uBytes(64),
+    /** What the machine reports of itself for its owner's Machines screen (not trusted for anything else). */
+    machine: MachineInfoSchema.optional(),
     /** The host's price coefficient in thousandths (1000 = base price). */
     priceCoefficientMilli: z.number().int().min(100).max(100_000).default(1000),
     /** How many jobs the host runs at once (its own configuration); the broker never sends it more. */
     maxConcurrentJobs: z.number().int().min(1).max(MAX_HOST_CONCURRENT_JOBS).default(DEFAULT_HOST_CONCURRENT_JOBS),
   }),
   z.object({ type: z.literal('host.refresh'), bundle: AttestationBundleSchema }),
+  /** The agent is stopping (SIGTERM): send it no new jobs; it finishes the running ones, then leaves. */
+  z.object({ type: z.literal('host.drain') }),
   JobId.extend({ type: z.literal('job.start'), responseNonce: ResponseNonceSchema }),
   JobId.extend({ type: z.literal('job.chunk'), chunk: SealedChunkSchema }),
   JobId.extend({ type: z.literal('job.end'), receipt: SignedReceiptSchema }),
@@ -39,6 +63,8 @@ export type HostToBroker = z.input<typeof HostToBrokerSchema>;
 export const BrokerToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('host.challenge'), challenge: b64uBytes(32) }),
   z.object({ type: z.literal('host.welcome'), hostId: z.string() }),
+  /** The owner changed the machine's settings in the app: the host uses them from its next job. */
+  z.object({ type: z.literal('host.settings'), priceCoefficientMilli: z.number().int().min(100).max(100_000) }),
   z.object({
     type: z.literal('job.open'),
     meta: JobMetaSchema,

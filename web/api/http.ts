@@ -8,9 +8,11 @@ export class NetworkError extends Error {
   override readonly name = 'NetworkError';
 }
 
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
 interface RequestOptions {
   token?: string | undefined;
-  method?: 'GET' | 'POST';
+  method?: HttpMethod;
   body?: unknown;
   signal?: AbortSignal | undefined;
 }

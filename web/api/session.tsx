@@ -3,7 +3,7 @@ import { createContext, useCallback, useContext, useMemo, type ReactNode } from 
 import type { z } from 'zod';
 import { isCocoonError } from '@cocoon/shared/errors';
 import { SessionResponseSchema } from '@cocoon/shared/protocol/api';
-import { api } from './http';
+import { api, type HttpMethod } from './http';
 
 export type Session = z.output<typeof SessionResponseSchema>;
 
@@ -15,6 +15,8 @@ interface SessionContextValue {
   get: <S extends z.ZodType>(path: string, schema: S, signal?: AbortSignal) => Promise<z.output<S>>;
   /** An authenticated POST with a JSON body, renewed and retried as `get`. */
   post: <S extends z.ZodType>(path: string, body: unknown, schema: S, signal?: AbortSignal) => Promise<z.output<S>>;
+  /** PATCH and DELETE (the owner's machines and settings), renewed and retried as `get`. */
+  send: <S extends z.ZodType>(method: 'PATCH' | 'DELETE', path: string, body: unknown, schema: S) => Promise<z.output<S>>;
 }
 
 const SessionContext = createContext<SessionContextValue | null>(null);
@@ -45,7 +47,7 @@ export function SessionProvider({ initData, session, children }: { initData: str
     [queryClient, initData],
   );
   const call = useCallback(
-    async <S extends z.ZodType>(path: string, schema: S, init: { method: 'GET' | 'POST'; body?: unknown; signal?: AbortSignal | undefined }) => {
+    async <S extends z.ZodType>(path: string, schema: S, init: { method: HttpMethod; body?: unknown; signal?: AbortSignal | undefined }) => {
       try {
         return await api(path, schema, { ...init, token: await getToken() });
       } catch (e) {
@@ -63,7 +65,11 @@ export function SessionProvider({ initData, session, children }: { initData: str
     <S extends z.ZodType>(path: string, body: unknown, schema: S, signal?: AbortSignal) => call(path, schema, { method: 'POST', body, signal }),
     [call],
   );
-  const value = useMemo(() => ({ session, getToken, get, post }), [session, getToken, get, post]);
+  const send = useCallback(
+    <S extends z.ZodType>(method: 'PATCH' | 'DELETE', path: string, body: unknown, schema: S) => call(path, schema, { method, body }),
+    [call],
+  );
+  const value = useMemo(() => ({ session, getToken, get, post, send }), [session, getToken, get, post, send]);
   return <SessionContext value={value}>{children}</SessionContext>;
 }
 

@@ -3,22 +3,26 @@ import { AboutScreen } from '../features/about/AboutScreen';
 import { ChatScreen } from '../features/chat/ChatScreen';
 import { CreditsSkeleton } from '../features/credits/CreditsSkeleton';
 import { DeveloperScreen } from '../features/developer/DeveloperScreen';
+import { OwnerSkeleton } from '../features/owner/OwnerSkeleton';
 import { haptics } from '../telegram/haptics';
 import { useBackButton, useSettingsButton } from '../telegram/hooks';
 
 /**
- * The Credits screen and TonConnect load on first visit: the chat does not wait for them. The
- * Developer screen is small and loads with the chat: as a second lazy chunk, the bundler moved
- * modules with top-level schemas (shared/errors.ts) into a chunk that runs before no-eval.ts, and
- * zod then probed `new Function` under the CSP (e2e/about.spec.ts catches that).
+ * The Credits and My GPUs screens and TonConnect load on first visit, in one chunk
+ * (lazy-screens.ts): the chat does not wait for them. The Developer screen is small and loads with
+ * the chat: as a second lazy chunk, the bundler moved modules with top-level schemas
+ * (shared/errors.ts) into a chunk that runs before no-eval.ts, and zod then probed `new Function`
+ * under the CSP (e2e/about.spec.ts catches that).
  */
-const CreditsScreen = lazy(() => import('../features/credits/CreditsScreen').then((m) => ({ default: m.CreditsScreen })));
+const CreditsScreen = lazy(() => import('./lazy-screens').then((m) => ({ default: m.CreditsScreen })));
+/** The GPU owners' screen, in the same chunk (lazy-screens.ts); its chart loads later still. */
+const OwnerScreen = lazy(() => import('./lazy-screens').then((m) => ({ default: m.OwnerScreen })));
 
-export type Screen = 'chat' | 'credits' | 'developer' | 'about';
+export type Screen = 'chat' | 'credits' | 'developer' | 'about' | 'owner';
 type Pushed = Exclude<Screen, 'chat'>;
 
 /**
- * The chat, and the Credits, Developer and About screens pushed over it, one over another (the
+ * The chat, and the Credits, Developer, About and My GPUs screens pushed over it, one over another (the
  * Developer screen's "Top up" pushes Credits over it). Screens underneath stay mounted, so the
  * conversation (kept in memory only) survives a visit; Telegram's Back Button pops the top one.
  * About opens from the chat header and from "Settings" in Telegram's Mini App menu.
@@ -33,6 +37,7 @@ export function Screens({ inPageBack }: { inPageBack: boolean }) {
   const openCredits = useCallback(() => open('credits'), [open]);
   const openDeveloper = useCallback(() => open('developer'), [open]);
   const openAbout = useCallback(() => open('about'), [open]);
+  const openOwner = useCallback(() => open('owner'), [open]);
   const back = useCallback(() => setStack((s) => s.slice(0, -1)), []);
   useBackButton(stack.length > 0, back);
   useSettingsButton(openAbout);
@@ -40,7 +45,7 @@ export function Screens({ inPageBack }: { inPageBack: boolean }) {
   return (
     <>
       <div inert={top !== 'chat'} className="contents">
-        <ChatScreen onOpenCredits={openCredits} onOpenDeveloper={openDeveloper} onOpenAbout={openAbout} />
+        <ChatScreen onOpenCredits={openCredits} onOpenDeveloper={openDeveloper} onOpenAbout={openAbout} onOpenOwner={openOwner} />
       </div>
       {stack.map((screen) => (
         <div key={screen} inert={screen !== top} className="contents">
@@ -51,6 +56,11 @@ export function Screens({ inPageBack }: { inPageBack: boolean }) {
           )}
           {screen === 'developer' && <DeveloperScreen onBack={onBack} onTopUp={openCredits} />}
           {screen === 'about' && <AboutScreen onBack={onBack} />}
+          {screen === 'owner' && (
+            <Suspense fallback={<OwnerSkeleton onBack={onBack} />}>
+              <OwnerScreen onClose={back} inPageBack={inPageBack} />
+            </Suspense>
+          )}
         </div>
       ))}
     </>

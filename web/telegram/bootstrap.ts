@@ -4,6 +4,7 @@ import {
   bindViewportCssVars,
   expandViewport,
   init,
+  mainButton,
   isThemeParamsDark,
   isTMA,
   miniApp,
@@ -45,6 +46,7 @@ export async function bootstrapTelegram(): Promise<TelegramLaunch> {
   init();
   backButton.mount.ifAvailable();
   settingsButton.mount.ifAvailable();
+  mainButton.mount.ifAvailable();
   swipeBehavior.mount.ifAvailable();
   themeParams.mountSync.ifAvailable();
   bindThemeParamsCssVars.ifAvailable();

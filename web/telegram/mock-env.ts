@@ -2,6 +2,7 @@ import { emitEvent, isTMA, mockTelegramEnv, parseInitDataQuery, type ThemeParams
 import { z } from 'zod';
 import { DevInitDataResponseSchema } from '@cocoon/shared/protocol/api';
 import { brokerUrl } from '../api/broker-url';
+import { MainButtonParamsSchema, PopupParamsSchema, renderMockMainButton, showMockPopup } from './mock-chrome';
 import { showTestInvoice } from './mock-invoice';
 
 /**
@@ -103,6 +104,9 @@ export async function mockTelegramOutsideTelegram(): Promise<string | null> {
         link.click();
       }
       if (method === 'web_app_open_link') window.open((params as { url: string }).url, '_blank', 'noopener');
+      // Telegram's Main Button and popups, drawn in the page (mock-chrome.tsx).
+      if (method === 'web_app_setup_main_button') renderMockMainButton(MainButtonParamsSchema.parse(params), () => emitEvent('main_button_pressed'));
+      if (method === 'web_app_open_popup') showMockPopup(PopupParamsSchema.parse(params), (id) => emitEvent('popup_closed', id === null ? {} : { button_id: id }));
       if (method === 'web_app_request_theme') emitEvent('theme_changed', { theme_params: theme as ThemeParams });
       if (method === 'web_app_request_viewport') emitEvent('viewport_changed', viewport());
       if (method === 'web_app_request_safe_area') emitEvent('safe_area_changed', noInsets);

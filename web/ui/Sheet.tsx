@@ -43,7 +43,7 @@ export function Sheet({ open, onClose, title, testId, children }: SheetProps) {
             Done
           </button>
         </div>
-        <div className="overflow-y-auto overscroll-contain px-4 pt-2 pb-[calc(var(--inset-bottom)+16px)]">{children}</div>
+        <div className="overflow-y-auto overscroll-contain px-4 pt-2 pb-[calc(var(--inset-bottom)+16px+var(--mock-main-button-height,0px))]">{children}</div>
       </section>
     </div>
   );

@@ -170,3 +170,18 @@ export const CodeIcon = (p: IconProps) => (
     <path d="M8 7l-5 5 5 5M16 7l5 5-5 5M13.5 5l-3 14" />
   </svg>
 );
+
+/** A chip with pins: the GPU owner's machines. */
+export const ChipIcon = (p: IconProps) => (
+  <svg {...base(p)}>
+    <rect x="6" y="6" width="12" height="12" rx="2" />
+    <rect x="9.5" y="9.5" width="5" height="5" rx="1" />
+    <path d="M9.5 3v3M14.5 3v3M9.5 18v3M14.5 18v3M3 9.5h3M3 14.5h3M18 9.5h3M18 14.5h3" />
+  </svg>
+);
+
+export const BellIcon = (p: IconProps) => (
+  <svg {...base(p)}>
+    <path d="M6 16V11a6 6 0 0112 0v5l1.5 2h-15L6 16zM10 20.5a2 2 0 004 0" />
+  </svg>
+);

@@ -12,6 +12,8 @@ export interface SandboxChain {
   url: string;
   /** The deposit wallet (v4, well-known dev key), deployed. */
   serviceWallet: SandboxWallet;
+  /** The wallet owners' payouts are sent from (v5r1, well-known dev key `payout-wallet`), deployed and funded. */
+  payoutWallet: SandboxWallet;
   /** A fresh wallet funded from the faucet (deployed unless `deploy: false`). */
   createTestWallet(opts: Omit<CreateWalletOptions, 'version'> & { version: 'v4' | 'v5r1' }): Promise<SandboxWallet>;
   /** Direct access for tests: faucet transfers and raw sandbox state. */
@@ -26,6 +28,8 @@ export interface SandboxChainOptions {
 
 /** What the service wallet starts with: enough for fees, as a real deposit wallet would hold. */
 const SERVICE_WALLET_BALANCE = toNano('10');
+/** Play money for owners' payouts in development and tests. */
+const PAYOUT_WALLET_BALANCE = toNano('1000');
 
 /**
  * A local TON chain (`@ton/sandbox`) behind a real HTTP server speaking toncenter's API v2, so
@@ -35,6 +39,7 @@ const SERVICE_WALLET_BALANCE = toNano('10');
 export async function startSandboxChain(opts: SandboxChainOptions = {}): Promise<SandboxChain> {
   const network = await SandboxNetwork.create();
   const serviceWallet = await createWallet(network, { version: 'v4', balance: SERVICE_WALLET_BALANCE, keyPair: devKeyPair('service-wallet') });
+  const payoutWallet = await createWallet(network, { version: 'v5r1', balance: PAYOUT_WALLET_BALANCE, keyPair: devKeyPair('payout-wallet') });
   const app = Fastify({ logger: false });
   registerToncenterRoutes(app, network);
   const host = opts.host ?? '127.0.0.1';
@@ -44,6 +49,7 @@ export async function startSandboxChain(opts: SandboxChainOptions = {}): Promise
   return {
     url: `http://${host}:${port}/api/v2`,
     serviceWallet,
+    payoutWallet,
     createTestWallet: (o) => createWallet(network, o),
     network,
     close: () => app.close(),

@@ -32,6 +32,9 @@ const fieldsOf = (s: string) => JSON.stringify([...new URLSearchParams(s)]);
 
 type InitDataInput = string | { edits: ByteEdit[] } | { user: JsonEdit[]; resign: boolean } | { fields: [string, string][]; resign: boolean };
 
+/** The signed vector's user, parsed once: the base the structural edits apply to (to a copy). */
+const initDataUser: unknown = JSON.parse(initDataFields.user);
+
 const initData = fuzzTarget<InitDataInput>({
   name: 'server.init-data',
   testRuns: 3000,
@@ -48,7 +51,7 @@ const initData = fuzzTarget<InitDataInput>({
     if (typeof input === 'string') text = input;
     else if ('edits' in input) text = editText(signedInitData, input.edits);
     else {
-      const fields = 'user' in input ? { ...initDataFields, user: JSON.stringify(applyJsonEdits(JSON.parse(initDataFields.user), input.user)) ?? '' } : { ...initDataFields, ...Object.fromEntries(input.fields) };
+      const fields = 'user' in input ? { ...initDataFields, user: JSON.stringify(applyJsonEdits(initDataUser, input.user)) ?? '' } : { ...initDataFields, ...Object.fromEntries(input.fields) };
       resigned = input.resign;
       text = input.resign ? signInitData(fields, BOT_TOKEN) : new URLSearchParams(fields).toString() + `&hash=${new URLSearchParams(signedInitData).get('hash')}`;
     }
@@ -85,8 +88,11 @@ const chainFor = (publicKey: string): TonChain => ({
 const proofPolicy: ProofPolicy = { network: 'sandbox', domains: ['winogarcia.github.io'], maxAgeS: 900 };
 
 /** A StateInit with a known wallet's code and its data cell cut to `bits`, and the address it deploys to. */
+const originalInits = new Map<string, StateInit>();
 function cutStateInit(boc: string, bits: number, refs: boolean): { address: string; walletStateInit: string } {
-  const init: StateInit = loadStateInit(Cell.fromBase64(boc).beginParse());
+  // The vector's own StateInit, decoded once (cells are immutable): only the edited copy is new per input.
+  let init = originalInits.get(boc);
+  if (!init) originalInits.set(boc, (init = loadStateInit(Cell.fromBase64(boc).beginParse())));
   const data = init.data!;
   const b = beginCell().storeBits(data.bits.substring(0, Math.min(bits, data.bits.length)));
   if (refs) for (const r of data.refs) b.storeRef(r);

@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ENROLL_TOKEN, TEST_BOT_TOKEN } from './test-server';
+import { openDatabase } from '../../db/client';
+import { users } from '../../db/schema';
+import { mintEnrollmentToken } from '../../hosts/enrollment-tokens';
+import { TEST_BOT_TOKEN, TEST_OWNER_TELEGRAM_ID } from './test-server';
 
 /** The broker's entry, run from source through tsx as `npm start` runs the host agent. */
 const BROKER_MAIN = fileURLToPath(new URL('../../main.ts', import.meta.url));
@@ -26,7 +29,6 @@ export async function startBrokerProcess(env: Record<string, string>, timeoutMs 
       PATH: process.env.PATH,
       BOT_TOKEN: TEST_BOT_TOKEN,
       PORT: '0',
-      HOST_ENROLL_TOKENS: ENROLL_TOKEN,
       ALLOW_SIMULATED_TEE: 'true',
       LOG_LEVEL: 'warn',
       ...env,
@@ -65,4 +67,22 @@ export async function startBrokerProcess(env: Record<string, string>, timeoutMs 
     },
     output: () => out,
   };
+}
+
+/**
+ * An enrollment token for the test owner, made straight in a PostgreSQL database a broker process
+ * runs on (the process has no in-process services to ask).
+ */
+export async function enrollTokenOnDatabase(url: string): Promise<string> {
+  const database = await openDatabase({ url, dataDir: 'unused' });
+  try {
+    const [owner] = await database.db
+      .insert(users)
+      .values({ telegramId: BigInt(TEST_OWNER_TELEGRAM_ID), firstName: 'Owner' })
+      .onConflictDoUpdate({ target: users.telegramId, set: { firstName: 'Owner' } })
+      .returning({ id: users.id });
+    return (await mintEnrollmentToken(database.db, owner!.id)).token;
+  } finally {
+    await database.close();
+  }
 }

@@ -9,7 +9,8 @@ import { fromB64u, toB64u } from '@cocoon/shared/protocol/encoding';
 import type { JobMeta, SealedRequest } from '@cocoon/shared/protocol/jobs';
 import { RequestSuites } from '@cocoon/shared/protocol/request-suite';
 import type { Receipt } from '@cocoon/shared/protocol/receipt';
-import { BrokerToHostSchema, type HostToBroker } from '@cocoon/shared/protocol/ws-messages';
+import { hostIdFromNodeKey, signNodeHello } from '@cocoon/shared/protocol/node-key';
+import { BrokerToHostSchema, type HostToBroker, type MachineInfo } from '@cocoon/shared/protocol/ws-messages';
 import { requestDigest, ResponseDigest, signHostHello, signReceipt } from '@cocoon/shared/receipt';
 import { TestSocket } from './ws-client';
 
@@ -21,18 +22,26 @@ export interface FakeIdentity {
   hpke: HpkeKeyPair;
   xwing: HpkeKeyPair;
   signing: SigningKeyPair;
+  /** The machine's persistent node key: its public key is the host id. */
+  node: SigningKeyPair;
   claims: Claims;
   bundle: AttestationBundle;
 }
 
-export async function createFakeIdentity(opts: { hostId?: string; models?: string[]; ttlS?: number; provider?: TeeProvider } = {}): Promise<FakeIdentity> {
+/**
+ * A fresh enclave identity (per-boot keys, bundle) on a machine: a new one unless `node` names an
+ * existing machine's node key (the same machine rebooted). `hostId` overrides the node id, for
+ * tests of ids that are not one.
+ */
+export async function createFakeIdentity(opts: { node?: SigningKeyPair; hostId?: string; models?: string[]; ttlS?: number; provider?: TeeProvider } = {}): Promise<FakeIdentity> {
   const hpke = await generateHpkeKeyPair(RequestSuites.x25519);
   const xwing = await generateHpkeKeyPair(RequestSuites.xwing);
   const signing = await generateSigningKeyPair();
+  const node = opts.node ?? (await generateSigningKeyPair());
   const now = Math.floor(Date.now() / 1000);
   const claims: Claims = {
     version: 1,
-    hostId: opts.hostId ?? 'fake-host-1',
+    hostId: opts.hostId ?? hostIdFromNodeKey(node.publicKey),
     hpkePublicKey: toB64u(hpke.publicKey),
     signingPublicKey: toB64u(signing.publicKey),
     xwingPublicKey: toB64u(xwing.publicKey),
@@ -42,16 +51,20 @@ export async function createFakeIdentity(opts: { hostId?: string; models?: strin
     createdAt: now,
     expiresAt: now + (opts.ttlS ?? 3600),
   };
-  return { hpke, xwing, signing, claims, bundle: await buildBundle(claims, opts.provider ?? createSimulatedProvider()) };
+  return { hpke, xwing, signing, node, claims, bundle: await buildBundle(claims, opts.provider ?? createSimulatedProvider()) };
 }
 
 export interface HelloOptions {
-  enrollToken: string;
+  /** The owner's one-time token: needed on a machine's first connection (and to re-enroll a removed one). */
+  enrollToken?: string;
   priceCoefficientMilli?: number;
   /** The capacity the hello states; unset: the hello states none (the protocol's default applies). */
   maxConcurrentJobs?: number;
   /** Sign the challenge with this key instead of the attested one. */
   challengeSigner?: SigningKeyPair;
+  /** Sign the node signature with this key instead of the machine's node key. */
+  nodeSigner?: SigningKeyPair;
+  machine?: MachineInfo;
   bundle?: AttestationBundle;
 }
 
@@ -64,8 +77,10 @@ export async function sayHello(wsBase: string, id: FakeIdentity, opts: HelloOpti
     type: 'host.hello',
     protocol: 1,
     bundle: opts.bundle ?? id.bundle,
-    enrollToken: opts.enrollToken,
+    ...(opts.enrollToken === undefined ? {} : { enrollToken: opts.enrollToken }),
     challengeSignature: await signHostHello(fromB64u(challenge), signer.privateKey),
+    nodeSignature: await signNodeHello(fromB64u(challenge), id.claims.hostId, (opts.nodeSigner ?? id.node).privateKey),
+    ...(opts.machine === undefined ? {} : { machine: opts.machine }),
     priceCoefficientMilli: opts.priceCoefficientMilli ?? 1000,
     ...(opts.maxConcurrentJobs === undefined ? {} : { maxConcurrentJobs: opts.maxConcurrentJobs }),
   } satisfies HostToBroker);
@@ -97,6 +112,8 @@ export class FakeHost {
   /** The base price the broker sent with each job, by job id. */
   readonly prices = new Map<string, Price>();
   readonly cancelled = new Set<string>();
+  /** Every host.settings the broker sent (the owner changed the price coefficient in the app). */
+  readonly settings: number[] = [];
   private readonly cancelWaiters = new Map<string, () => void>();
   script: JobScript = defaultScript;
 
@@ -115,6 +132,10 @@ export class FakeHost {
     return new FakeHost(socket, id);
   }
 
+  get hostId(): string {
+    return this.id.claims.hostId;
+  }
+
   send(msg: HostToBroker): void {
     this.socket.send(msg);
   }
@@ -125,6 +146,7 @@ export class FakeHost {
       this.prices.set(msg.meta.jobId, msg.price);
       void this.run(msg.meta, msg.request);
     }
+    if (msg.type === 'host.settings') this.settings.push(msg.priceCoefficientMilli);
     if (msg.type === 'job.cancel') {
       this.cancelled.add(msg.jobId);
       this.cancelWaiters.get(msg.jobId)?.();

@@ -1,12 +1,15 @@
 import { Writable } from 'node:stream';
 import { createServer, type CocoonServer } from '../../app';
 import { signInitData } from '../../auth/init-data';
+import { upsertTelegramUser } from '../../auth/users';
 import { loadConfig, type ServerConfig } from '../../config';
+import { mintEnrollmentToken } from '../../hosts/enrollment-tokens';
 import { pino } from 'pino';
 import { createDevExtensions, type BrokerDevExtensions } from '@cocoon/dev/broker-extensions';
 
 export const TEST_BOT_TOKEN = '7000000001:AAtest-bot-token-for-broker-tests_xyz';
-export const ENROLL_TOKEN = 'enroll-token-for-tests-0123456789';
+/** The Telegram user test machines are enrolled to unless a test names another owner. */
+export const TEST_OWNER_TELEGRAM_ID = 9_100_000;
 
 export interface TestServer {
   server: CocoonServer;
@@ -28,7 +31,6 @@ export function testConfig(env: Record<string, string | undefined> = {}): Server
     BOT_TOKEN: TEST_BOT_TOKEN,
     DATA_DIR: 'memory://',
     PORT: '0',
-    HOST_ENROLL_TOKENS: ENROLL_TOKEN,
     ALLOW_SIMULATED_TEE: 'true',
     LOG_LEVEL: 'trace',
     ...env,
@@ -72,4 +74,20 @@ export async function signIn(server: CocoonServer, opts: Parameters<typeof initD
   if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.body}`);
   const body = res.json<{ token: string; user: { id: string } }>();
   return { token: body.token, userId: body.user.id };
+}
+
+/** The test owner's user id (created on first use), or a user with the given Telegram id. */
+export async function ownerId(server: CocoonServer, telegramId = TEST_OWNER_TELEGRAM_ID): Promise<string> {
+  const s = server.services();
+  const who = { telegramId: BigInt(telegramId), firstName: 'Owner', username: undefined, authDate: new Date() };
+  return (await upsertTelegramUser(s.database.db, s.ledger, who, s.config.STARTER_CREDITS)).id;
+}
+
+/**
+ * A fresh one-time enrollment token, as an owner makes in the app (through the same function the
+ * route uses): for the test owner unless `owner` names another user id.
+ */
+export async function enrollToken(t: { server: CocoonServer }, owner?: string): Promise<string> {
+  const id = owner ?? (await ownerId(t.server));
+  return (await mintEnrollmentToken(t.server.services().database.db, id)).token;
 }

@@ -30,7 +30,7 @@ describe('the toncenter client against the sandbox chain server', () => {
     expect(info.code).toBe(walletContract('v4', Buffer.alloc(32)).init.code.toBoc().toString('base64'));
     expect(info.lastTransaction?.hash).toMatch(/^[0-9a-f]{64}$/);
     const nobody = await chain.getAddressInformation(new Address(0, Buffer.alloc(32, 7)));
-    expect(nobody).toEqual({ status: 'uninitialized', balance: 0n, code: null, data: null, lastTransaction: null });
+    expect(nobody).toEqual({ status: 'uninitialized', balance: 0n, code: null, data: null, lastTransaction: null, syncUtime: expect.any(Number) });
   });
 
   it('runs get_public_key and seqno, and reports exit code -13 for an account without code', async () => {

@@ -37,6 +37,7 @@ export function createToncenterClient(opts: ToncenterOptions): TonChain {
         code: r.code === '' ? null : r.code,
         data: r.data === '' ? null : r.data,
         lastTransaction: last.lt === '0' ? null : { lt: BigInt(last.lt), hash: b64ToHex(last.hash) },
+        syncUtime: r.sync_utime ?? null,
       };
     },
 

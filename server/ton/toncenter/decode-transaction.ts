@@ -1,5 +1,5 @@
 import { Cell, loadTransaction, type Message, type Transaction } from '@ton/core';
-import type { ChainTransaction, InboundMessage } from '../chain';
+import type { ChainTransaction, InboundMessage, OutboundMessage } from '../chain';
 import type { z } from 'zod';
 import type { RawTransactionSchema } from './schemas';
 
@@ -22,12 +22,28 @@ export function decodeTransaction(json: z.output<typeof RawTransactionSchema>): 
     inMessage: tx.inMessage ? inbound(tx.inMessage) : null,
     aborted: isAborted(tx),
     outMessageCount: tx.outMessagesCount,
+    outMessages: [...tx.outMessages.values()].map(outbound),
   };
 }
 
 function inbound(msg: Message): InboundMessage {
   if (msg.info.type !== 'internal') return { type: 'external' };
-  return { type: 'internal', source: msg.info.src, value: msg.info.value.coins, bounced: msg.info.bounced, comment: textComment(msg.body) };
+  const { src, value, bounced } = msg.info;
+  return { type: 'internal', source: src, value: value.coins, bounced, comment: textComment(msg.body), ...(bounced ? { bouncedComment: bouncedComment(msg.body) } : {}) };
+}
+
+function outbound(msg: Message): OutboundMessage {
+  if (msg.info.type !== 'internal') return { destination: null, value: 0n, bounce: false, comment: null };
+  return { destination: msg.info.dest, value: msg.info.value.coins, bounce: msg.info.bounce, comment: textComment(msg.body) };
+}
+
+/** A bounced body is 0xffffffff then the first 256 bits of the original body: here, a truncated text comment. */
+export function bouncedComment(body: Cell): string | null {
+  const s = body.beginParse();
+  if (s.remainingBits < 32 || s.loadUint(32) !== 0xffffffff) return null;
+  if (s.remainingBits < 32 || s.loadUint(32) !== 0) return null;
+  if (s.remainingBits % 8 !== 0) return null;
+  return s.loadBuffer(s.remainingBits / 8).toString('utf8');
 }
 
 function isAborted(tx: Transaction): boolean {

@@ -1,4 +1,4 @@
-import { toHex } from '../../protocol/encoding';
+import { hexOf } from '../x509/hex';
 
 /** Opaque data field ids of NVIDIA's MEASUREMENTS response (nvtrust `OpaqueData.OPAQUE_DATA_TYPES`). */
 export const OpaqueField = {
@@ -28,7 +28,7 @@ const ascii = (b: Uint8Array | undefined) => (b ? String.fromCharCode(...b).repl
 
 /** VBIOS version "96.00.9F.00.01" from its 8 little-endian bytes (nvtrust `format_vbios_version`). */
 export function formatVbiosVersion(b: Uint8Array): string {
-  const v = toHex(Uint8Array.from(b).reverse());
+  const v = hexOf(Uint8Array.from(b).reverse());
   const half = v.length / 2;
   const t = v.slice(half) + v.slice(half - 2, half);
   return (t.match(/../g) ?? []).join('.').toUpperCase();
@@ -43,6 +43,6 @@ export function firmwareFacts(opaque: Map<number, Uint8Array>): GpuFirmwareFacts
     chipSku: ascii(opaque.get(OpaqueField.chipSku)),
     project: ascii(opaque.get(OpaqueField.project)),
     projectSku: ascii(opaque.get(OpaqueField.projectSku)),
-    fwid: fwid ? toHex(fwid) : undefined,
+    fwid: fwid ? hexOf(fwid) : undefined,
   };
 }

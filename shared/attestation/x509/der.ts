@@ -1,5 +1,5 @@
 import { CocoonError, type ErrorCode } from '../../errors';
-import { toHex } from '../../protocol/encoding';
+import { hexOf } from './hex';
 
 /**
  * A minimal, strict DER reader (X.690): enough for X.509 certificates, CRLs and the extensions the
@@ -107,7 +107,7 @@ export class DerReader {
   integerHex(tlv: Tlv | undefined): string {
     const v = this.expect(tlv, Tag.integer).value;
     if (v.length === 0) this.fail('empty INTEGER');
-    const hex = toHex(v).replace(/^0+/, '');
+    const hex = hexOf(v).replace(/^0+/, '');
     return hex === '' ? '0' : hex;
   }
 

@@ -1,5 +1,7 @@
-import { buf, concatBytes } from '../../protocol/encoding';
+import { buf, concatBytes, utf8 } from '../../protocol/encoding';
 import { DerReader, Tag } from './der';
+import { hexOf } from './hex';
+import { boundedMemo, sha256Hex } from './memo';
 
 /**
  * ECDSA through WebCrypto, for the curves attestation evidence uses: P-256 (Intel DCAP) and P-384
@@ -24,19 +26,40 @@ export const curveByOid = (oid: string): CurveName | undefined =>
 export interface EcPublicKey {
   curve: CurveName;
   key: CryptoKey;
+  /** The uncompressed point 0x04 || X || Y the key was imported from (what a verification depends on). */
+  point: Uint8Array;
 }
+
+/*
+ * Both memos below hold pure functions of their exact input bytes (same bytes, same answer), so a
+ * hit changes nothing but the time: evidence re-verified with the same chains (every bundle of a
+ * host, a verifier cache miss after expiry, the fuzzer's mutants) skips the WebCrypto import or the
+ * ECDSA verification it already did. Bounded; keyed by every input (a one-bit change misses).
+ */
+const MEMO_ENTRIES = 1024;
+const imported = boundedMemo<EcPublicKey | null>(MEMO_ENTRIES);
+const verified = boundedMemo<boolean>(MEMO_ENTRIES);
+
+/** Hits and sizes of the import and verification memos, for tests. */
+export const ecdsaMemoStats = () => ({ importHits: imported.hits, importSize: imported.size, verifyHits: verified.hits, verifySize: verified.size, maxEntries: MEMO_ENTRIES });
 
 /** Imports an uncompressed point (0x04 || X || Y, or X || Y as quotes carry it). Null when invalid. */
 export async function importEcPoint(point: Uint8Array, curve: CurveName): Promise<EcPublicKey | null> {
   const size = Curves[curve].size;
   const raw = point.length === 2 * size ? concatBytes(new Uint8Array([4]), point) : point;
   if (raw.length !== 2 * size + 1 || raw[0] !== 4) return null;
+  const memoKey = `${curve}:${hexOf(raw)}`;
+  const known = imported.get(memoKey);
+  if (known !== undefined) return known;
+  let result: EcPublicKey | null;
   try {
     const key = await crypto.subtle.importKey('raw', buf(raw), { name: 'ECDSA', namedCurve: curve }, false, ['verify']);
-    return { curve, key };
+    result = { curve, key, point: raw.slice() };
   } catch {
-    return null;
+    result = null;
   }
+  imported.set(memoKey, result);
+  return result;
 }
 
 /** DER ECDSA-Sig-Value -> fixed-size r||s, or null when malformed or out of range. */
@@ -65,9 +88,16 @@ export function derSignatureToRaw(der: Uint8Array, curve: CurveName): Uint8Array
 /** Verifies a raw r||s signature; false (never a throw) for anything malformed. */
 export async function verifyEcdsa(pub: EcPublicKey, hash: HashName, rawSignature: Uint8Array, data: Uint8Array): Promise<boolean> {
   if (rawSignature.length !== 2 * Curves[pub.curve].size) return false;
+  // Every input of the verification, unambiguously framed: the point and signature have fixed sizes per curve.
+  const memoKey = await sha256Hex(concatBytes(utf8(`ecdsa ${pub.curve} ${hash} ${pub.point.length} ${rawSignature.length}\n`), pub.point, rawSignature, data));
+  const known = verified.get(memoKey);
+  if (known !== undefined) return known;
+  let ok: boolean;
   try {
-    return await crypto.subtle.verify({ name: 'ECDSA', hash }, pub.key, buf(rawSignature), buf(data));
+    ok = await crypto.subtle.verify({ name: 'ECDSA', hash }, pub.key, buf(rawSignature), buf(data));
   } catch {
-    return false;
+    return false; // not remembered: only a verdict WebCrypto actually gave is
   }
+  verified.set(memoKey, ok);
+  return ok;
 }

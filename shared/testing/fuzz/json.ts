@@ -50,9 +50,18 @@ export function jsonEdits(base: unknown, maxEdits = 3): fc.Arbitrary<JsonEdit[]>
   return fc.array(edit, { minLength: 1, maxLength: maxEdits });
 }
 
+/** The paths of each base value edits are applied to (the bases are fixed vectors, never mutated: edits go to a copy). */
+const basePaths = new WeakMap<object, Path[]>();
+function pathsOf(base: unknown): Path[] {
+  if (base === null || typeof base !== 'object') return jsonPaths(base);
+  let paths = basePaths.get(base);
+  if (!paths) basePaths.set(base, (paths = jsonPaths(base)));
+  return paths;
+}
+
 /** Applies `edits` to a deep copy of `base` (paths resolved against `base`; vanished ones are skipped). */
 export function applyJsonEdits(base: unknown, edits: readonly JsonEdit[]): unknown {
-  const paths = jsonPaths(base);
+  const paths = pathsOf(base);
   const root = { v: structuredClone(base) as unknown };
   for (const e of edits) {
     const path = ['v', ...paths[e.path % paths.length]!];
@@ -69,7 +78,9 @@ export function applyJsonEdits(base: unknown, edits: readonly JsonEdit[]): unkno
         else if (path.length > 1) delete holder[key];
         break;
       case 'replace':
-        holder[key] = e.value;
+        // A copy: awkwardJson's constants ({}, [null], ...) are single objects, and a later addKey
+        // in this or any other input must not write into them (a run of 400 000 inputs made one circular).
+        holder[key] = structuredClone(e.value);
         break;
       case 'text':
         if (typeof old === 'string') holder[key] = editText(old, e.edits);
@@ -78,7 +89,7 @@ export function applyJsonEdits(base: unknown, edits: readonly JsonEdit[]): unkno
         if (typeof old === 'number') holder[key] = old + e.delta;
         break;
       case 'addKey':
-        if (old !== null && typeof old === 'object' && !Array.isArray(old)) Object.defineProperty(old, e.key, { value: e.value, enumerable: true, writable: true, configurable: true });
+        if (old !== null && typeof old === 'object' && !Array.isArray(old)) Object.defineProperty(old, e.key, { value: structuredClone(e.value), enumerable: true, writable: true, configurable: true });
         break;
     }
   }

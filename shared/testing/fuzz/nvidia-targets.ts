@@ -72,7 +72,8 @@ const nonce = parsed.request.nonce.slice();
 const chainDers = pemBlocks(nvidiaChainPem, 'CERTIFICATE');
 const leafTree = derTree(chainDers[0]!);
 /** The device chain with its leaf edited structurally (the FWID extension is read from it). */
-const chainWithLeaf = (edits: DerEdit[]) => [encodeDerWith(leafTree, edits), ...chainDers.slice(1)].map((d) => toPem(d, 'CERTIFICATE')).join('');
+const issuersPem = chainDers.slice(1).map((d) => toPem(d, 'CERTIFICATE')).join('');
+const chainWithLeaf = (edits: DerEdit[]) => toPem(encodeDerWith(leafTree, edits), 'CERTIFICATE') + issuersPem;
 
 const reportVerify = fuzzTarget<{ signed: boolean; edits: ByteEdit[]; leaf?: DerEdit[] }>({
   name: 'nvidia.report.verify',

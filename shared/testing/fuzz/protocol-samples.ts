@@ -6,6 +6,7 @@ import { generateHpkeKeyPair } from '../../crypto/hpke-suite';
 import { ResponseSealer } from '../../crypto/response-stream';
 import type { AttestationBundle, Claims } from '../../protocol/attestation-bundle';
 import { toB64u } from '../../protocol/encoding';
+import { hostIdFromNodeKey, signNodeHello } from '../../protocol/node-key';
 import type { JobMeta, SealedChunk, SealedRequest } from '../../protocol/jobs';
 import type { SignedReceipt } from '../../protocol/receipt';
 import { RequestSuites } from '../../protocol/request-suite';
@@ -38,9 +39,10 @@ export async function protocolSamples(): Promise<ProtocolSamples> {
   const x25519 = await generateHpkeKeyPair(RequestSuites.x25519);
   const xwing = await generateHpkeKeyPair(RequestSuites.xwing);
   const signing = await generateSigningKeyPair();
+  const node = await generateSigningKeyPair();
   const claims: Claims = {
     version: 1,
-    hostId: 'fuzz-host-1',
+    hostId: hostIdFromNodeKey(node.publicKey),
     hpkePublicKey: toB64u(x25519.publicKey),
     signingPublicKey: toB64u(signing.publicKey),
     xwingPublicKey: toB64u(xwing.publicKey),
@@ -86,8 +88,18 @@ export async function protocolSamples(): Promise<ProtocolSamples> {
       { type: 'job.cancel', jobId },
     ],
     hostToBroker: [
-      { type: 'host.hello', protocol: 1, bundle, enrollToken: 'enroll-token-0123456789', challengeSignature: await signHostHello(challenge, signing.privateKey), priceCoefficientMilli: 1000 },
+      {
+        type: 'host.hello',
+        protocol: 1,
+        bundle,
+        enrollToken: 'cet_' + 'e'.repeat(43),
+        challengeSignature: await signHostHello(challenge, signing.privateKey),
+        nodeSignature: await signNodeHello(challenge, claims.hostId, node.privateKey),
+        machine: { agentVersion: '0.1.0', gpus: [{ name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81_559, ccMode: 'on' }] },
+        priceCoefficientMilli: 1000,
+      },
       { type: 'host.refresh', bundle },
+      { type: 'host.drain' },
       { type: 'job.start', jobId, responseNonce: sealer.responseNonce },
       { type: 'job.chunk', jobId, chunk: chunks[0]! },
       { type: 'job.end', jobId, receipt },
@@ -96,6 +108,7 @@ export async function protocolSamples(): Promise<ProtocolSamples> {
     brokerToHost: [
       { type: 'host.challenge', challenge: toB64u(challenge) },
       { type: 'host.welcome', hostId: claims.hostId },
+      { type: 'host.settings', priceCoefficientMilli: 1500 },
       { type: 'job.open', meta, request: sealed.x25519, price },
       { type: 'job.open', meta, request: sealed.xwing, price },
       { type: 'job.cancel', jobId },

@@ -3,7 +3,7 @@ import { useMe, useModels } from '../../api/queries';
 import { useSession } from '../../api/session';
 import { MAX_TOKENS } from '../../config';
 import { useVerticalSwipesDisabled } from '../../telegram/hooks';
-import { CodeIcon, InfoIcon } from '../../ui/icons';
+import { ChipIcon, CodeIcon, InfoIcon } from '../../ui/icons';
 import { useBrokerSocket } from '../../ws/use-broker-socket';
 import { AttestationBadge } from './AttestationBadge';
 import { AttestationSheet } from './AttestationSheet';
@@ -25,8 +25,18 @@ import { useVerifiedHost } from './use-verified-host';
 const defaultModel = (models: ModelInfo[] | undefined): string | null =>
   (models?.find((m) => m.hostCount > 0) ?? models?.[0])?.name ?? null;
 
-/** `onOpenCredits`: the balance opens the Credits screen; `onOpenDeveloper`: the code button, Developer; `onOpenAbout`: the info button, About. */
-export function ChatScreen({ onOpenCredits, onOpenDeveloper, onOpenAbout }: { onOpenCredits: () => void; onOpenDeveloper: () => void; onOpenAbout: () => void }) {
+interface ChatScreenProps {
+  /** The balance opens the Credits screen. */
+  onOpenCredits: () => void;
+  /** The code button: Developer. */
+  onOpenDeveloper: () => void;
+  /** The info button: About. */
+  onOpenAbout: () => void;
+  /** The chip button: My GPUs, for GPU owners. */
+  onOpenOwner: () => void;
+}
+
+export function ChatScreen({ onOpenCredits, onOpenDeveloper, onOpenAbout, onOpenOwner }: ChatScreenProps) {
   useVerticalSwipesDisabled();
   const { session } = useSession();
   const me = useMe();
@@ -71,12 +81,18 @@ export function ChatScreen({ onOpenCredits, onOpenDeveloper, onOpenAbout }: { on
       <ChatHeader>
         <ModelPicker models={models.data?.models} value={model} onChange={setPicked} disabled={streaming} />
         <CreditsBalance balance={me.data?.balance ?? session.balance} onOpen={onOpenCredits} />
-        <HeaderIconButton testId="developer-button" label="Developer: API keys and usage" onClick={onOpenDeveloper} className="-mr-2">
-          <CodeIcon className="size-[22px]" />
-        </HeaderIconButton>
-        <HeaderIconButton testId="about-button" label="About this app" onClick={onOpenAbout} className="-mr-1.5">
-          <InfoIcon className="size-[22px]" />
-        </HeaderIconButton>
+        {/* Three icons at 320 px: grouped without the header's gap, so the model's name keeps its room. */}
+        <div className="-mr-2 flex shrink-0 items-center">
+          <HeaderIconButton testId="owner-button" label="My GPUs: machines, earnings and payouts" onClick={onOpenOwner}>
+            <ChipIcon className="size-[22px]" />
+          </HeaderIconButton>
+          <HeaderIconButton testId="developer-button" label="Developer: API keys and usage" onClick={onOpenDeveloper}>
+            <CodeIcon className="size-[22px]" />
+          </HeaderIconButton>
+          <HeaderIconButton testId="about-button" label="About this app" onClick={onOpenAbout}>
+            <InfoIcon className="size-[22px]" />
+          </HeaderIconButton>
+        </div>
       </ChatHeader>
       <AttestationBadge host={host.data} loading={host.isPending || host.isFetching} onOpen={() => setSheetOpen(true)} />
       {chat.state.messages.length === 0 ? (
@@ -116,14 +132,14 @@ export function ChatScreen({ onOpenCredits, onOpenDeveloper, onOpenAbout }: { on
 }
 
 /** A round icon button in the chat header, at the hint colour of Telegram's theme. */
-function HeaderIconButton({ testId, label, onClick, className, children }: { testId: string; label: string; onClick: () => void; className: string; children: ReactNode }) {
+function HeaderIconButton({ testId, label, onClick, children }: { testId: string; label: string; onClick: () => void; children: ReactNode }) {
   return (
     <button
       type="button"
       data-testid={testId}
       aria-label={label}
       onClick={onClick}
-      className={`${className} flex size-8 shrink-0 items-center justify-center rounded-full text-tg-hint transition active:scale-95 active:opacity-60`}
+      className="flex size-8 shrink-0 items-center justify-center rounded-full text-tg-hint transition active:scale-95 active:opacity-60"
     >
       {children}
     </button>

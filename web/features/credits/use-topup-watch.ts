@@ -25,6 +25,8 @@ export function useTopUpWatch(topUp: TopUp, items: readonly HistoryItem[] | unde
     if (!credit) return;
     dispatch({ type: 'credited', amount: BigInt(credit.amount) });
     haptics.success();
+    // The balance is polled apart from the history: its last poll may predate the credit.
+    void queryClient.invalidateQueries({ queryKey: queryKeys.credits });
     void queryClient.invalidateQueries({ queryKey: queryKeys.me });
   }, [crediting, items, dispatch, queryClient]);
 
