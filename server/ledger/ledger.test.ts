@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isCocoonError, type ErrorCode } from '@cocoon/shared/errors';
 import { holds, transfers, users } from '../db/schema';
-import { backends, openTestDatabase, postgresReachable, type TestDatabase } from '../tests/support/test-db';
+import { isCocoonError } from '@cocoon/shared/errors';
+import { backends, expectCode, openTestDatabase, postgresReachable, type TestDatabase } from '../tests/support/test-db';
 import { Accounts } from './accounts';
 import { Ledger } from './ledger';
 import { TransferKinds } from './transfers';
@@ -11,10 +11,6 @@ import { TransferKinds } from './transfers';
 const STARTER = 1_000_000n;
 const inAnHour = () => new Date(Date.now() + 3_600_000);
 
-async function expectCode(p: Promise<unknown>, code: ErrorCode): Promise<void> {
-  const err = await p.then(() => null, (e: unknown) => e);
-  expect(isCocoonError(err, code), `expected ${code}, got ${String(err)}`).toBe(true);
-}
 
 describe.each(backends)('ledger on %s', (backend) => {
   const skip = backend === 'postgres' && !postgresReachable;

@@ -7,7 +7,7 @@ import { transactionKnown, transactionsAfter } from '../ton/account-scan';
 import type { ChainTransaction, TonChain, TransactionId } from '../ton/chain';
 import { confirmPayoutIn, returnPayoutIn, unsettledPayouts, type PayoutRow } from './outbox';
 import type { PayoutWallet, PayoutWalletState } from './payout-wallet';
-import { Poller } from './poller';
+import { Poller } from '../ton/poller';
 
 export interface PayoutConfirmerOptions {
   db: Db;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isCocoonError, type ErrorCode } from '@cocoon/shared/errors';
 import { hosts, jobs, owners, users } from '../db/schema';
 import { Accounts } from '../ledger/accounts';
 import { Ledger } from '../ledger/ledger';
 import { TransferKinds } from '../ledger/transfers';
-import { backends, openTestDatabase, postgresReachable, type TestDatabase } from '../tests/support/test-db';
+import { isCocoonError } from '@cocoon/shared/errors';
+import { backends, expectCode, openTestDatabase, postgresReachable, type TestDatabase } from '../tests/support/test-db';
 import { dailyEarnings, earningsTotals, type EarningsClock } from './earnings';
 import { payoutComment, quote, recordPayout, returnPayoutIn, type PayoutRules } from './outbox';
 
@@ -15,10 +15,6 @@ const matured = (): EarningsClock => ({ settlementDelayS: 0, now: new Date(Date.
 const inDelay = (): EarningsClock => ({ settlementDelayS: 86_400, now: new Date() });
 const ADDRESS = `0:${'ab'.repeat(32)}`;
 
-async function expectCode(p: Promise<unknown>, code: ErrorCode): Promise<void> {
-  const err = await p.then(() => null, (e: unknown) => e);
-  expect(isCocoonError(err, code), `expected ${code}, got ${String(err)}`).toBe(true);
-}
 
 describe.each(backends)('payout outbox and earnings on %s', (backend) => {
   const skip = backend === 'postgres' && !postgresReachable;

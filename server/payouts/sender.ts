@@ -6,7 +6,7 @@ import { payouts, PayoutStatuses } from '../db/schema';
 import type { TonChain } from '../ton/chain';
 import { payoutComment, unsettledPayouts, type PayoutRow } from './outbox';
 import type { PayoutWallet } from './payout-wallet';
-import { Poller } from './poller';
+import { Poller } from '../ton/poller';
 
 export interface PayoutSenderOptions {
   db: Db;

@@ -5,6 +5,7 @@ import { chainCursors } from '../db/schema';
 import { transactionKnown, transactionsAfter } from './account-scan';
 import type { TonChain, TransactionId } from './chain';
 import { applyTransaction, type CreditContext, type Outcome } from './deposit-credit';
+import { Poller } from './poller';
 
 export interface DepositWatcherOptions extends Omit<CreditContext, 'cursorName'> {
   chain: TonChain;
@@ -30,47 +31,30 @@ export interface PollResult {
  */
 export class DepositWatcher {
   readonly cursorName: string;
-  private running: Promise<unknown> = Promise.resolve();
-  private timer: NodeJS.Timeout | undefined;
   private cursorChecked = false;
-  private stopped = true;
+  private readonly poller: Poller<PollResult>;
 
   constructor(private readonly opts: DepositWatcherOptions) {
     this.cursorName = `ton:deposits:${opts.serviceAddress.toRawString()}`;
+    this.poller = new Poller({ name: 'ton deposits', log: opts.log, intervalMs: opts.pollIntervalMs, round: () => this.round() });
   }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.poller.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.poller.stop();
   }
 
   /** Runs a round now (after the current one), e.g. after a send in development. */
   poke(): void {
-    if (!this.stopped) this.schedule(0);
+    this.poller.poke();
   }
 
   /** One round; rounds never overlap. */
   pollOnce(): Promise<PollResult> {
-    const round = this.running.then(() => this.round());
-    this.running = round.catch(() => undefined);
-    return round;
-  }
-
-  private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.pollOnce()
-        .then((r) => r.scanned > 0 && this.opts.log.debug({ scanned: r.scanned }, 'ton deposits scanned'))
-        .catch((err: unknown) => this.opts.log.warn({ err }, 'ton deposit poll failed'))
-        .finally(() => this.stopped || this.schedule(this.opts.pollIntervalMs));
-    }, delayMs);
-    this.timer.unref();
+    return this.poller.once();
   }
 
   private async round(): Promise<PollResult> {
@@ -85,6 +69,7 @@ export class DepositWatcher {
       else this.opts.log.debug({ txHash: tx.hash, outcome: outcome.kind, reason: outcome.kind === 'ignored' ? outcome.reason : undefined }, 'ton transaction not credited');
       outcomes.push(outcome);
     }
+    if (fresh.length > 0) this.opts.log.debug({ scanned: fresh.length }, 'ton deposits scanned');
     return { scanned: fresh.length, outcomes };
   }
 

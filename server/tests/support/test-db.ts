@@ -1,3 +1,5 @@
+import { expect } from 'vitest';
+import { isCocoonError, type ErrorCode } from '@cocoon/shared/errors';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../db/client';
 import { createScratchDatabase as createScratch, dropScratchDatabase as dropScratch } from '../../db/scratch';
@@ -49,3 +51,12 @@ export async function openTestDatabase(backend: Backend): Promise<TestDatabase> 
 /** A throwaway PostgreSQL database for one suite; the caller drops it with `dropScratchDatabase`. */
 export const createScratchDatabase = (): Promise<string> => createScratch(TEST_PG_URL);
 export const dropScratchDatabase = (url: string): Promise<void> => dropScratch(TEST_PG_URL, url);
+
+/** Awaits `p` and expects it to fail with the CocoonError `code`. */
+export async function expectCode(p: Promise<unknown>, code: ErrorCode): Promise<void> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(isCocoonError(err, code), `expected ${code}, got ${String(err)}`).toBe(true);
+}
