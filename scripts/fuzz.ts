@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { fuzzSeed, runFuzz, type FuzzReport, type FuzzTarget } from '@cocoon/shared/testing/fuzz/harness';
+import { fuzzSeed, FuzzReportSchema, runFuzz, type FuzzReport, type FuzzTarget } from '@cocoon/shared/testing/fuzz/harness';
 
 /**
  * `npm run fuzz`: every parser's fuzz target (the ones `npm test` runs a few thousand cases of) for
@@ -44,7 +44,7 @@ function runChild(family: string, name: string): Promise<FuzzReport> {
     child.on('error', reject);
     child.on('close', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('FUZZ-REPORT '));
-      if (line) resolve(JSON.parse(line.slice('FUZZ-REPORT '.length)) as FuzzReport);
+      if (line) resolve(FuzzReportSchema.parse(JSON.parse(line.slice('FUZZ-REPORT '.length))));
       else resolve({ name, inputs: 0, ms: 0, failures: 1, verifies: false, firstFailure: `worker exited with ${code} and no report (a crash or a hang that never returned)\n${out.slice(-2000)}` });
     });
   });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ZodError } from 'zod';
+import { z, ZodError } from 'zod';
 import { CocoonError } from '../../errors';
 
 /**
@@ -128,15 +128,17 @@ export async function assertFuzz(target: FuzzTarget, numRuns = target.testRuns):
   );
 }
 
-export interface FuzzReport {
-  name: string;
-  inputs: number;
-  ms: number;
-  failures: number;
-  verifies: boolean;
+export const FuzzReportSchema = z.object({
+  name: z.string(),
+  inputs: z.number(),
+  ms: z.number(),
+  failures: z.number(),
+  verifies: z.boolean(),
   /** fast-check's report of the first failure, shrunk, replayable with its seed and path. */
-  firstFailure?: string;
-}
+  firstFailure: z.string().optional(),
+});
+/** What one target's run reports (a worker prints it as one JSON line for `npm run fuzz`). */
+export type FuzzReport = z.infer<typeof FuzzReportSchema>;
 
 /** `npm run fuzz`: up to `runs` inputs within `seconds`; counts failures instead of stopping at the first. */
 export async function runFuzz(target: FuzzTarget, opts: { runs: number; seconds: number; seed: number; progressEveryS?: number }): Promise<FuzzReport> {
