@@ -38,6 +38,30 @@ export interface DatabaseOptions {
   onPoolError?: (err: Error) => void;
 }
 
+/** How long a closing broker waits for checked-out connections to come back before it stops waiting. */
+const POOL_END_GRACE_MS = 10_000;
+
+/**
+ * Ends the pool: idle connections close at once, checked-out ones when released. A connection
+ * that is never released (seen after connections were cut under transactions) must not hang the
+ * shutdown: after the grace the broker stops waiting and says so; the process exit closes it.
+ */
+async function endPool(pool: pg.Pool, warn?: (err: Error) => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), POOL_END_GRACE_MS);
+    timer.unref();
+  });
+  const ended = pool.end().then(() => 'ended' as const);
+  const outcome = await Promise.race([ended, grace]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') {
+    const message = `postgres: ${pool.totalCount - pool.idleCount} connection(s) still checked out ${POOL_END_GRACE_MS} ms into shutdown; not waiting for them`;
+    if (warn) warn(new Error(message));
+    else console.warn(message);
+  }
+}
+
 /**
  * Opens the database and applies the committed migrations. PGlite is one connection: it runs
  * one query or transaction at a time (its own mutex), so transactions are serialized there.
@@ -53,7 +77,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     pool.on('connect', (client) => client.on('error', () => undefined));
     const db = drizzlePg(pool, { schema });
     await migratePg(db, { migrationsFolder });
-    return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end() };
+    return { db: db as unknown as Db, kind: 'postgres', close: () => endPool(pool, opts.onPoolError) };
   }
   if (!opts.dataDir.startsWith('memory://')) await mkdir(opts.dataDir, { recursive: true });
   const client = new PGlite(opts.dataDir);
