@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
@@ -125,7 +125,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await engine.close();
     throw e;
   }
-  const hostsDir = join(dirname(opts.dataDir), 'hosts');
+  // Absolute: the agent refuses a relative node key path (npm start passes a relative data dir).
+  const hostsDir = resolve(dirname(opts.dataDir), 'hosts');
 
   const startHost = async (name: string, timeoutMs = 90_000): Promise<StackHost> => {
     const keyDir = join(hostsDir, name);
