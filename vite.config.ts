@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { defineConfig, loadEnv, type Logger, type Plugin } from 'vite';
 // Relative paths with their extension: Vite bundles them into the config (a package import would be
 // left to Node), and they import nothing by an extensionless path, so Vite's native loader can too.
+import { precompressFolder } from './scripts/lib/precompress.ts';
 import { readBuildFolder } from './scripts/lib/web-build-files.ts';
 import { appContentSecurityPolicy, tonConnectOrigins, withSocketOrigin } from './shared/content-security-policy.ts';
 import { BUILD_MANIFEST_FILE, buildHashMeta, stampIndexHtml, UNSTAMPED_BUILD_HASH, webBuildManifest } from './shared/web-build.ts';
@@ -154,6 +155,30 @@ function buildIdentity(opts: BuildIdentityOptions): Plugin {
   };
 }
 
+/**
+ * Builds only: brotli and gzip copies beside each text file (scripts/lib/precompress.ts), after
+ * buildIdentity has stamped index.html (both run `post`, in plugin order), for the broker to serve.
+ */
+function precompressBuild(): Plugin {
+  let outDir = '';
+  let logger: Logger | undefined;
+  return {
+    name: 'cocoon-precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+      logger = config.logger;
+    },
+    writeBundle: {
+      order: 'post',
+      sequential: true,
+      async handler() {
+        logger?.info(`precompressed ${await precompressFolder(outDir)} files (brotli, gzip)`);
+      },
+    },
+  };
+}
+
 const PRODUCTION_WALLETS_FILE = 'web/ton/wallets.production.json';
 
 /** The product's version (package.json), shown on the About screen. */
@@ -214,6 +239,7 @@ export default defineConfig(({ mode }) => {
       tailwindcss(),
       tonconnectAssets({ appUrl: publicUrl, testWallet, productionWalletsFile: PRODUCTION_WALLETS_FILE }),
       buildIdentity({ csp, inputs }),
+      precompressBuild(),
     ],
     define: {
       __COCOON_MOCK_TELEGRAM__: JSON.stringify(mockTelegram),

@@ -10,10 +10,15 @@ export default defineConfig({
     __COCOON_APP_VERSION__: '"0.0.0-test"',
   },
   test: {
-    include: ['{shared,server,host,cli,proxy,web,dev,e2e}/**/*.test.ts'],
+    include: ['{shared,server,host,cli,proxy,web,dev,e2e,scripts}/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two files at a time even on two cores (vitest's default there is one): most suites wait on
+    // sockets, child processes and databases, not the CPU.
+    maxWorkers: 2,
+    // One migrated PGlite cluster for the run, loaded by every in-memory test database.
+    globalSetup: ['vitest.global-setup.ts'],
   },
 });

@@ -38,18 +38,71 @@ async function setup(hosts: StubHost[], over: Partial<ProxyConfig> = {}, policy?
 const sent = (broker: StubBroker) => broker.log.filter((l) => l === 'ws job.create').length;
 
 describe('cocoon-proxy against a stand-in broker', () => {
-  it('tries the cheapest host first and, when it fails before its first token, the next verified one', async () => {
+  it('tries the hosts in the broker\'s order and, when one refuses before its first token, the next verified one', async () => {
     const { broker, chat } = await setup([
-      { hostId: 'host-pricey', priceCoefficientMilli: 1500, behaviour: answer('from the pricey host') },
-      { hostId: 'host-cheap', priceCoefficientMilli: 900, behaviour: { kind: 'refuse', code: 'host.busy' } },
+      { hostId: 'host-busy', priceCoefficientMilli: 900, behaviour: { kind: 'refuse', code: 'host.busy' } },
+      { hostId: 'host-free', priceCoefficientMilli: 1500, behaviour: answer('from the free host') },
     ]);
     const res = await chat({});
     expect(res.status).toBe(200);
-    expect(res.headers.get('x-cocoon-host')).toBe('host-pricey');
+    expect(res.headers.get('x-cocoon-host')).toBe('host-free');
     const body = (await res.json()) as { choices: { message: { content: string } }[] };
-    expect(body.choices[0]!.message.content).toBe('from the pricey host');
+    expect(body.choices[0]!.message.content).toBe('from the free host');
     expect(sent(broker)).toBe(2);
     expect(broker.opened).toHaveLength(1);
+  });
+
+  it.each([['drops the job after starting it', { kind: 'drop' }], ['has its engine fail', { kind: 'engine_fails' }]] as const)(
+    'fails over, unseen, when the first host %s before its first token: the answer is the second host\'s, under a new job id',
+    async (_what, behaviour) => {
+      const { broker, chat } = await setup([
+        { hostId: 'host-first', priceCoefficientMilli: 1000, behaviour },
+        { hostId: 'host-second', priceCoefficientMilli: 1000, behaviour: answer('from the second host') },
+      ]);
+      const res = await chat({ stream: true });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-cocoon-host')).toBe('host-second');
+      const events = (await res.text()).split('\n\n').filter((e) => e.startsWith('data: {'));
+      const chunks = events.map((e) => JSON.parse(e.slice(6)) as { id: string; choices: { delta: { content?: string } }[] });
+      expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('from the second host');
+      expect(broker.jobs.map((j) => j.hostId)).toEqual(['host-first', 'host-second']);
+      const [first, second] = broker.jobs.map((j) => j.jobId);
+      expect(first).not.toBe(second);
+      expect(new Set(chunks.map((c) => c.id))).toEqual(new Set([`chatcmpl-${second}`]));
+      expect(broker.opened).toHaveLength(2);
+    },
+  );
+
+  it('sends one message as three jobs at most', async () => {
+    const drop = { kind: 'drop' } as const;
+    const { broker, chat } = await setup(['a', 'b', 'c', 'd'].map((id) => ({ hostId: `host-${id}`, priceCoefficientMilli: 1000, behaviour: drop })));
+    const res = await chat({});
+    expect(res.status).toBe(502);
+    expect(await res.json()).toMatchObject({ error: { code: 'job.host_gone' } });
+    expect(broker.jobs.map((j) => j.hostId)).toEqual(['host-a', 'host-b', 'host-c']);
+  });
+
+  it('never fails over once an answer piece was relayed', async () => {
+    const { broker, chat } = await setup([
+      { hostId: 'host-first', priceCoefficientMilli: 1000, behaviour: { kind: 'answer_then_drop', text: 'half an answer' } },
+      { hostId: 'host-second', priceCoefficientMilli: 1000, behaviour: answer('unused') },
+    ]);
+    const res = await chat({});
+    expect(res.status).toBe(502);
+    expect(await res.json()).toMatchObject({ error: { code: 'job.host_gone' } });
+    expect(sent(broker)).toBe(1);
+  });
+
+  it('fails the job a malformed chunk frame names, and cancels it', async () => {
+    const { broker, chat } = await setup([
+      { hostId: 'host-first', priceCoefficientMilli: 1000, behaviour: { kind: 'malformed_frame' } },
+      { hostId: 'host-second', priceCoefficientMilli: 1000, behaviour: answer('unused') },
+    ]);
+    const res = await chat({});
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(await res.json()).toMatchObject({ error: { code: 'protocol.malformed_message' } });
+    expect(sent(broker)).toBe(1);
+    await expect.poll(() => broker.log).toContain('ws job.cancel');
   });
 
   it('does not retry a failure that is the request\'s own, and answers it in OpenAI\'s shape', async () => {

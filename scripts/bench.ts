@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { createEngineClient } from '@cocoon/host/engine/engine-client';
 import { chat, openSession, signedInitData } from '@cocoon/e2e/support/chat-client';
 import { chromium } from '@playwright/test';
-import { benchSettlements } from '@cocoon/server/ledger/bench';
+import { benchSettlements, SETTLEMENTS_TARGET_PER_S } from '@cocoon/server/ledger/bench';
 import { verifyQuoteInWorker } from '@cocoon/e2e/support/worker-verify';
 import { benchVerifyQuote } from '@cocoon/shared/testing/attestation-bench';
 import { benchEnvelope, envelopeBenchLines } from '@cocoon/shared/testing/envelope-bench';
@@ -13,6 +13,8 @@ import { startStack } from '@cocoon/dev/stack';
 import { startDevProxy } from '@cocoon/dev/dev-proxy';
 import { CreateApiKeyResponseSchema } from '@cocoon/shared/protocol/developer';
 import OpenAI from 'openai';
+import { simulateScheduling, simulationLines } from '@cocoon/server/scheduler/simulation';
+import { benchFirstPaint, buildForBench, firstPaintLines } from './lib/first-paint';
 
 /**
  * `npm run bench`: a chat through broker + host agent (sealing, relay, opening, receipt,
@@ -119,6 +121,10 @@ try {
     `ttft x${(m(s, (x) => x.ttftMs) / m(d, (x) => x.ttftMs)).toFixed(2)}, decode tokens/s x${(median(s.map(tps)) / median(d.map(tps))).toFixed(2)}, whole job x${(m(s, (x) => x.totalMs) / m(d, (x) => x.totalMs)).toFixed(2)}`;
   console.log(`ratio (confidential / direct): ${ratios(b)}`);
   console.log(`ratio (proxy / direct):        ${ratios(p)}`);
+  // Issue 13's hot-path targets: time to first token within 5 ms of the engine's, decode at 0.95x or better.
+  const ttftOver = m(b, (x) => x.ttftMs) - m(d, (x) => x.ttftMs);
+  const decodeRatio = median(b.map(tps)) / median(d.map(tps));
+  console.log(`hot-path targets: ttft +${ttftOver.toFixed(1)} ms over direct (≤ 5 ms: ${ttftOver <= 5 ? 'met' : 'not met'}), decode x${decodeRatio.toFixed(2)} (≥ 0.95: ${decodeRatio >= 0.95 ? 'met' : 'not met'})`);
 } finally {
   await stack.close();
   rmSync(dataDir, { recursive: true, force: true });
@@ -149,4 +155,22 @@ const pglite = await benchSettlements({ driver: 'pglite', n: 1000 });
 console.log(`\nledger settlements: PGlite ${pglite.settlementsPerSecond.toFixed(0)}/s`);
 const postgres = await benchSettlements({ driver: 'postgres', n: 2000 }).catch((e: unknown) => e as Error);
 if (postgres instanceof Error) console.log(`ledger settlements: PostgreSQL not measured (${postgres.message})`);
-else console.log(`ledger settlements: PostgreSQL ${postgres.settlementsPerSecond.toFixed(0)}/s (x${(postgres.settlementsPerSecond / pglite.settlementsPerSecond).toFixed(2)} PGlite)`);
+else {
+  const perS = postgres.settlementsPerSecond;
+  console.log(`ledger settlements: PostgreSQL ${perS.toFixed(0)}/s, ${postgres.concurrency} in flight (target ≥ ${SETTLEMENTS_TARGET_PER_S}/s: x${(perS / SETTLEMENTS_TARGET_PER_S).toFixed(2)}; x${(perS / pglite.settlementsPerSecond).toFixed(2)} PGlite)`);
+}
+
+// Scheduler: 1,000 simulated hosts at 70 % utilisation, against random choice and the old sort
+// (server/scheduler/simulation.ts), in simulated time.
+console.log(`\n${simulationLines(simulateScheduling()).join('\n')}`);
+
+// The Mini App on a phone: first contentful paint with the CPU 4x slower and a slow mobile network,
+// a fresh build served compressed by the broker's static handler (scripts/lib/first-paint.ts).
+const webDir = mkdtempSync(join(tmpdir(), 'cocoon-bench-web-'));
+try {
+  buildForBench(webDir);
+  const compressed = await benchFirstPaint(webDir, RUNS);
+  console.log(`\n${firstPaintLines(compressed, await benchFirstPaint(webDir, RUNS, false)).join('\n')}`);
+} finally {
+  rmSync(webDir, { recursive: true, force: true });
+}

@@ -2,9 +2,12 @@
 // checks that the hash index.html carries (what the About screen shows) is the files' real hash:
 //   npx tsx scripts/verify-web-build.ts dist/web
 //   npx tsx scripts/verify-web-build.ts https://app.example/ --expect <sha256 from your rebuild or the signed policy>
-// Exit 0 when every hash agrees, 1 when one differs, 2 on unusable input.
+// It also checks the first-load budget: the JavaScript index.html loads at once, gzip, at most
+// 150 KB (scripts/lib/size-budget.ts).
+// Exit 0 when every hash agrees and the budget holds, 1 when one differs or it is exceeded, 2 on unusable input.
 import { parseArgs } from 'node:util';
 import { BUILD_HASH_META, BUILD_MANIFEST_FILE, BuildManifestSchema, webBuildManifest, type BuildFile } from '@cocoon/shared/web-build';
+import { INITIAL_JS_BUDGET_BYTES, initialJs, kb } from './lib/size-budget';
 import { readBuildFolder } from './lib/web-build-files';
 
 async function download(url: URL): Promise<Uint8Array> {
@@ -53,7 +56,10 @@ async function main(): Promise<number> {
     ok &&= same;
     console.log(`  ${same ? 'same' : 'DIFFERENT'}  ${what}: ${value}`);
   }
-  return ok ? 0 : 1;
+  const initial = initialJs(files);
+  const within = initial.gzipBytes <= INITIAL_JS_BUDGET_BYTES;
+  console.log(`  ${within ? 'within' : 'OVER'}  initial JS: ${kb(initial.gzipBytes)} gzip of ${kb(INITIAL_JS_BUDGET_BYTES)} (${initial.files.map((f) => `${f.path} ${kb(f.gzipBytes)}`).join(', ')})`);
+  return ok && within ? 0 : 1;
 }
 
 main().then(

@@ -19,6 +19,7 @@ import { installNotFound, registerWebApp } from './http/static';
 import { installRateLimits } from './limits/rate-limits';
 import { createLogger, withPrivacy } from './logger';
 import { maintenanceIntervalMs, startMaintenance } from './maintenance';
+import { startMetricsServer, type MetricsServer } from './metrics/metrics-server';
 import { registerEnrollmentRoutes } from './owners/enrollment-routes';
 import { registerMachineRoutes } from './owners/machine-routes';
 import { registerPayoutRoutes } from './payouts/routes';
@@ -34,8 +35,8 @@ import { wsLimits } from './ws/ws-limits';
 
 export interface CocoonServer {
   app: FastifyInstance;
-  /** Opens the database (migrating it), starts upkeep and listens. */
-  start(): Promise<{ url: string }>;
+  /** Opens the database (migrating it), starts upkeep and listens; `metricsUrl` with METRICS_PORT (loopback only). */
+  start(): Promise<{ url: string; metricsUrl?: string }>;
   /** Closes sockets (releasing the holds of jobs in flight), upkeep and the database. */
   close(): Promise<void>;
   /** The live services, once `start()` or `app.ready()` has run: for tests and embedding. */
@@ -62,6 +63,7 @@ export function createServer(config: ServerConfig, opts: { logger?: Logger; dev?
   const sockets = new SocketSet(wsLimits(config));
   let services: Services | undefined;
   let maintenance: { stop(): Promise<void> } | undefined;
+  let metricsServer: MetricsServer | undefined;
   const get = (): Services => {
     if (!services) throw new CocoonError('internal', 'server is not ready');
     return services;
@@ -113,6 +115,8 @@ export function createServer(config: ServerConfig, opts: { logger?: Logger; dev?
   });
   app.addHook('onClose', async () => {
     await maintenance?.stop();
+    await metricsServer?.close();
+    await services?.cluster.close();
     await services?.stars.close();
     await services?.ton?.close();
     await services?.database.close();
@@ -122,8 +126,17 @@ export function createServer(config: ServerConfig, opts: { logger?: Logger; dev?
     app,
     services: get,
     async start() {
+      if (config.METRICS_PORT !== undefined) {
+        await app.ready();
+        try {
+          metricsServer = await startMetricsServer(get().metrics, config.METRICS_PORT, (err) => app.log.warn({ err }, 'metrics scrape failed'));
+        } catch (e) {
+          await app.close();
+          throw new CocoonError('config.invalid', `METRICS_PORT: cannot listen on 127.0.0.1:${config.METRICS_PORT} (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+        }
+      }
       const address = await app.listen({ port: config.PORT, host: config.HOST });
-      return { url: config.PUBLIC_URL ?? address };
+      return { url: config.PUBLIC_URL ?? address, metricsUrl: metricsServer?.url };
     },
     close: () => app.close(),
   };

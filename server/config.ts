@@ -90,6 +90,8 @@ const trustProxyValue = z
 export const ConfigSchema = z.object({
   PORT: int(8080, 0, 65535),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /** Prometheus `/metrics` on 127.0.0.1:METRICS_PORT only (0: any free port); unset, not served. Never on the public port. */
+  METRICS_PORT: optionalString.pipe(z.string().regex(/^\d+$/, 'expected a port number').transform(Number).pipe(z.number().max(65_535, 'expected at most 65535')).optional()),
   PUBLIC_URL: optionalString.pipe(z.url().optional()),
   /**
    * HTTP timeouts (README, broker configuration): all of a request's headers, the whole request,
@@ -118,6 +120,12 @@ export const ConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data/pglite'),
   /** PostgreSQL connections the broker opens at most. */
   DATABASE_POOL_MAX: int(10, 1, 1000),
+  /** Several brokers (server/cluster/): the NATS server they exchange jobs over; unset, one broker with an in-process bus. */
+  NATS_URL: optionalString.pipe(z.string().regex(/^(nats|tls|wss?):\/\/\S+$/, 'expected nats://host:port').optional()),
+  /** This broker instance's name among several (letters, digits, - and _); unset, a random one per start. */
+  BROKER_ID: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 letters, digits, - or _').optional()),
+  /** The brokers of one deployment: the prefix of their NATS subjects, so deployments sharing a NATS server never mix. */
+  CLUSTER_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 letters, digits, - or _').default('cocoon'),
   ALLOW_SIMULATED_TEE: bool(false),
   /** The operator's signed attestation policy (JSON, see shared/attestation/policy.ts); required unless only simulated hosts are allowed. */
   ATTESTATION_POLICY_FILE: optionalString,
@@ -218,6 +226,7 @@ function crossFieldIssues(c: ServerConfig): { path: string[]; message: string }[
   if (c.HOLD_TTL_MS <= c.JOB_IDLE_TIMEOUT_MS) issues.push({ path: ['HOLD_TTL_MS'], message: 'must exceed JOB_IDLE_TIMEOUT_MS (a hold outlives its job)' });
   if (c.MICRO_CREDITS_PER_TON > 0n && (c.PAYOUT_MIN * 1_000_000_000n) / c.MICRO_CREDITS_PER_TON <= c.PAYOUT_FEE_NANO) issues.push({ path: ['PAYOUT_MIN'], message: 'must be worth more than PAYOUT_FEE_NANO (at MICRO_CREDITS_PER_TON), or a minimal payout would send nothing' });
   if (c.TON_API_URL && !c.TON_SERVICE_ADDRESS) issues.push({ path: ['TON_SERVICE_ADDRESS'], message: 'required with TON_API_URL (the wallet deposits go to)' });
+  if (c.NATS_URL && !c.DATABASE_URL) issues.push({ path: ['NATS_URL'], message: 'needs DATABASE_URL: several brokers share one PostgreSQL (PGlite is one process)' });
   if (c.ATTESTATION_POLICY_FILE && c.ATTESTATION_POLICY_KEYS.length === 0) issues.push({ path: ['ATTESTATION_POLICY_KEYS'], message: 'required with ATTESTATION_POLICY_FILE (the operator keys it must be signed with)' });
   if (c.DEV_MODE && !c.DEV_MODE_FORCE) {
     // Development exposes signed demo initData, free test payments and the test wallet's key: never beside real users.

@@ -10,6 +10,11 @@ import { CloseCodes } from './ws/json-socket';
 const PURGE_EVERY_MS = 10 * 60_000;
 /** How often connected machines' last sighting is written and owners' notices are looked for (rounds can be much more frequent). */
 const MACHINES_EVERY_MS = 5_000;
+/**
+ * Several brokers (NATS_URL): a machine no broker has touched for this long is connected to none
+ * (a dead broker's), so upkeep closes its uptime; the live brokers touch theirs every few seconds.
+ */
+const CLUSTER_UNSEEN_MS = 30_000;
 /** Sessions stay a day past expiry so their owners are told "expired", not "invalid". */
 const SESSION_KEEP_EXPIRED_MS = 24 * 3600_000;
 
@@ -25,6 +30,7 @@ export async function maintain(s: Services, now: Date, opts: { purge: boolean; m
   if (opts.machines !== false) {
     // Connected machines were seen now (where their uptime ends if this broker dies); owners hear of machines offline too long.
     await touchHosts(s.database.db, s.registry.all().map((h) => h.hostId), now);
+    if (s.config.NATS_URL) await closeDanglingUptime(s.database.db, new Date(now.getTime() - CLUSTER_UNSEEN_MS));
     await noticeMachines(s, now);
   }
   if (!opts.purge) return;
@@ -39,7 +45,9 @@ export const maintenanceIntervalMs = (jobIdleTimeoutMs: number): number => Math.
 /** Runs `maintain` every `intervalMs`; rounds never overlap. */
 export function startMaintenance(s: Services, log: FastifyBaseLogger, intervalMs: number): { stop(): Promise<void> } {
   // Nothing is connected before the first round: what a dead broker left online ends at its last sighting.
-  let running: Promise<void> = closeDanglingUptime(s.database.db, new Date()).catch((err: unknown) => log.error({ err }, 'closing uptime left open failed'));
+  // With several brokers, only machines no live broker touched lately.
+  const bootedAt = new Date(Date.now() - (s.config.NATS_URL ? CLUSTER_UNSEEN_MS : 0));
+  let running: Promise<void> = closeDanglingUptime(s.database.db, bootedAt).catch((err: unknown) => log.error({ err }, 'closing uptime left open failed'));
   let lastPurge = 0;
   let lastMachines = 0;
   const round = () => {

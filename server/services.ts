@@ -7,9 +7,15 @@ import type { ServerConfig } from './config';
 import { openDatabase, type Database } from './db/client';
 import { ApiKeyStore } from './developer/api-keys';
 import type { DevExtensions } from './dev-extensions';
-import { HostRegistry } from './hosts/registry';
+import type { HostRegistry } from './hosts/registry';
+import { createCluster, newBrokerId, type Cluster } from './cluster/cluster';
+import { ClusterRegistry } from './cluster/cluster-registry';
+import { openBus } from './cluster/open-bus';
+import { databaseBundleStore } from './cluster/bundle-store';
 import { Ledger } from './ledger/ledger';
+import { BrokerMetrics } from './metrics/broker-metrics';
 import { RateLimits } from './limits/rate-limits';
+import { ReliabilityCache } from './scheduler/reliability-cache';
 import { openStarsGateway, type StarsGateway } from './payments/stars-gateway';
 import { PriceBook } from './pricing/price-book';
 import { InProcessRelay } from './relay/in-process-relay';
@@ -26,6 +32,8 @@ export interface Services {
   prices: PriceBook;
   registry: HostRegistry;
   relay: Relay;
+  /** This broker among several (server/cluster/): the bus, the host directory; one broker alone in the embedded default. */
+  cluster: Cluster;
   /** Telegram Stars: the Bot API (or its embedded stand-in) and the webhook's secret. */
   stars: StarsGateway;
   /** TON deposits and ton_proof; null when the broker runs without TON (see ton/ton-settings.ts). */
@@ -40,6 +48,10 @@ export interface Services {
   limits: RateLimits;
   /** Developers' API keys (server/developer/). */
   apiKeys: ApiKeyStore;
+  /** Hosts' reliability scores for the scheduler, cached per host (server/scheduler/reliability-cache.ts). */
+  reliability: ReliabilityCache;
+  /** Prometheus metrics (server/metrics/), served on the loopback METRICS_PORT. */
+  metrics: BrokerMetrics;
 }
 
 export async function openServices(config: ServerConfig, log: FastifyBaseLogger, dev?: DevExtensions): Promise<Services> {
@@ -52,6 +64,8 @@ export async function openServices(config: ServerConfig, log: FastifyBaseLogger,
     onPoolError: (err) => log.warn({ err: err.message }, 'postgres: idle connection lost'),
   });
   const db = database.db;
+  const metrics = new BrokerMetrics();
+  metrics.watchDatabase(database);
   if (policySequence !== null) {
     try {
       await recordPolicySequence(db, policySequence);
@@ -60,12 +74,17 @@ export async function openServices(config: ServerConfig, log: FastifyBaseLogger,
       throw e;
     }
   }
-  const ledger = new Ledger(db, { commissionBps: config.NETWORK_COMMISSION_BPS });
+  const ledger = new Ledger(db, { commissionBps: config.NETWORK_COMMISSION_BPS, observe: metrics.ledgerObserver });
   const prices = new PriceBook({ promptPerMillion: config.DEFAULT_PRICE_PROMPT_PER_M, completionPerMillion: config.DEFAULT_PRICE_COMPLETION_PER_M });
-  const registry = new HostRegistry();
-  const relay = new InProcessRelay({ db, ledger, prices, registry, log, idleTimeoutMs: config.JOB_IDLE_TIMEOUT_MS, holdTtlMs: config.HOLD_TTL_MS, maxJobsPerUser: config.MAX_CONCURRENT_JOBS_PER_USER });
+  const registry = new ClusterRegistry();
+  const local = new InProcessRelay({ db, ledger, prices, registry, log, idleTimeoutMs: config.JOB_IDLE_TIMEOUT_MS, holdTtlMs: config.HOLD_TTL_MS, maxJobsPerUser: config.MAX_CONCURRENT_JOBS_PER_USER, metrics });
   const stars = await openStarsGateway(config, log, dev);
   const ton = await openTon(config, { db, ledger, log, dev, notify: (ownerId, text) => notifyOwner({ database, stars }, ownerId, text, log) });
   const sessions = new SessionStore(db, config.SESSION_TTL_S, config.SESSIONS_PER_USER_PER_HOUR);
-  return { config, database, ledger, sessions, prices, registry, relay, stars, ton, attestationPolicy, signedAttestationPolicy, collateral: new CollateralCache(), limits: new RateLimits(config), apiKeys: new ApiKeyStore(db) };
+  // Last, so nothing above can fail with a NATS connection left open; in-process unless NATS_URL (server/cluster/).
+  const brokerId = config.BROKER_ID ?? newBrokerId();
+  const cluster = createCluster({ bus: await openBus(config, brokerId), bundles: databaseBundleStore(db), log, registry, local, brokerId, clusterName: config.CLUSTER_NAME, holdTtlMs: config.HOLD_TTL_MS, solo: !config.NATS_URL });
+  const relay = cluster.relay;
+  cluster.start();
+  return { config, database, ledger, sessions, prices, registry, relay, cluster, metrics, stars, ton, attestationPolicy, signedAttestationPolicy, collateral: new CollateralCache(), limits: new RateLimits(config), apiKeys: new ApiKeyStore(db), reliability: new ReliabilityCache(db, { onError: (err) => log.warn({ err }, 'scheduler: reading host reliability failed') }) };
 }

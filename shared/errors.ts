@@ -18,6 +18,8 @@ export const ErrorCodes = {
   'job.not_found': 404,
   'job.invalid_state': 409,
   'job.host_gone': 502,
+  /** The broker instance the job's host was connected to stopped answering (several brokers over NATS). */
+  'job.broker_gone': 502,
   'job.cancelled': 499,
   'job.timeout': 504,
   'job.price_above_limit': 409,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateSigningKeyPair } from './crypto/ed25519';
 import type { Receipt } from './protocol/receipt';
@@ -49,13 +50,23 @@ describe('receipts', () => {
   it('digests commit to order and content', async () => {
     const a = new ResponseDigest();
     const b = new ResponseDigest();
-    const c1 = { seq: 0, final: false, data: toB64u(new Uint8Array([1])) };
-    const c2 = { seq: 1, final: false, data: toB64u(new Uint8Array([2])) };
+    const c1 = { seq: 0, final: false, data: new Uint8Array([1]) };
+    const c2 = { seq: 1, final: false, data: new Uint8Array([2]) };
     await a.update(c1);
     await a.update(c2);
     await b.update(c2);
     await b.update(c1);
     expect(a.hex()).not.toBe(b.hex());
+    // The synchronous form (node:crypto, as the broker and host agent use) gives the same chain.
+    const sync = new ResponseDigest((parts) => {
+      const h = createHash('sha256');
+      for (const p of parts) h.update(p);
+      return h.digest();
+    });
+    sync.updateSync(c1);
+    await sync.update(c2);
+    expect(sync.hex()).toBe(a.hex());
+    expect(() => new ResponseDigest().updateSync(c1)).toThrow();
     expect(await requestDigest({ suite: RequestSuites.x25519, enc: toB64u(new Uint8Array(32)), ciphertext: 'AQ' })).toMatch(/^[0-9a-f]{64}$/);
   });
 });

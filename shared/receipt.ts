@@ -27,23 +27,44 @@ export async function verifyReceipt(signed: SignedReceipt, signingPublicKey: Uin
 export const requestDigest = async (sealed: SealedRequest): Promise<string> =>
   toHex(await sha256(concatBytes(fromB64u(sealed.enc), fromB64u(sealed.ciphertext))));
 
+/** SHA-256 of byte strings, in order, computed at once: node:crypto's `createHash` where there is one. */
+export type SyncSha256 = (parts: readonly Uint8Array[]) => Uint8Array;
+
 /**
  * A hash chain over the non-final sealed chunks of a response, in order:
  * h0 = 32 zero bytes, h(i+1) = SHA-256(h(i) || u32 seq || chunk bytes). Host, broker and client
  * each compute it over what they sent or saw.
+ *
+ * The broker and the host agent pass a synchronous SHA-256 (`hashSync`): one `await` of WebCrypto
+ * per chunk on the hot path costs more than the hash itself. Browsers have only WebCrypto and use
+ * `update`. Both give the same chain.
+ * @example const d = new ResponseDigest((parts) => { const h = createHash('sha256'); parts.forEach((p) => h.update(p)); return h.digest(); });
  */
 export class ResponseDigest {
   private state: Uint8Array = new Uint8Array(32);
 
-  async update(chunk: SealedChunk): Promise<void> {
-    const seq = new Uint8Array(4);
-    new DataView(seq.buffer).setUint32(0, chunk.seq);
-    this.state = await sha256(concatBytes(this.state, seq, fromB64u(chunk.data)));
+  constructor(private readonly hashSync?: SyncSha256) {}
+
+  async update(chunk: Pick<SealedChunk, 'seq' | 'data'>): Promise<void> {
+    if (this.hashSync) return this.updateSync(chunk);
+    this.state = await sha256(concatBytes(this.state, seqBytes(chunk.seq), chunk.data));
+  }
+
+  /** `update` with no await. @throws Error when the digest was made without `hashSync`. */
+  updateSync(chunk: Pick<SealedChunk, 'seq' | 'data'>): void {
+    if (!this.hashSync) throw new Error('ResponseDigest.updateSync needs a synchronous hash');
+    this.state = this.hashSync([this.state, seqBytes(chunk.seq), chunk.data]);
   }
 
   hex(): string {
     return toHex(this.state);
   }
+}
+
+function seqBytes(seq: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, seq);
+  return b;
 }
 
 /** The host proves possession of its claims' signing key by signing the broker's challenge. */

@@ -5,6 +5,7 @@ import { requestRecipient, sealRequest } from '@cocoon/shared/crypto/envelope';
 import type { ResponseOpener } from '@cocoon/shared/crypto/response-stream';
 import { CocoonError, WireErrorSchema, type WireError } from '@cocoon/shared/errors';
 import { ErrorResponseSchema, HostBundleResponseSchema, HostsResponseSchema, SessionResponseSchema } from '@cocoon/shared/protocol/api';
+import { decodeChunkFrame } from '@cocoon/shared/protocol/chunk-frame';
 import { fromB64u } from '@cocoon/shared/protocol/encoding';
 import type { ChatRequest } from '@cocoon/shared/protocol/jobs';
 import type { RequestSuite } from '@cocoon/shared/protocol/request-suite';
@@ -37,6 +38,7 @@ export interface ChatResult {
   /** Milliseconds from sending job.create to the last delta. */
   lastDeltaMs: number;
   totalMs: number;
+  /** Engine deltas received: the chunks' `pieces` (the host coalesces deltas that arrive together into one chunk). */
   deltas: number;
 }
 
@@ -105,21 +107,26 @@ function stream(ws: WebSocket, opener: ResponseOpener, signingKey: string, begin
     let last = -1;
     let queue = Promise.resolve();
     ws.on('close', () => reject(new ChatError({ code: 'job.host_gone', message: 'connection closed' })));
-    ws.on('message', (data) => {
+    ws.on('message', (data, isBinary) => {
       queue = queue.then(async () => {
-        const msg = BrokerToClientSchema.parse(JSON.parse(data.toString()));
-        if (msg.type === 'job.accepted') hold = msg.hold;
-        else if (msg.type === 'job.start') await opener.start(msg.responseNonce);
-        else if (msg.type === 'job.chunk') {
-          const p = await opener.open(msg.chunk);
+        if (isBinary) {
+          // A sealed chunk: the binary frame's header, then the ciphertext (shared/protocol/chunk-frame.ts).
+          const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+          const frame = decodeChunkFrame(bytes);
+          const p = await opener.open(frame);
           if (p.type === 'delta') {
             if (ttft < 0) ttft = performance.now() - t0;
             last = performance.now() - t0;
             text += p.text;
-            deltas++;
+            deltas += frame.pieces;
             onDelta?.();
           }
-        } else if (msg.type === 'job.settled') {
+          return;
+        }
+        const msg = BrokerToClientSchema.parse(JSON.parse(data.toString()));
+        if (msg.type === 'job.accepted') hold = msg.hold;
+        else if (msg.type === 'job.start') await opener.start(msg.responseNonce);
+        else if (msg.type === 'job.settled') {
           opener.end();
           if (!(await verifyReceipt(msg.receipt, fromB64u(signingKey)))) throw new CocoonError('receipt.signature_invalid', 'receipt does not verify');
           resolve({ text, receipt: msg.receipt, charged: msg.charged, balance: msg.balance, hold, ttftMs: ttft, lastDeltaMs: last, totalMs: performance.now() - t0, deltas });

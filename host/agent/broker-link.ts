@@ -8,8 +8,8 @@ export interface BrokerLinkOptions {
   /** The broker endpoints (ws(s)://…/api/host), tried in turn: each reconnection goes to the next. */
   urls: readonly string[];
   logger: Logger;
-  /** Called for every valid message; `send` answers on the same connection. */
-  onMessage(msg: Parsed, send: (m: HostToBroker) => void, url: string): void | Promise<void>;
+  /** Called for every valid message; `conn` answers on the same connection. */
+  onMessage(msg: Parsed, conn: BrokerConnection, url: string): void | Promise<void>;
   /** Called when a connection drops, so in-flight work can be abandoned. */
   onDisconnect(): void;
   minBackoffMs?: number;
@@ -21,6 +21,12 @@ export interface BrokerLinkOptions {
   heartbeatMs?: number;
   /** Uniform in [0, 1): the jitter source (tests pass a fixed one). */
   random?: () => number;
+}
+
+/** One connection to the broker: JSON messages, and sealed chunks as binary frames (shared/protocol/chunk-frame.ts). */
+export interface BrokerConnection {
+  send(m: HostToBroker): void;
+  sendChunk(frame: Uint8Array): void;
 }
 
 /**
@@ -48,15 +54,22 @@ export function createBrokerLink(opts: BrokerLinkOptions) {
   let connectedOnce: (() => void) | undefined;
   const firstConnect = new Promise<void>((resolve) => (connectedOnce = resolve));
 
-  const send = (socket: WebSocket) => (m: HostToBroker) => {
-    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(m));
-  };
+  /** What is sent on a connection that has closed is dropped: its jobs are aborted (onDisconnect). */
+  const connection = (socket: WebSocket): BrokerConnection => ({
+    send: (m) => {
+      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(m));
+    },
+    sendChunk: (frame) => {
+      if (socket.readyState === WebSocket.OPEN) socket.send(frame, { binary: true });
+    },
+  });
 
   function connect() {
     if (closed) return;
     const url = opts.urls[next++ % opts.urls.length]!;
     const socket = new WebSocket(url, { maxPayload: 4 * 1024 * 1024, handshakeTimeout: heartbeatMs });
     ws = socket;
+    const conn = connection(socket);
     let heard = true;
     const hear = () => (heard = true);
     let beat: NodeJS.Timeout | undefined;
@@ -74,8 +87,9 @@ export function createBrokerLink(opts: BrokerLinkOptions) {
     });
     socket.on('pong', hear);
     socket.on('ping', hear);
-    socket.on('message', (data) => {
+    socket.on('message', (data, isBinary) => {
       heard = true;
+      if (isBinary) return opts.logger.warn('broker sent a binary frame');
       let json: unknown;
       try {
         json = JSON.parse(data.toString());
@@ -85,7 +99,7 @@ export function createBrokerLink(opts: BrokerLinkOptions) {
       }
       const msg = BrokerToHostSchema.safeParse(json);
       if (!msg.success) return opts.logger.warn('broker sent a frame that does not match the protocol');
-      void Promise.resolve(opts.onMessage(msg.data, send(socket), url)).catch((e: unknown) => opts.logger.error({ err: e }, 'message handler failed'));
+      void Promise.resolve(opts.onMessage(msg.data, conn, url)).catch((e: unknown) => opts.logger.error({ err: e }, 'message handler failed'));
     });
     socket.on('error', (err) => opts.logger.warn({ err: err.message }, 'broker connection error'));
     socket.on('close', () => {
@@ -111,7 +125,7 @@ export function createBrokerLink(opts: BrokerLinkOptions) {
       attempt = 0;
     },
     send(m: HostToBroker) {
-      if (ws) send(ws)(m);
+      if (ws) connection(ws).send(m);
     },
     async close(): Promise<void> {
       closed = true;

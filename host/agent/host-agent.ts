@@ -11,6 +11,7 @@ import { createEngineClient, type EngineClient } from '../engine/engine-client';
 import { createHostMetrics, type HostMetrics } from '../ops/metrics';
 import { createBrokerLink, type BrokerLink } from './broker-link';
 import { createEnclaveIdentity, type EnclaveIdentity } from './enclave-identity';
+import { JobGate } from './chunk-stream';
 import { runJob, type JobResult } from './job-runner';
 import { createLogger, type Logger } from './logger';
 import { engineIdentity } from './agent-config-digest';
@@ -95,7 +96,7 @@ export function createHostAgent(
   const metrics = deps.metrics ?? createHostMetrics();
   const maxConcurrentJobs = config.maxConcurrentJobs ?? DEFAULT_HOST_CONCURRENT_JOBS;
   const hostId = config.nodeKey.hostId;
-  const jobs = new Map<string, { ctl: AbortController; done: Promise<void> }>();
+  const jobs = new Map<string, { ctl: AbortController; gate: JobGate; done: Promise<void> }>();
   let identity: EnclaveIdentity | undefined;
   let engine: RunningEngine | undefined;
   let link: BrokerLink | undefined;
@@ -143,7 +144,8 @@ export function createHostAgent(
         if (state === 'online') state = 'connecting';
         abortAll();
       },
-      async onMessage(msg, send, url) {
+      async onMessage(msg, conn, url) {
+        const send = conn.send;
         switch (msg.type) {
           case 'host.challenge': {
             const challenge = fromB64u(msg.challenge);
@@ -181,10 +183,11 @@ export function createHostAgent(
             // The broker keeps to the stated capacity; this holds even if it did not.
             if (jobs.size >= maxConcurrentJobs) return refuse(send, jobId, `this host runs at most ${maxConcurrentJobs} jobs at once`);
             const ctl = new AbortController();
+            const gate = new JobGate(ctl.signal);
             const started = Date.now();
             const done = runJob({
               meta: msg.meta, request: msg.request, price: msg.price, priceCoefficientMilli,
-              identity: id, engine: client, send, signal: ctl.signal, logger,
+              identity: id, engine: client, channel: conn, gate, signal: ctl.signal, logger,
             }).then(
               (r) => {
                 record(r);
@@ -199,11 +202,16 @@ export function createHostAgent(
               jobs.delete(jobId);
               if (jobs.size === 0) jobsIdle.splice(0).forEach((f) => f());
             });
-            jobs.set(jobId, { ctl, done });
+            jobs.set(jobId, { ctl, gate, done });
             return done;
           }
           case 'job.cancel':
             return jobs.get(msg.jobId)?.ctl.abort(new CocoonError('job.cancelled', 'cancelled by client'));
+          // Backpressure: the job's reader is behind (or caught up); only that job waits.
+          case 'job.pause':
+            return jobs.get(msg.jobId)?.gate.pause();
+          case 'job.resume':
+            return jobs.get(msg.jobId)?.gate.resume();
           case 'error': {
             metrics.error(msg.error.code);
             if (msg.error.code === 'host.not_enrolled' && heldToken) {

@@ -3,16 +3,21 @@ import type { ResponseSealer } from '@cocoon/shared/crypto/response-stream';
 import { CocoonError, isCocoonError, toWireError } from '@cocoon/shared/errors';
 import { formatCredits, holdFor, promptTokenBound, type Price, type Usage } from '@cocoon/shared/pricing';
 import { fromB64u } from '@cocoon/shared/protocol/encoding';
-import type { ChatRequest, JobMeta, SealedChunk, SealedRequest } from '@cocoon/shared/protocol/jobs';
+import type { ChatRequest, JobMeta, SealedRequest } from '@cocoon/shared/protocol/jobs';
 import { FinishReasons, type FinishReason } from '@cocoon/shared/protocol/receipt';
 import type { HostToBroker } from '@cocoon/shared/protocol/ws-messages';
-import { requestDigest, ResponseDigest, signReceipt } from '@cocoon/shared/receipt';
+import { requestDigest, signReceipt } from '@cocoon/shared/receipt';
 import type { EngineChatRequest, EngineClient } from '../engine/engine-client';
+import { ChunkStream, type JobGate } from './chunk-stream';
 import type { EnclaveIdentity } from './enclave-identity';
 import type { Logger } from './logger';
 import type { JobOutcome } from '../ops/metrics';
 
-export type Send = (msg: HostToBroker) => void;
+/** The job's way to the broker: JSON messages, and sealed chunks as binary frames (shared/protocol/chunk-frame.ts). */
+export interface BrokerChannel {
+  send(msg: HostToBroker): void;
+  sendChunk(frame: Uint8Array): void;
+}
 
 /** How a job ended, for the agent's metrics; what the receipt billed when it has one. */
 export interface JobResult {
@@ -31,8 +36,9 @@ const TOKENIZE_TIMEOUT_MS = 10_000;
 
 /**
  * Runs one job inside the enclave boundary: open the sealed request, refuse it if its AAD-bound
- * price cap is below this host's price for it, stream the engine's answer back sealed chunk by
- * chunk, end with a signed receipt whose token counts are the engine's.
+ * price cap is below this host's price for it, stream the engine's answer back in sealed chunks
+ * (the first delta at once, the later ones coalesced: chunk-stream.ts), pausing while the broker
+ * says the reader is behind, end with a signed receipt whose token counts are the engine's.
  * Plaintext exists only in this function's locals; nothing of it is logged.
  */
 export async function runJob(params: {
@@ -44,11 +50,14 @@ export async function runJob(params: {
   priceCoefficientMilli: number;
   identity: EnclaveIdentity;
   engine: EngineClient;
-  send: Send;
+  channel: BrokerChannel;
+  /** Backpressure from the broker (job.pause / job.resume). */
+  gate: JobGate;
   signal: AbortSignal;
   logger: Logger;
 }): Promise<JobResult> {
-  const { meta, identity, send, signal } = params;
+  const { meta, identity, signal, gate } = params;
+  const send = (msg: HostToBroker) => params.channel.send(msg);
   const jobId = meta.jobId;
   const began = performance.now();
   const failed = (outcome: JobOutcome, errorCode: string, extra: Partial<JobResult> = {}): JobResult => ({ outcome, promptTokens: 0, completionTokens: 0, errorCode, ...extra });
@@ -72,42 +81,42 @@ export async function runJob(params: {
     return failed('refused', 'job.price_above_limit');
   }
   send({ type: 'job.start', jobId, responseNonce: sealer.responseNonce });
-  const digest = new ResponseDigest();
-  const emit = async (chunk: SealedChunk) => {
-    if (!chunk.final) await digest.update(chunk);
-    send({ type: 'job.chunk', jobId, chunk });
-  };
+  const out = new ChunkStream(jobId, sealer, (frame) => params.channel.sendChunk(frame), gate);
   let finishReason: FinishReason = 'stop';
   let usage: Usage | undefined;
-  let streamed = 0;
   let ttftMs: number | undefined;
   const engineStart = performance.now();
   const firstPiece = () => (ttftMs ??= performance.now() - began);
   try {
     for await (const ev of params.engine.streamChat(engineRequest(meta, messages), signal)) {
       if (ev.type === 'delta') {
-        streamed++;
         firstPiece();
-        await emit(await sealer.seal({ type: 'delta', text: ev.content }, false));
+        out.text(ev.content);
       } else if (ev.type === 'tool_call') {
-        streamed++;
         firstPiece();
         const { type: _type, ...piece } = ev;
-        await emit(await sealer.seal({ type: 'tool_call', ...piece }, false));
+        out.toolCall({ type: 'tool_call', ...piece });
       } else if (ev.type === 'finish') finishReason = finishReasonOf(ev.reason);
       else usage = { promptTokens: ev.promptTokens, completionTokens: ev.completionTokens };
+      // Paused: the engine's stream is not read until the broker says resume (or the job ends).
+      await gate.wait();
+      if (signal.aborted) throw signal.reason;
     }
   } catch (e) {
     if (!signal.aborted) {
       const error = e instanceof CocoonError ? e.toWire() : toWireError(new CocoonError('engine.stream_failed', 'engine failed', { cause: e }));
-      await emit(await sealer.seal({ type: 'error', code: error.code, message: error.message }, true));
+      await out.finish({ type: 'error', code: error.code, message: error.message });
       send({ type: 'job.error', jobId, error });
       return failed('failed', error.code, { ttftMs, engineMs: performance.now() - engineStart });
     }
     finishReason = 'cancelled';
-    usage = await cancelledUsage({ ...params, messages: messages.messages, tools: messages.tools, engineUsage: usage, streamed, ciphertextBytes });
+    // What was gathered and not sent is dropped: the receipt bills the pieces the broker relayed.
+    await out.drop();
+    usage = await cancelledUsage({ ...params, messages: messages.messages, tools: messages.tools, engineUsage: usage, streamed: out.sentPieces, ciphertextBytes });
   }
   const engineMs = performance.now() - engineStart;
+  // The answer's last pieces are sent before the receipt commits to the digest of all of them.
+  await out.flush();
   usage ??= { promptTokens: 0, completionTokens: 0 };
   const receipt = await signReceipt(
     {
@@ -119,11 +128,11 @@ export async function runJob(params: {
       completionTokens: usage.completionTokens,
       finishReason,
       requestDigest: await requestDigest(params.request),
-      responseDigest: digest.hex(),
+      responseDigest: out.digest.hex(),
     },
     identity.signing.privateKey,
   );
-  await emit(await sealer.seal({ type: 'end', receipt }, true));
+  await out.finish({ type: 'end', receipt });
   send({ type: 'job.end', jobId, receipt });
   return { outcome: finishReason === 'cancelled' ? 'cancelled' : 'completed', ...usage, ttftMs, engineMs };
 }
@@ -153,8 +162,8 @@ const finishReasonOf = (reason: string): FinishReason =>
 
 /**
  * What a cancelled job bills. Nothing before its first streamed token (the user got nothing); after
- * it, the whole prompt, which the engine processed, and the tokens streamed (one per delta, as
- * llama.cpp and vLLM stream). The prompt count is the engine's usage when it reported one before
+ * it, the whole prompt, which the engine processed, and the tokens streamed (one per engine delta
+ * sent, as llama.cpp and vLLM stream a token per delta; a coalesced chunk counts its deltas). The prompt count is the engine's usage when it reported one before
  * the abort, else its `/tokenize` count of the same messages; an engine with neither bills none.
  */
 async function cancelledUsage(p: {

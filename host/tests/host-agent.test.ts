@@ -11,6 +11,7 @@ import { requestRecipient, sealRequest } from '@cocoon/shared/crypto/envelope';
 import type { ResponseOpener } from '@cocoon/shared/crypto/response-stream';
 import { fromB64u, fromHex, sha256, toB64u, toHex } from '@cocoon/shared/protocol/encoding';
 import { encodeNvidiaGpuEvidence } from '@cocoon/shared/protocol/gpu-evidence';
+import { decodeChunkFrame, type ChunkFrame } from '@cocoon/shared/protocol/chunk-frame';
 import type { ChunkPayload, JobMeta } from '@cocoon/shared/protocol/jobs';
 import { TokenizeResponseSchema } from '@cocoon/shared/protocol/openai-chat';
 import { RequestSuites, type RequestSuite } from '@cocoon/shared/protocol/request-suite';
@@ -27,7 +28,8 @@ import { fakeKernel } from './support/fake-configfs';
 import { fakeGpuEvidenceCommand, nvidiaVector, vectorOutput } from './support/fake-gpu-evidence';
 import { fakePcs, PcsPaths } from './support/fake-pcs';
 
-type HostMsg = ReturnType<typeof HostToBrokerSchema.parse>;
+/** What the stand-in records: the host's JSON messages, and its binary chunk frames decoded as `job.chunk`. */
+type HostMsg = ReturnType<typeof HostToBrokerSchema.parse> | { type: 'job.chunk'; jobId: string; chunk: ChunkFrame };
 
 /** A stand-in broker: a real WebSocket server speaking the host protocol, recording what it gets. */
 function fakeBroker() {
@@ -38,8 +40,11 @@ function fakeBroker() {
   const challenge = crypto.getRandomValues(new Uint8Array(32));
   wss.on('connection', (ws) => {
     socket = ws;
-    ws.on('message', (d) => {
-      received.push(HostToBrokerSchema.parse(JSON.parse(d.toString())));
+    ws.on('message', (d, isBinary) => {
+      if (isBinary) {
+        const chunk = decodeChunkFrame(new Uint8Array(d as Buffer));
+        received.push({ type: 'job.chunk', jobId: chunk.jobId, chunk });
+      } else received.push(HostToBrokerSchema.parse(JSON.parse(d.toString())));
       waiters.splice(0).forEach((w) => w());
     });
     ws.send(JSON.stringify({ type: 'host.challenge', challenge: toB64u(challenge) } satisfies BrokerToHost));
@@ -211,7 +216,8 @@ describe('host agent against a stand-in broker, with the demo engine', () => {
     await broker.until(is('job.chunk', meta.jobId));
     broker.send({ type: 'job.cancel', jobId: meta.jobId });
     const end = await broker.until(is('job.end', meta.jobId));
-    const streamed = broker.received.filter(is('job.chunk', meta.jobId)).filter((m) => !m.chunk.final).length;
+    // Engine deltas relayed: each chunk frame counts those it carries.
+    const streamed = broker.received.filter(is('job.chunk', meta.jobId)).reduce((n, m) => n + m.chunk.pieces, 0);
     const tokenized = await fetch(new URL('/tokenize', demo.url), {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: meta.model, messages: [{ role: 'user', content }] }),

@@ -1,20 +1,29 @@
 import WebSocket from 'ws';
 import { CocoonError, toWireError, WireErrorSchema, type WireError } from '@cocoon/shared/errors';
-import type { JobMeta, SealedRequest } from '@cocoon/shared/protocol/jobs';
+import { chunkFrameJobId, decodeChunkFrame } from '@cocoon/shared/protocol/chunk-frame';
+import type { JobMeta, SealedChunk, SealedRequest } from '@cocoon/shared/protocol/jobs';
 import { BrokerToClientSchema, type BrokerToClientParsed, type ClientToBroker } from '@cocoon/shared/protocol/ws-messages';
 import type { Logger } from '../logger';
 
 /** How long connecting and authenticating may take. */
 const CONNECT_TIMEOUT_MS = 15_000;
 
-export type JobMessage = Exclude<BrokerToClientParsed, { type: 'auth.ok' }>;
+/** A sealed chunk, read from its binary frame (shared/protocol/chunk-frame.ts). */
+export interface ChunkMessage {
+  type: 'job.chunk';
+  jobId: string;
+  chunk: SealedChunk;
+}
+
+export type JobMessage = Exclude<BrokerToClientParsed, { type: 'auth.ok' }> | ChunkMessage;
 export type JobListener = (msg: JobMessage) => void;
 
 /**
  * One authenticated WebSocket to the broker (`/api/ws`) per credential, shared by every job
  * under it: `auth` once, then `job.create` / `job.cancel`, the broker's messages routed back by
  * job id. Opened when first needed and again after it closes; a close fails the jobs in flight
- * with `job.host_gone`. Frames are parsed by the shared schema, in order.
+ * with `job.host_gone`. JSON frames are parsed by the shared schema; binary frames are sealed
+ * chunks, read by their header alone (no JSON, no base64); all in order.
  */
 export class BrokerSocket {
   private ws: WebSocket | undefined;
@@ -77,6 +86,7 @@ export class BrokerSocket {
         if (!authed) fail(new CocoonError('job.host_gone', 'cannot connect to the broker', { cause }));
       });
       ws.on('message', (data, isBinary) => {
+        if (isBinary && authed) return this.routeChunk(toBytes(data));
         const msg = isBinary ? undefined : parseMessage(data.toString());
         if (!msg) return this.logger.warn('the broker sent a frame that is not a known message; ignored');
         if (!authed) {
@@ -104,6 +114,25 @@ export class BrokerSocket {
     });
   }
 
+  /** A malformed frame fails the job it names (its chunks can no longer be trusted to be in order); one naming none is ignored. */
+  private routeChunk(bytes: Uint8Array): void {
+    let msg: ChunkMessage;
+    try {
+      const { jobId, seq, final, data } = decodeChunkFrame(bytes);
+      msg = { type: 'job.chunk', jobId, chunk: { seq, final, data } };
+    } catch (e) {
+      const jobId = chunkFrameJobId(bytes);
+      const error = toWireError(e);
+      this.logger.warn({ jobId, code: error.code }, 'the broker sent a malformed chunk frame');
+      if (jobId && this.jobs.has(jobId)) {
+        this.cancel(jobId);
+        this.jobs.get(jobId)?.({ type: 'error', jobId, error });
+      }
+      return;
+    }
+    this.jobs.get(msg.jobId)?.(msg);
+  }
+
   private route(msg: BrokerToClientParsed): void {
     if (msg.type === 'auth.ok') return;
     if (msg.type === 'error' && msg.jobId === undefined) {
@@ -114,6 +143,12 @@ export class BrokerSocket {
     }
     this.jobs.get(msg.jobId!)?.(msg);
   }
+}
+
+/** The bytes of a binary message, whatever shape `ws` delivered them in (a Buffer by default). */
+function toBytes(data: WebSocket.RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
 
 function parseMessage(text: string): BrokerToClientParsed | undefined {

@@ -1,5 +1,6 @@
 import { requestRecipient, sealRequest } from '@cocoon/shared/crypto/envelope';
 import { CocoonError, type WireError } from '@cocoon/shared/errors';
+import { START_TIMEOUT_MS } from '@cocoon/shared/failover';
 import { costOf, type Price } from '@cocoon/shared/pricing';
 import { canonicalJson, fromB64u } from '@cocoon/shared/protocol/encoding';
 import type { ChatRequest, JobMeta } from '@cocoon/shared/protocol/jobs';
@@ -38,6 +39,8 @@ export interface AttemptParams {
   onPiece(piece: AnswerPiece): void;
   /** Set when the client has gone: cancel the job (the broker settles what was streamed). */
   signal: AbortSignal;
+  /** How long the host may take to start the job before it is cancelled and counted as failed early. */
+  startTimeoutMs?: number;
 }
 
 /**
@@ -58,21 +61,32 @@ export async function runAttempt(p: AttemptParams): Promise<AttemptOutcome> {
   let queue = Promise.resolve();
 
   return new Promise<AttemptOutcome>((resolve, reject) => {
+    // A host that never starts the job is given up on like one that refused it: cancelled (its hold
+    // released, nothing streamed), and the next host tried.
+    let startTimer: ReturnType<typeof setTimeout> | undefined;
+    const giveUp = () => {
+      cancel();
+      done(() => resolve({ kind: 'failed_early', error: { code: 'job.timeout', message: `host ${host.hostId} did not start the job in time` } }));
+    };
     const done = (f: () => void) => {
+      clearTimeout(startTimer);
       socket.release(meta.jobId);
       p.signal.removeEventListener('abort', cancel);
       f();
     };
     const cancel = () => socket.cancel(meta.jobId);
     const handle = async (msg: JobMessage) => {
-      if (msg.type === 'job.start') await opener.start(msg.responseNonce);
-      else if (msg.type === 'job.chunk') {
+      if (msg.type === 'job.start') {
+        clearTimeout(startTimer);
+        await opener.start(msg.responseNonce);
+      } else if (msg.type === 'job.chunk') {
         if (!msg.chunk.final) await digest.update(msg.chunk);
         const payload = await opener.open(msg.chunk);
         if (payload.type === 'delta' || payload.type === 'tool_call') {
           if (ttftMs < 0) ttftMs = performance.now() - t0;
           p.onPiece(payload);
         } else if (payload.type === 'end') sealedEnd = payload.receipt;
+        // A sealed error (the engine failed) is the host's word; the broker's `error` for the job follows and ends it.
       } else if (msg.type === 'job.settled') {
         opener.end();
         await checkReceipt(msg.receipt, { host, meta, sentDigest, responseDigest: digest.hex(), sealedEnd });
@@ -91,7 +105,9 @@ export async function runAttempt(p: AttemptParams): Promise<AttemptOutcome> {
         });
       })
       .then(() => {
+        // Sent: the host's time to start it runs from now.
         if (p.signal.aborted) cancel();
+        else startTimer = setTimeout(giveUp, p.startTimeoutMs ?? START_TIMEOUT_MS);
       })
       .catch((e: unknown) => done(() => reject(e)));
   });

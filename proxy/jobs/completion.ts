@@ -1,5 +1,6 @@
 import { sealedRequestBytes } from '@cocoon/shared/crypto/padding';
 import { CocoonError, type WireError } from '@cocoon/shared/errors';
+import { isHostFailure, MAX_HOST_ATTEMPTS, shouldFailOver } from '@cocoon/shared/failover';
 import { formatCredits, holdFor, maxTokensWithin, PROMPT_TEMPLATE_ALLOWANCE } from '@cocoon/shared/pricing';
 import { ModelNameSchema } from '@cocoon/shared/protocol/attestation-bundle';
 import { utf8 } from '@cocoon/shared/protocol/encoding';
@@ -15,15 +16,6 @@ import type { ReceiptLog } from '../records/receipt-log';
 import { runAttempt, type Settled } from './attempt';
 import { rankHosts, type HostStats } from './host-choice';
 import type { ModelCatalog } from './model-catalog';
-
-/** Hosts tried for one request at most (each verified before anything is sealed to it). */
-const MAX_ATTEMPTS = 3;
-
-/** Failures before the first token after which another host is tried: the host's, not the request's. */
-const RETRYABLE = new Set<string>([
-  'host.busy', 'host.not_found', 'job.host_gone', 'job.timeout', 'job.model_unavailable', 'job.price_above_limit',
-  'engine.unavailable', 'engine.stream_failed', 'envelope.open_failed', 'envelope.suite_unsupported',
-]);
 
 export interface CompletionDeps {
   api: BrokerApi;
@@ -44,9 +36,10 @@ export interface CompletionCallbacks {
 }
 
 /**
- * Runs one chat completion: picks hosts itself (cheapest, then most reliable, under the price
- * cap), verifies each before sealing to it, and tries the next when one fails before its first
- * token. Resolves with the settled job once the broker settles it, also when `signal` cancelled
+ * Runs one chat completion on the broker's short list of hosts, best first (less any this proxy
+ * has seen fail, ./host-choice.ts, and any above the price cap): verifies each before sealing to
+ * it, and seals anew to the next, with a new job id, when one fails before its first token for a
+ * reason that is the host's (shared/failover.ts; at most MAX_HOST_ATTEMPTS jobs). Resolves with the settled job once the broker settles it, also when `signal` cancelled
  * it mid-answer (the broker then charges the prompt and the tokens streamed). The verified receipt
  * is kept in the local log for `cocoon-proxy verify`.
  * @throws OpenAiError (404 unknown model, 402 over the price cap) or CocoonError (the broker's, the host's, the verifier's)
@@ -57,12 +50,12 @@ export async function runCompletion(deps: CompletionDeps, credential: string, re
   if (hosts.length === 0) throw new CocoonError('job.model_unavailable', `no host serves ${model.name} right now`);
   const bytes = sealedRequestBytes(req.request);
   const affordable = hosts.filter((h) => tokenBudget(deps, model, h, bytes, req.maxTokens) > 0);
-  if (affordable.length === 0) throw overBudget(deps, model, hosts[0]!, bytes, req.maxTokens);
+  if (affordable.length === 0) throw overBudget(deps, model, hosts.reduce((a, b) => (b.priceCoefficientMilli < a.priceCoefficientMilli ? b : a)), bytes, req.maxTokens);
 
   let last: WireError | undefined;
   let tried = 0;
   for (const candidate of affordable) {
-    if (tried >= MAX_ATTEMPTS || signal.aborted) break;
+    if (tried >= MAX_HOST_ATTEMPTS || signal.aborted) break;
     let host: VerifiedHost;
     try {
       host = await deps.verifier.verify(credential, candidate.hostId, model.name);
@@ -97,9 +90,9 @@ export async function runCompletion(deps: CompletionDeps, credential: string, re
       return outcome.settled;
     }
     last = outcome.error;
-    if (!RETRYABLE.has(last.code)) throw fromWire(last);
-    deps.stats.failed(host.hostId);
+    if (isHostFailure(last.code)) deps.stats.failed(host.hostId);
     if (last.code === 'envelope.open_failed') deps.verifier.forget(host.hostId); // it restarted with new keys
+    if (!shouldFailOver({ code: last.code, answered: started, attempts: tried, cancelled: signal.aborted })) throw fromWire(last);
     deps.logger.info({ jobId: meta.jobId, hostId: host.hostId, code: last.code }, 'host failed before its first token; trying the next');
   }
   if (signal.aborted) throw new CocoonError('job.cancelled', 'the client went away');

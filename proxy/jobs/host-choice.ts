@@ -30,13 +30,15 @@ export class HostStats {
 }
 
 /**
- * The order hosts are tried in: cheapest first (the price coefficient), then the most reliable
- * as this proxy has seen them, then the broker's order (hosts with a free slot first).
- * @example rankHosts([{ hostId: 'a', priceCoefficientMilli: 1200 }, { hostId: 'b', priceCoefficientMilli: 1000 }], stats) // b, a
+ * The order hosts are tried in: the broker's (its scheduler ranks by price under the cap, load and
+ * reliability, and spreads load), except that hosts this proxy has seen fail go after those it
+ * has not, the most failing last. The broker only orders the list; the proxy still verifies each
+ * host and seals to its attested key itself.
+ * @example rankHosts([{ hostId: 'a', priceCoefficientMilli: 1000 }, { hostId: 'b', priceCoefficientMilli: 1200 }], stats) // a, b (b, a once a failed here)
  */
 export function rankHosts<H extends BrokerHost>(hosts: readonly H[], stats: HostStats): H[] {
   return hosts
     .map((host, order) => ({ host, order, failures: stats.failureRate(host.hostId) }))
-    .sort((a, b) => a.host.priceCoefficientMilli - b.host.priceCoefficientMilli || a.failures - b.failures || a.order - b.order)
+    .sort((a, b) => a.failures - b.failures || a.order - b.order)
     .map((x) => x.host);
 }

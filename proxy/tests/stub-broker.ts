@@ -9,6 +9,7 @@ import { openRequest } from '@cocoon/shared/crypto/envelope';
 import { generateHpkeKeyPair, type HpkeKeyPair } from '@cocoon/shared/crypto/hpke-suite';
 import { costOf } from '@cocoon/shared/pricing';
 import type { AttestationBundle, Claims } from '@cocoon/shared/protocol/attestation-bundle';
+import { encodeChunkFrame } from '@cocoon/shared/protocol/chunk-frame';
 import { canonicalJson, toB64u, utf8 } from '@cocoon/shared/protocol/encoding';
 import type { ChatRequest, ChunkPayload, SealedChunk } from '@cocoon/shared/protocol/jobs';
 import { RequestSuites } from '@cocoon/shared/protocol/request-suite';
@@ -28,6 +29,14 @@ export type HostBehaviour =
   | { kind: 'answer'; pieces: ChunkPayload[]; finish?: 'stop' | 'length' | 'tool_calls' }
   /** Refuses every job before starting it with this error. */
   | { kind: 'refuse'; code: 'host.busy' | 'engine.unavailable' | 'engine.bad_request' }
+  /** Starts the job, then drops it before its first chunk (the host's connection went): `job.host_gone`, hold released. */
+  | { kind: 'drop' }
+  /** Starts the job, then its engine fails before the first token: a sealed error chunk, then `engine.unavailable`. */
+  | { kind: 'engine_fails' }
+  /** Starts the job, then sends a chunk frame with flags the format does not know. */
+  | { kind: 'malformed_frame' }
+  /** Streams one answer piece, then drops the job: too late for another host. */
+  | { kind: 'answer_then_drop'; text: string }
   /** Answers, but the receipt is signed by another key than the attested one (a broker forging receipts). */
   | { kind: 'forged_receipt' };
 
@@ -47,6 +56,8 @@ export interface StubBroker {
   log: string[];
   /** The plaintext requests the stand-in hosts opened. */
   opened: ChatRequest[];
+  /** Host id and job id of every job.create, in order. */
+  jobs: { hostId: string; jobId: string }[];
   close(): Promise<void>;
 }
 
@@ -89,6 +100,7 @@ export async function startStubBroker(opts: { hosts: StubHost[]; policy?: { expi
   }, operator);
   const log: string[] = [];
   const opened: ChatRequest[] = [];
+  const jobs: { hostId: string; jobId: string }[] = [];
 
   const http = createServer((req, res) => {
     log.push(`${req.method} ${req.url}`);
@@ -112,13 +124,14 @@ export async function startStubBroker(opts: { hosts: StubHost[]; policy?: { expi
     wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws));
   });
   function serveClient(ws: WebSocket) {
-    const send = (m: BrokerToClient) => ws.send(JSON.stringify(m));
+    const send = (m: BrokerToClient | Uint8Array) => ws.send(m instanceof Uint8Array ? m : JSON.stringify(m));
     ws.on('message', (data) => {
       const msg = ClientToBrokerSchema.parse(JSON.parse(data.toString()));
       log.push(`ws ${msg.type}`);
       if (msg.type === 'auth') return send({ type: 'auth.ok' });
       if (msg.type !== 'job.create') return;
       const host = hosts.find((h) => h.spec.hostId === msg.meta.hostId)!;
+      jobs.push({ hostId: msg.meta.hostId, jobId: msg.meta.jobId });
       void runHost(host, msg.meta, msg.request, send, opened).catch((e: unknown) => send({ type: 'error', jobId: msg.meta.jobId, error: { code: 'internal', message: String(e) } }));
     });
   }
@@ -129,6 +142,7 @@ export async function startStubBroker(opts: { hosts: StubHost[]; policy?: { expi
     operatorKey: toB64u(operator.publicKey),
     log,
     opened,
+    jobs,
     close: () => new Promise((r) => {
       for (const c of wss.clients) c.terminate();
       http.closeAllConnections();
@@ -140,18 +154,34 @@ export async function startStubBroker(opts: { hosts: StubHost[]; policy?: { expi
 type Meta = Parameters<typeof openRequest>[0]['meta'];
 type Sealed = Parameters<typeof openRequest>[0]['sealed'];
 
-async function runHost(host: LiveHost, meta: Meta, sealed: Sealed, send: (m: BrokerToClient) => void, opened: ChatRequest[]) {
+async function runHost(host: LiveHost, meta: Meta, sealed: Sealed, send: (m: BrokerToClient | Uint8Array) => void, opened: ChatRequest[]) {
   const b = host.spec.behaviour;
   if (b.kind === 'refuse') return send({ type: 'error', jobId: meta.jobId, error: { code: b.code, message: `stub host ${host.spec.hostId} refuses` }, charged: '0' });
   const { request, sealer } = await openRequest({ keys: { [RequestSuites.x25519]: host.keys.x, [RequestSuites.xwing]: host.keys.xwing }, meta, sealed });
   opened.push(request);
   send({ type: 'job.accepted', jobId: meta.jobId, hold: '1000' });
   send({ type: 'job.start', jobId: meta.jobId, responseNonce: sealer.responseNonce });
+  if (b.kind === 'drop') return send({ type: 'error', jobId: meta.jobId, error: { code: 'job.host_gone', message: 'the host disconnected' }, charged: '0' });
+  if (b.kind === 'engine_fails') {
+    const error = { code: 'engine.unavailable' as const, message: 'the engine is down' };
+    const chunk = await sealer.seal({ type: 'error', ...error }, true);
+    send(encodeChunkFrame({ jobId: meta.jobId, ...chunk, pieces: 0 }));
+    return send({ type: 'error', jobId: meta.jobId, error, charged: '0' });
+  }
+  if (b.kind === 'malformed_frame') {
+    const frame = encodeChunkFrame({ jobId: meta.jobId, ...(await sealer.seal({ type: 'delta', text: 'x' }, false)), pieces: 1 });
+    frame[1] = 0x80;
+    return send(frame);
+  }
+  if (b.kind === 'answer_then_drop') {
+    send(encodeChunkFrame({ jobId: meta.jobId, ...(await sealer.seal({ type: 'delta', text: b.text }, false)), pieces: 1 }));
+    return send({ type: 'error', jobId: meta.jobId, error: { code: 'job.host_gone', message: 'the host disconnected' } });
+  }
   const pieces = b.kind === 'answer' ? b.pieces : [{ type: 'delta' as const, text: 'Hi' }];
   const digest = new ResponseDigest();
   const emit = async (chunk: SealedChunk) => {
     if (!chunk.final) await digest.update(chunk);
-    send({ type: 'job.chunk', jobId: meta.jobId, chunk });
+    send(encodeChunkFrame({ jobId: meta.jobId, ...chunk, pieces: chunk.final ? 0 : 1 }));
   };
   for (const p of pieces) await emit(await sealer.seal(p, false));
   const usage = { promptTokens: 7, completionTokens: pieces.length };

@@ -38,6 +38,19 @@ export interface DatabaseOptions {
   onPoolError?: (err: Error) => void;
 }
 
+/**
+ * Where in-memory PGlite databases start from: a data directory (`PGlite.dumpDataDir()`) of an
+ * already migrated cluster, or nothing (an empty cluster, initialised on open). Creating a cluster
+ * takes PGlite seconds, loading one a fraction of that; the test suites open hundreds of in-memory
+ * databases, so their setup sets one template (server/tests/support/pglite-template.ts). Migrations
+ * still run on every open: a template one migration behind is brought up to date.
+ */
+let memoryTemplate: (() => Promise<Blob | undefined>) | undefined;
+
+export function useMemoryTemplate(load: (() => Promise<Blob | undefined>) | undefined): void {
+  memoryTemplate = load;
+}
+
 /** How long a closing broker waits for checked-out connections to come back before it stops waiting. */
 const POOL_END_GRACE_MS = 10_000;
 
@@ -80,7 +93,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     return { db: db as unknown as Db, kind: 'postgres', close: () => endPool(pool, opts.onPoolError) };
   }
   if (!opts.dataDir.startsWith('memory://')) await mkdir(opts.dataDir, { recursive: true });
-  const client = new PGlite(opts.dataDir);
+  const template = opts.dataDir.startsWith('memory://') ? await memoryTemplate?.() : undefined;
+  const client = template ? new PGlite({ loadDataDir: template }) : new PGlite(opts.dataDir);
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder });
   return { db: db as unknown as Db, kind: 'pglite', close: () => client.close() };

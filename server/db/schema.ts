@@ -419,3 +419,16 @@ export const policyState = pgTable('policy_state', {
   sequence: bigint('sequence', { mode: 'number' }).notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Attestation bundles of the machines connected to any broker instance (several brokers,
+ * server/cluster/): the broker holding a machine's socket writes its verified bundle here before
+ * announcing it, so every broker can serve it (bundles with TDX collateral exceed a NATS message).
+ */
+export const clusterHostBundles = pgTable('cluster_host_bundles', {
+  hostId: text('host_id').primaryKey(),
+  bundleDigest: text('bundle_digest').notNull(),
+  bundle: jsonb('bundle').notNull(),
+  brokerId: text('broker_id').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -5,6 +5,7 @@ import type { WebSocket } from 'ws';
 import { CocoonError, isCocoonError } from '@cocoon/shared/errors';
 import type { AttestationBundle } from '@cocoon/shared/protocol/attestation-bundle';
 import { priceToWire } from '@cocoon/shared/pricing';
+import { decodeChunkFrame } from '@cocoon/shared/protocol/chunk-frame';
 import { toB64u } from '@cocoon/shared/protocol/encoding';
 import { HostToBrokerSchema, type BrokerToHost } from '@cocoon/shared/protocol/ws-messages';
 import { HostStatuses } from '../db/schema';
@@ -48,8 +49,13 @@ export function registerHostSocket(app: FastifyInstance, services: () => Service
       metered: () => !host,
       log,
       sendError: (error) => send({ type: 'error', error }),
+      // A sealed chunk: only its header is read; the frame goes to the client as it came.
+      onBinary: async (bytes) => {
+        if (!host) return reject(new CocoonError('auth.host_invalid', 'hello first'));
+        return s.relay.hostChunk(host, decodeChunkFrame(bytes));
+      },
       onMessage: async (msg) => {
-        if (msg.type === 'job.start' || msg.type === 'job.chunk' || msg.type === 'job.end' || msg.type === 'job.error') {
+        if (msg.type === 'job.start' || msg.type === 'job.end' || msg.type === 'job.error') {
           if (!host) return reject(new CocoonError('auth.host_invalid', 'hello first'));
           return s.relay.hostMessage(host, msg);
         }
@@ -79,6 +85,7 @@ export function registerHostSocket(app: FastifyInstance, services: () => Service
       },
     });
     sockets.add(socket, finished);
+    s.metrics.trackSocket('host', finished);
     send({ type: 'host.challenge', challenge: toB64u(challenge) });
   });
 }

@@ -136,15 +136,18 @@ export async function touchHosts(exec: Executor, hostIds: string[], now = new Da
 
 /**
  * At broker start nothing is connected yet: intervals a dead broker left open end at the
- * machine's last sighting, and machines it left online are offline since then. Only what
- * predates `bootedAt`, so a machine that connects meanwhile keeps its new interval.
+ * machine's last sighting, and machines it left online are offline since then. Only machines not
+ * seen since `bootedAt`, so a machine that connects meanwhile keeps its interval. With several
+ * brokers (server/cluster/), `bootedAt` lies far enough back that every machine a live broker
+ * holds was seen since (each broker touches its machines every few seconds).
  */
 export async function closeDanglingUptime(db: Db, bootedAt: Date): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.execute(sql`
       update ${hostUptime} set ended_at = greatest(${hostUptime.startedAt}, ${hosts.lastSeen})
       from ${hosts}
-      where ${hosts.id} = ${hostUptime.hostId} and ${hostUptime.endedAt} is null and ${hostUptime.startedAt} < ${bootedAt.toISOString()}::timestamptz`);
+      where ${hosts.id} = ${hostUptime.hostId} and ${hostUptime.endedAt} is null and ${hostUptime.startedAt} < ${bootedAt.toISOString()}::timestamptz
+        and ${hosts.lastSeen} < ${bootedAt.toISOString()}::timestamptz`);
     await tx
       .update(hosts)
       .set({ status: HostStatuses.offline, statusSince: sql`${hosts.lastSeen}` })

@@ -52,13 +52,6 @@ export class HostRegistry {
     return [...this.hosts.values()];
   }
 
-  /** Online hosts taking jobs for `model`, best first: those with a free job slot, then cheapest, then least busy, then by id. */
-  serving(model: string): OnlineHost[] {
-    return this.all()
-      .filter((h) => takesJobsFor(h, model))
-      .sort((a, b) => Number(isFull(a)) - Number(isFull(b)) || a.priceCoefficientMilli - b.priceCoefficientMilli || a.activeJobs - b.activeJobs || (a.hostId < b.hostId ? -1 : 1));
-  }
-
   /** Model name → number of online hosts taking jobs for it (draining ones do not). */
   models(): Map<string, number> {
     const counts = new Map<string, number>();

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { CocoonError } from '@cocoon/shared/errors';
 import { priceToWire } from '@cocoon/shared/pricing';
 import { HostBundleParamsSchema, HostsQuerySchema, type HostBundleResponseSchema, type HostsResponseSchema, type ModelsResponseSchema } from '@cocoon/shared/protocol/api';
+import { scheduleHosts } from '../scheduler/schedule';
 import type { Services } from '../services';
 
 export function registerHostRoutes(app: FastifyInstance, services: () => Services): void {
@@ -15,12 +16,12 @@ export function registerHostRoutes(app: FastifyInstance, services: () => Service
     return { models } satisfies z.input<typeof ModelsResponseSchema>;
   });
 
-  /** Online hosts serving a model, best first; slim: no bundles (clients fetch the one they use). */
+  /** Hosts for a model as the scheduler ranks them, best first; slim: no bundles (clients fetch the one they use). */
   app.get('/api/hosts', async (req) => {
     const s = services();
-    const { model } = HostsQuerySchema.parse(req.query);
-    const hosts = s.registry.serving(model).map((h) => ({ hostId: h.hostId, priceCoefficientMilli: h.priceCoefficientMilli }));
-    return { hosts } satisfies z.input<typeof HostsResponseSchema>;
+    const query = HostsQuerySchema.parse(req.query);
+    const hosts = await scheduleHosts(s, query);
+    return { hosts: hosts.map((h) => ({ hostId: h.hostId, priceCoefficientMilli: h.priceCoefficientMilli })) } satisfies z.input<typeof HostsResponseSchema>;
   });
 
   /**

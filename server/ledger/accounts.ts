@@ -8,8 +8,11 @@ export interface AccountRef {
   kind: AccountKind;
 }
 
+/** A user's account id is this followed by the user's id (settlement.ts builds it in SQL). */
+export const USER_ACCOUNT_PREFIX = 'user:';
+
 export const Accounts = {
-  user: (userId: string): AccountRef => ({ id: `user:${userId}`, kind: AccountKinds.user }),
+  user: (userId: string): AccountRef => ({ id: `${USER_ACCOUNT_PREFIX}${userId}`, kind: AccountKinds.user }),
   hostEarnings: (hostId: string): AccountRef => ({ id: `host:${hostId}`, kind: AccountKinds.hostEarnings }),
   /** A machine's earnings from jobs paid with promotional starter credits: shown, never withdrawable. */
   hostPromoEarnings: (hostId: string): AccountRef => ({ id: `host_promo:${hostId}`, kind: AccountKinds.hostPromoEarnings }),
@@ -37,10 +40,12 @@ export async function ensureAccounts(exec: Executor, refs: AccountRef[]): Promis
 }
 
 /**
- * Locks the account row until the transaction ends, so balance checks and debits serialize.
+ * Locks the account row until the transaction ends, so balance checks and debits serialize; false
+ * when there is no such account.
  * `for no key update`, not `for update`: a transfer row's foreign-key check takes a key-share lock
  * on both accounts, and with `for update` two users paying each other deadlock on PostgreSQL.
  */
-export async function lockAccount(exec: Executor, ref: AccountRef): Promise<void> {
-  await exec.execute(sql`select id from ${accounts} where ${accounts.id} = ${ref.id} for no key update`);
+export async function lockAccount(exec: Executor, ref: AccountRef): Promise<boolean> {
+  const result = await exec.execute(sql`select id from ${accounts} where ${accounts.id} = ${ref.id} for no key update`);
+  return ((result as { rows?: unknown[] }).rows ?? []).length > 0;
 }

@@ -1,7 +1,7 @@
 import { and, eq, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client';
 import { holds, HoldStatuses, transfers } from '../db/schema';
-import type { AccountRef } from './accounts';
+import { Accounts, type AccountRef } from './accounts';
 
 const toBigInt = (v: unknown): bigint => BigInt(String(v ?? '0'));
 
@@ -16,13 +16,26 @@ export async function balanceOf(exec: Executor, account: AccountRef): Promise<bi
   return toBigInt(row?.total);
 }
 
-/** What a user's active holds reserve. */
-export async function heldBy(exec: Executor, userId: string): Promise<bigint> {
-  const [row] = await exec
-    .select({ total: sql<string>`coalesce(sum(${holds.amount}), 0)` })
-    .from(holds)
-    .where(and(eq(holds.userId, userId), eq(holds.status, HoldStatuses.active)));
-  return toBigInt(row?.total);
+export interface Funds {
+  balance: bigint;
+  /** What the user's active holds reserve. */
+  held: bigint;
+  /** balance − held: what a new hold or payment may take. */
+  available: bigint;
+}
+
+/** A user's balance and holds in one statement (one snapshot: the two agree with each other). */
+export async function fundsOf(exec: Executor, userId: string): Promise<Funds> {
+  const account = Accounts.user(userId).id;
+  const result = await exec.execute(sql`
+    select
+      (select coalesce(sum(case when credit_account = ${account} then amount else -amount end), 0)
+        from ${transfers} where credit_account = ${account} or debit_account = ${account}) as balance,
+      (select coalesce(sum(amount), 0) from ${holds} where user_id = ${userId}::uuid and status = ${HoldStatuses.active}) as held`);
+  const row = rowsOf<{ balance: unknown; held: unknown }>(result)[0];
+  const balance = toBigInt(row?.balance);
+  const held = toBigInt(row?.held);
+  return { balance, held, available: balance - held };
 }
 
 /**

@@ -27,10 +27,13 @@ export interface SettlementBenchResult {
   settlementsPerSecond: number;
 }
 
+/** What `npm run bench` holds the ledger to on PostgreSQL (issue 13). */
+export const SETTLEMENTS_TARGET_PER_S = 2_000;
+
 /**
  * Ledger settlement throughput: `n` jobs are held first (not timed), then settled from their
- * receipts as the relay does (hold closed, host earning and commission transferred, one
- * transaction each), `concurrency` at a time. Checks the ledger still sums to zero.
+ * receipts as the relay does (hold closed, promotional credits spent, host earning and commission
+ * transferred: one statement each), `concurrency` at a time. Checks the ledger still sums to zero.
  * @example const { settlementsPerSecond } = await benchSettlements({ driver: 'pglite', n: 2000 })
  */
 export async function benchSettlements(opts: SettlementBenchOptions): Promise<SettlementBenchResult> {
@@ -39,7 +42,8 @@ export async function benchSettlements(opts: SettlementBenchOptions): Promise<Se
   const url = opts.driver === 'postgres' ? await createScratchDatabase(adminUrl) : undefined;
   let database: Database | undefined;
   try {
-    database = await openDatabase({ url, dataDir: 'memory://' });
+    // One connection per settlement in flight: fewer would queue them in the pool, not in the database.
+    database = await openDatabase({ url, dataDir: 'memory://', poolMax: concurrency });
     const ledger = new Ledger(database.db, { commissionBps: 500 });
     const userIds = await seedUsers(database, ledger, opts.users ?? 32);
     const expiresAt = new Date(Date.now() + 3_600_000);

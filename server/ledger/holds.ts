@@ -1,10 +1,9 @@
 import { and, eq, lt } from 'drizzle-orm';
 import { CocoonError } from '@cocoon/shared/errors';
 import type { Tx } from '../db/client';
-import { holds, HoldStatuses, transfers } from '../db/schema';
+import { holds, HoldStatuses } from '../db/schema';
 import { Accounts } from './accounts';
-import { spendPromoIn, splitCharge } from './promo';
-import { assertAvailable, transferIn, TransferKinds } from './transfers';
+import { assertAvailable } from './transfers';
 
 export type HoldRow = typeof holds.$inferSelect;
 
@@ -26,63 +25,6 @@ export async function placeHoldIn(tx: Tx, h: PlaceHoldInput): Promise<HoldRow> {
     .returning();
   if (!row) throw new CocoonError('job.invalid_state', 'job id already used');
   return row;
-}
-
-export interface Settlement {
-  jobId: string;
-  userId: string;
-  charged: bigint;
-  /** What the host earned in withdrawable credits (`host:<id>`). */
-  hostEarning: bigint;
-  /** What the host earned from the part paid with promotional credits (`host_promo:<id>`). */
-  hostPromoEarning: bigint;
-  commission: bigint;
-}
-
-/**
- * Moves `charged` from the user to the host's earnings, less the network's commission, and closes
- * the hold. The part the user's promotional credits cover pays the host in promotional credits
- * (promo.ts). Exactly once: a retry returns the first settlement, read back from its transfers,
- * and moves nothing (the promotional balance is spent only when the hold is first settled).
- */
-export async function settleIn(tx: Tx, jobId: string, hostId: string, charged: bigint, commissionBps: number): Promise<Settlement> {
-  const [hold] = await tx.select().from(holds).where(eq(holds.jobId, jobId)).for('update');
-  if (!hold) throw new CocoonError('job.not_found', 'no hold for this job');
-  if (hold.status === HoldStatuses.released) throw new CocoonError('job.invalid_state', 'hold already released');
-  if (hold.status === HoldStatuses.settled) return settledBefore(tx, jobId, hold.userId, hold.charged ?? 0n);
-  if (charged < 0n || charged > hold.amount) {
-    throw new CocoonError('ledger.invariant_violated', 'charge exceeds the hold');
-  }
-  await tx
-    .update(holds)
-    .set({ status: HoldStatuses.settled, charged, closedAt: new Date() })
-    .where(eq(holds.jobId, jobId));
-  const split = splitCharge(charged, commissionBps, await spendPromoIn(tx, hold.userId, charged));
-  const user = Accounts.user(hold.userId);
-  const moves = [
-    { credit: Accounts.hostEarnings(hostId), amount: split.hostEarning, kind: TransferKinds.jobEarning, key: 'earning' },
-    // The same kind as the withdrawable earning: what the job cost the user is the sum of both.
-    { credit: Accounts.hostPromoEarnings(hostId), amount: split.hostPromoEarning, kind: TransferKinds.jobEarning, key: 'promo_earning' },
-    { credit: Accounts.networkFees, amount: split.commission, kind: TransferKinds.jobCommission, key: 'commission' },
-  ];
-  for (const m of moves) {
-    if (m.amount > 0n) await transferIn(tx, { debit: user, credit: m.credit, amount: m.amount, kind: m.kind, idempotencyKey: `job:${jobId}:${m.key}`, jobId });
-  }
-  return { jobId, userId: hold.userId, charged, ...split };
-}
-
-/** A settled job's split, from the transfers its settlement made. */
-async function settledBefore(tx: Tx, jobId: string, userId: string, charged: bigint): Promise<Settlement> {
-  const rows = await tx.select({ creditAccount: transfers.creditAccount, kind: transfers.kind, amount: transfers.amount }).from(transfers).where(eq(transfers.jobId, jobId));
-  const sum = (match: (r: (typeof rows)[number]) => boolean) => rows.filter(match).reduce((a, r) => a + r.amount, 0n);
-  return {
-    jobId,
-    userId,
-    charged,
-    hostEarning: sum((r) => r.kind === TransferKinds.jobEarning && r.creditAccount.startsWith('host:')),
-    hostPromoEarning: sum((r) => r.kind === TransferKinds.jobEarning && r.creditAccount.startsWith('host_promo:')),
-    commission: sum((r) => r.kind === TransferKinds.jobCommission),
-  };
 }
 
 /** Releases an active hold; false when it was not active (already settled, released or unknown). */

@@ -13,6 +13,7 @@ const USERS = 24;
 const JOBS = 1200;
 const TOP_UPS = 600;
 const DIRECT_SPENDS = 400;
+const STARTER = 50_000n;
 const inAnHour = () => new Date(Date.now() + 3_600_000);
 const rand = (n: number) => Math.floor(Math.random() * n);
 
@@ -43,8 +44,8 @@ describe.skipIf(!postgresReachable)('ledger invariants under concurrent load on 
       .returning({ id: users.id });
     userIds = rows.map((r) => r.id);
     for (const u of userIds) {
-      await ledger.grantStarterCredits(u, 50_000n);
-      add(u, 50_000n);
+      await ledger.grantStarterCredits(u, STARTER);
+      add(u, STARTER);
     }
   });
   afterAll(async () => database?.close());
@@ -118,6 +119,14 @@ describe.skipIf(!postgresReachable)('ledger invariants under concurrent load on 
       where a.kind = 'user' group by a.id
       having sum(case when t.credit_account = a.id then t.amount else -t.amount end) < 0`));
     expect(negative).toEqual([]);
+    // Promotional credits are spent first, whatever the order the settlements landed in: what is
+    // left of each user's starter credits is what their charges did not use up.
+    const promoLeft = rowsOf<{ user_id: string; remaining: string }>(await db.execute(sql`select user_id, remaining from promo_balances`));
+    const charges = rowsOf<{ user_id: string; total: string }>(await db.execute(sql`select user_id, coalesce(sum(charged), 0) as total from holds where status = 'settled' group by user_id`));
+    for (const u of userIds) {
+      const charged = BigInt(charges.find((c) => c.user_id === u)?.total ?? 0);
+      expect(BigInt(promoLeft.find((p) => p.user_id === u)!.remaining)).toBe(charged >= STARTER ? 0n : STARTER - charged);
+    }
     const reused = rowsOf(await db.execute(sql`select idempotency_key from transfers group by idempotency_key having count(*) > 1`));
     expect(reused).toEqual([]);
     const topUps = rowsOf<{ n: string }>(await db.execute(sql`select count(*) as n from transfers where idempotency_key like 'load:topup:%'`));

@@ -1,19 +1,25 @@
 import type { Executor } from '../db/client';
 import { Accounts, type AccountRef } from './accounts';
-import { balanceOf, heldBy, sumOfBalances } from './balances';
+import { balanceOf, fundsOf, sumOfBalances, type Funds } from './balances';
 import { addPromoIn } from './promo';
-import { placeHoldIn, releaseExpiredIn, releaseIn, settleIn, type HoldRow, type PlaceHoldInput, type Settlement } from './holds';
+import { placeHoldIn, releaseExpiredIn, releaseIn, type HoldRow, type PlaceHoldInput } from './holds';
+import { settleIn, type Settlement } from './settlement';
 import { transferIn, TransferKinds, type TransferInput, type TransferResult } from './transfers';
 
 export interface LedgerOptions {
   /** The network's share of every charge, in basis points. */
   commissionBps: number;
+  /** Told of every operation that moves or reserves money: its latency, and its error if it failed (server/metrics/). */
+  observe?: LedgerObserver;
 }
+
+export type LedgerOp = 'transfer' | 'grant_starter_credits' | 'place_hold' | 'settle' | 'release' | 'release_expired';
+export type LedgerObserver = (op: LedgerOp, seconds: number, error?: unknown) => void;
 
 /**
  * The double-entry ledger (ARCHITECTURE.md, "Money"). Every method runs in one transaction; when
- * given an open transaction as `exec` it runs inside it (a savepoint), so callers can combine a
- * ledger step with their own writes atomically.
+ * given an open transaction as `exec` it runs inside it (a savepoint; `settle` needs none, see
+ * there), so callers can combine a ledger step with their own writes atomically.
  */
 export class Ledger {
   constructor(
@@ -22,7 +28,7 @@ export class Ledger {
   ) {}
 
   transfer(t: TransferInput, exec: Executor = this.db): Promise<TransferResult> {
-    return exec.transaction((tx) => transferIn(tx, t));
+    return this.timed('transfer', () => exec.transaction((tx) => transferIn(tx, t)));
   }
 
   /**
@@ -31,11 +37,11 @@ export class Ledger {
    */
   grantStarterCredits(userId: string, amount: bigint, exec: Executor = this.db): Promise<TransferResult | null> {
     if (amount <= 0n) return Promise.resolve(null);
-    return exec.transaction(async (tx) => {
+    return this.timed('grant_starter_credits', () => exec.transaction(async (tx) => {
       const result = await transferIn(tx, { debit: Accounts.promo, credit: Accounts.user(userId), amount, kind: TransferKinds.starterCredits, idempotencyKey: `starter:${userId}` });
       if (result.created) await addPromoIn(tx, userId, amount);
       return result;
-    });
+    }));
   }
 
   balance(account: AccountRef, exec: Executor = this.db): Promise<bigint> {
@@ -43,30 +49,43 @@ export class Ledger {
   }
 
   /** A user's ledger balance and what their active holds reserve; available = balance − held. */
-  async userFunds(userId: string, exec: Executor = this.db): Promise<{ balance: bigint; held: bigint; available: bigint }> {
-    const balance = await balanceOf(exec, Accounts.user(userId));
-    const held = await heldBy(exec, userId);
-    return { balance, held, available: balance - held };
+  userFunds(userId: string, exec: Executor = this.db): Promise<Funds> {
+    return fundsOf(exec, userId);
   }
 
   /** @throws CocoonError('ledger.insufficient_credits') and changes nothing when short. */
   placeHold(h: PlaceHoldInput, exec: Executor = this.db): Promise<HoldRow> {
-    return exec.transaction((tx) => placeHoldIn(tx, h));
+    return this.timed('place_hold', () => exec.transaction((tx) => placeHoldIn(tx, h)));
   }
 
+  /** One statement the first time, in no transaction of its own and no savepoint (settlement.ts). */
   settle(jobId: string, hostId: string, charged: bigint, exec: Executor = this.db): Promise<Settlement> {
-    return exec.transaction((tx) => settleIn(tx, jobId, hostId, charged, this.opts.commissionBps));
+    return this.timed('settle', () => settleIn(exec, jobId, hostId, charged, this.opts.commissionBps));
   }
 
   release(jobId: string, exec: Executor = this.db): Promise<boolean> {
-    return exec.transaction((tx) => releaseIn(tx, jobId));
+    return this.timed('release', () => exec.transaction((tx) => releaseIn(tx, jobId)));
   }
 
   releaseExpired(now: Date = new Date()): Promise<string[]> {
-    return this.db.transaction((tx) => releaseExpiredIn(tx, now));
+    return this.timed('release_expired', () => this.db.transaction((tx) => releaseExpiredIn(tx, now)));
   }
 
   sumOfBalances(): Promise<bigint> {
     return sumOfBalances(this.db);
+  }
+
+  private async timed<T>(op: LedgerOp, fn: () => Promise<T>): Promise<T> {
+    const observe = this.opts.observe;
+    if (!observe) return fn();
+    const t0 = performance.now();
+    try {
+      const result = await fn();
+      observe(op, (performance.now() - t0) / 1000);
+      return result;
+    } catch (e) {
+      observe(op, (performance.now() - t0) / 1000, e);
+      throw e;
+    }
   }
 }

@@ -82,6 +82,19 @@ describe.each(backends)('promotional credits on %s', (backend) => {
     expect(await ledger.balance(Accounts.user(userId))).toBe(1_100_000n - 261_001n);
   });
 
+  it.skipIf(skip)('the settlement statement splits a charge as splitCharge does, exactly at any size', async () => {
+    // [charged, promotional, bought, commission bps]: rounding, all or none promotional, and amounts whose products overflow bigint.
+    const vectors = [[200_001n, 77_777n, 1_000_000n, 500], [3n, 1n, 10n, 3_333], [10_000n, 5_000n, 10_000n, 10_000], [7n, 0n, 7n, 0], [4_000_000_000_000_000_000n, 3_000_000_000_000_000_001n, 1_000_000_000_000_000_000n, 3_333]] as const;
+    for (const [charged, promo, bought, bps] of vectors) {
+      const userId = await newUser(promo, bought);
+      const host = `split-host-${randomUUID()}`;
+      const settled = await new Ledger(database.db, { commissionBps: bps }).settle(await heldJob(userId, charged), host, charged);
+      expect(settled).toMatchObject({ charged, ...splitCharge(charged, bps, promo < charged ? promo : charged) });
+      expect(await ledger.balance(Accounts.hostPromoEarnings(host))).toBe(settled.hostPromoEarning);
+      expect(await ledger.balance(Accounts.hostEarnings(host))).toBe(settled.hostEarning);
+    }
+  });
+
   it.skipIf(skip)('a retried or concurrent settlement spends the promotional credits once', async () => {
     const userId = await newUser(50_000n, 0n);
     const host = `promo-host-${randomUUID()}`;

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { promoBalances } from '../db/schema';
 
@@ -6,7 +6,8 @@ import { promoBalances } from '../db/schema';
  * Promotional credits (issue 11). Starter credits are tracked apart from the user's balance so a
  * job paid with them can pay its host in promotional credits, which never become withdrawable
  * TON: otherwise anyone could turn free credits into TON by running jobs on their own machine.
- * A user's promotional credits are spent first.
+ * A user's promotional credits are spent first, in the statement that closes the job's hold
+ * (settlement.ts), so two settlements of one user cannot spend the same credits.
  */
 
 /** Adds a grant to the user's unspent promotional credits. */
@@ -15,18 +16,6 @@ export async function addPromoIn(tx: Tx, userId: string, amount: bigint): Promis
     .insert(promoBalances)
     .values({ userId, remaining: amount })
     .onConflictDoUpdate({ target: promoBalances.userId, set: { remaining: sql`${promoBalances.remaining} + ${amount}` } });
-}
-
-/**
- * Takes up to `charged` from the user's unspent promotional credits and returns how much it took.
- * The row is locked, so two settlements of the same user's jobs cannot spend the same credits.
- */
-export async function spendPromoIn(tx: Tx, userId: string, charged: bigint): Promise<bigint> {
-  if (charged <= 0n) return 0n;
-  const [row] = await tx.select().from(promoBalances).where(eq(promoBalances.userId, userId)).for('update');
-  const covered = row ? (row.remaining < charged ? row.remaining : charged) : 0n;
-  if (covered > 0n) await tx.update(promoBalances).set({ remaining: sql`${promoBalances.remaining} - ${covered}` }).where(eq(promoBalances.userId, userId));
-  return covered;
 }
 
 export interface ChargeSplit {

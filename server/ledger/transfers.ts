@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import { CocoonError } from '@cocoon/shared/errors';
 import type { Executor, Tx } from '../db/client';
 import { transfers } from '../db/schema';
-import { ensureAccounts, lockAccount, type AccountRef } from './accounts';
-import { balanceOf, heldBy } from './balances';
+import { ensureAccounts, lockAccount, USER_ACCOUNT_PREFIX, type AccountRef } from './accounts';
+import { fundsOf } from './balances';
 
 export const TransferKinds = {
   starterCredits: 'starter_credits',
@@ -82,12 +82,17 @@ async function findByKey(exec: Executor, key: string): Promise<TransferRow | und
   return row;
 }
 
-/** Locks the user's account and checks balance − active holds ≥ amount. */
+/**
+ * Locks the user's account (creating it first if it is new) and checks balance − active holds ≥
+ * amount. The funds are read by the statement after the lock, so they include every debit and
+ * hold committed before it: read in the same statement, they would be as of before the wait.
+ */
 export async function assertAvailable(tx: Tx, account: AccountRef, amount: bigint): Promise<void> {
-  await ensureAccounts(tx, [account]);
-  await lockAccount(tx, account);
-  const userId = account.id.slice('user:'.length);
-  const available = (await balanceOf(tx, account)) - (await heldBy(tx, userId));
+  if (!(await lockAccount(tx, account))) {
+    await ensureAccounts(tx, [account]);
+    await lockAccount(tx, account);
+  }
+  const { available } = await fundsOf(tx, account.id.slice(USER_ACCOUNT_PREFIX.length));
   if (available < amount) {
     throw new CocoonError('ledger.insufficient_credits', `available ${available} < required ${amount}`);
   }

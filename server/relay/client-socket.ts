@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type {} from '@fastify/websocket';
 import { CocoonError } from '@cocoon/shared/errors';
+import type { ChunkFrame } from '@cocoon/shared/protocol/chunk-frame';
 import { ClientToBrokerSchema, type BrokerToClient } from '@cocoon/shared/protocol/ws-messages';
 import { authenticateToken } from '../auth/principal';
 import { toFailure } from '../http/errors';
 import type { Services } from '../services';
-import { CloseCodes, sendJson, serveJsonSocket } from '../ws/json-socket';
+import { Backpressure, backpressureMarks } from '../ws/backpressure';
+import { CloseCodes, sendBinary, sendJson, serveJsonSocket } from '../ws/json-socket';
 import type { SocketSet } from '../ws/socket-set';
 import type { ClientLink } from './relay';
 
@@ -14,7 +16,10 @@ const AUTH_TIMEOUT_MS = 10_000;
 
 /**
  * `GET /api/ws`: a Mini App or developer proxy connection. The first message is `auth` with a
- * session token or a developer's API key (server/auth/principal.ts); then `job.create` / `job.cancel`. Frames carry ciphertext the broker never opens.
+ * session token or a developer's API key (server/auth/principal.ts); then `job.create` / `job.cancel`.
+ * The broker answers in JSON, and relays each sealed chunk as the host's binary frame
+ * (shared/protocol/chunk-frame.ts), ciphertext it never opens. A client never sends binary frames.
+ * A client that reads slower than its hosts stream has its jobs paused at the hosts (backpressure).
  */
 export function registerClientSocket(app: FastifyInstance, services: () => Services, sockets: SocketSet): void {
   app.get('/api/ws', { websocket: true }, (socket, req) => {
@@ -28,6 +33,13 @@ export function registerClientSocket(app: FastifyInstance, services: () => Servi
     const timer = setTimeout(() => reject(new CocoonError('auth.session_invalid', 'no auth in time')), AUTH_TIMEOUT_MS);
     let token: string | undefined;
     let link: ClientLink | undefined;
+    const pressure = new Backpressure(socket, backpressureMarks(sockets.limits.maxBufferedBytes.client), (congested) => {
+      if (link) s.relay.clientCongestion(link, congested);
+    });
+    const sendChunk = (frame: ChunkFrame) => {
+      sendBinary(socket, frame.bytes);
+      pressure.check();
+    };
 
     const { finished } = serveJsonSocket(socket, {
       schema: ClientToBrokerSchema,
@@ -44,7 +56,7 @@ export function registerClientSocket(app: FastifyInstance, services: () => Servi
           const principal = await authenticateToken(s, msg.token).catch((e: unknown) => void reject(e));
           if (!principal) return;
           token = msg.token;
-          link = { userId: principal.user.id, apiKeyId: principal.apiKey?.id, send };
+          link = { userId: principal.user.id, apiKeyId: principal.apiKey?.id, send, sendChunk };
           return send({ type: 'auth.ok' });
         }
         if (msg.type === 'auth') throw new CocoonError('protocol.malformed_message', 'already authenticated');
@@ -66,5 +78,6 @@ export function registerClientSocket(app: FastifyInstance, services: () => Servi
       },
     });
     sockets.add(socket, finished);
+    s.metrics.trackSocket('client', finished);
   });
 }

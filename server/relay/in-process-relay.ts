@@ -2,12 +2,14 @@ import type { FastifyBaseLogger } from 'fastify';
 import { CocoonError, type ErrorCode } from '@cocoon/shared/errors';
 import { formatCredits, priceToWire } from '@cocoon/shared/pricing';
 import { fromB64u } from '@cocoon/shared/protocol/encoding';
-import type { JobMeta, SealedChunk, SealedRequest } from '@cocoon/shared/protocol/jobs';
+import type { ChunkFrame } from '@cocoon/shared/protocol/chunk-frame';
+import type { JobMeta, SealedRequest } from '@cocoon/shared/protocol/jobs';
 import { requestDigest } from '@cocoon/shared/receipt';
 import type { Db } from '../db/client';
 import { checkKeyBudget } from '../developer/key-budget';
 import { takesJobsFor, type HostRegistry, type OnlineHost } from '../hosts/registry';
 import type { Ledger } from '../ledger/ledger';
+import type { BrokerMetrics } from '../metrics/broker-metrics';
 import type { PriceBook } from '../pricing/price-book';
 import { CreationGate } from './creation-gate';
 import { JobCloser } from './job-closer';
@@ -28,11 +30,17 @@ export interface InProcessRelayDeps {
   holdTtlMs: number;
   /** Jobs one user may have in flight at once. */
   maxJobsPerUser: number;
+  /** Prometheus counters (server/metrics/); none in tests that build a relay alone. */
+  metrics?: BrokerMetrics;
 }
 
 /** The relay for one broker instance: clients and hosts connected to this process. */
 export class InProcessRelay implements Relay {
   private readonly jobs = new Map<string, LiveJob>();
+  /** Each client's jobs in flight: cancelled when it leaves, paused while its socket is congested. */
+  private readonly byClient = new Map<ClientLink, Set<LiveJob>>();
+  /** Clients whose socket has too much unread (clientCongestion): a job they open starts paused. */
+  private readonly congested = new WeakSet<ClientLink>();
   private readonly closer: JobCloser;
   private readonly slots: JobSlots;
   private readonly creations = new CreationGate();
@@ -72,9 +80,13 @@ export class InProcessRelay implements Relay {
     }
     const job = new LiveJob(meta, client, host, hold, requestBytes, digest, Date.now(), coefficient);
     this.jobs.set(meta.jobId, job);
+    const mine = this.byClient.get(client);
+    if (mine) mine.add(job);
+    else this.byClient.set(client, new Set([job]));
     if (this.d.registry.get(host.hostId) !== host) return this.end(job, 'job.host_gone', 'host disconnected');
     client.send({ type: 'job.accepted', jobId: meta.jobId, hold: String(hold) });
     host.link.send({ type: 'job.open', meta, request, price: priceToWire(this.d.prices.priceOf(meta.model)) });
+    if (this.congested.has(client)) host.link.send({ type: 'job.pause', jobId: meta.jobId });
     this.d.log.info({ jobId: meta.jobId, hostId: meta.hostId, model: meta.model, hold: String(hold) }, 'job opened');
   }
 
@@ -85,7 +97,14 @@ export class InProcessRelay implements Relay {
   }
 
   clientGone(client: ClientLink): void {
-    for (const job of this.jobs.values()) if (job.client === client) this.requestCancel(job);
+    for (const job of this.byClient.get(client) ?? []) this.requestCancel(job);
+  }
+
+  clientCongestion(client: ClientLink, congested: boolean): void {
+    if (congested) this.congested.add(client);
+    else this.congested.delete(client);
+    const type = congested ? 'job.pause' : 'job.resume';
+    for (const job of this.byClient.get(client) ?? []) if (!job.finalSeen) job.host.link.send({ type, jobId: job.jobId });
   }
 
   async hostMessage(host: OnlineHost, msg: HostJobMessage): Promise<void> {
@@ -100,9 +119,9 @@ export class InProcessRelay implements Relay {
         if (job.started) return this.end(job, 'protocol.malformed_message', 'response started twice', true);
         job.started = true;
         job.client.send(msg);
-        return markStreaming(this.d.db, job.jobId);
-      case 'job.chunk':
-        return this.relayChunk(job, msg.chunk);
+        // A status for the owner's pages and the sweeper; the answer never waits for it.
+        void markStreaming(this.d.db, job.jobId).catch((err: unknown) => this.statNotRecorded(job, 'streaming status', err));
+        return;
       case 'job.end':
         if (!this.take(job)) return;
         return this.closer.settle(job, msg.receipt);
@@ -127,20 +146,39 @@ export class InProcessRelay implements Relay {
     await markFailed(this.d.db, expired, 'job.timeout');
   }
 
-  /** Chunks are relayed unchanged, in order; the non-final ones feed the response digest. */
-  private async relayChunk(job: LiveJob, chunk: SealedChunk): Promise<void> {
-    if (!job.started || job.finalSeen || chunk.seq !== job.nextSeq) {
+  /**
+   * Chunks are relayed as the host's frame, unchanged and in order, with nothing awaited: the
+   * header was read (decodeChunkFrame), the sealed bytes are hashed into the response digest (the
+   * non-final ones) and forwarded. A chunk only reaches a job in `jobs`, so after its hold committed.
+   */
+  async hostChunk(host: OnlineHost, frame: ChunkFrame): Promise<void> {
+    const job = this.jobs.get(frame.jobId);
+    if (!job || job.host !== host) {
+      host.link.send({ type: 'error', error: { code: 'job.not_found', message: 'no such job on this host' } });
+      return;
+    }
+    job.lastActivity = Date.now();
+    if (!job.started || job.finalSeen || frame.seq !== job.nextSeq) {
       return this.end(job, 'envelope.chunk_out_of_order', 'chunk out of order', true);
     }
     job.nextSeq++;
-    if (chunk.final) job.finalSeen = true;
-    else await job.response.update(chunk);
-    job.client.send({ type: 'job.chunk', jobId: job.jobId, chunk });
-    // After the client has it: the machine's time to first token (server/hosts/host-stats.ts). A
-    // statistic only: a database that is away costs the number, never the answer.
-    if (chunk.seq === 0 && !chunk.final) {
-      await markFirstToken(this.d.db, job.jobId, new Date()).catch((err: unknown) => this.d.log.warn({ jobId: job.jobId, err: err instanceof Error ? err.message : String(err) }, 'time to first token not recorded'));
+    if (frame.final) job.finalSeen = true;
+    else {
+      job.response.updateSync(frame);
+      job.answerPieces += frame.pieces;
     }
+    job.client.sendChunk(frame);
+    this.d.metrics?.chunkRelayed();
+    // After the client has it: the machine's time to first token (server/hosts/host-stats.ts). A
+    // statistic only: a database that is away costs the number, never the answer, nor its pace.
+    if (frame.seq === 0 && !frame.final) {
+      this.d.metrics?.firstTokenRelayed(job.openedAt);
+      void markFirstToken(this.d.db, job.jobId, new Date()).catch((err: unknown) => this.statNotRecorded(job, 'time to first token', err));
+    }
+  }
+
+  private statNotRecorded(job: LiveJob, what: string, err: unknown): void {
+    this.d.log.warn({ jobId: job.jobId, err: err instanceof Error ? err.message : String(err) }, `${what} not recorded`);
   }
 
   private requestCancel(job: LiveJob): void {
@@ -153,6 +191,9 @@ export class InProcessRelay implements Relay {
   private take(job: LiveJob): boolean {
     if (this.jobs.get(job.jobId) !== job) return false;
     this.jobs.delete(job.jobId);
+    const mine = this.byClient.get(job.client);
+    mine?.delete(job);
+    if (mine?.size === 0) this.byClient.delete(job.client);
     this.slots.free(job.client.userId, job.host);
     return true;
   }

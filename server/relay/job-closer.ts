@@ -4,6 +4,7 @@ import type { SignedReceipt } from '@cocoon/shared/protocol/receipt';
 import type { Db } from '../db/client';
 import { retryDatabase } from '../db/retry';
 import type { Ledger } from '../ledger/ledger';
+import type { BrokerMetrics } from '../metrics/broker-metrics';
 import type { PriceBook } from '../pricing/price-book';
 import { markFailed, markSettled } from './jobs-repo';
 import type { LiveJob } from './live-job';
@@ -14,6 +15,7 @@ export interface JobCloserDeps {
   ledger: Ledger;
   prices: PriceBook;
   log: FastifyBaseLogger;
+  metrics?: BrokerMetrics;
 }
 
 /**
@@ -29,7 +31,7 @@ export class JobCloser {
   async settle(job: LiveJob, signed: SignedReceipt): Promise<void> {
     // Stopped before the first answer chunk: the user got nothing, so whatever the receipt says,
     // the hold is released with no transfer.
-    if (signed.receipt.finishReason === 'cancelled' && job.answerChunks === 0) {
+    if (signed.receipt.finishReason === 'cancelled' && job.answerPieces === 0) {
       return this.fail(job, 'job.cancelled', 'stopped before the first token: nothing was charged');
     }
     let charged: bigint;
@@ -53,11 +55,13 @@ export class JobCloser {
       return this.notRecorded(job, e);
     }
     this.d.log.info({ jobId: job.jobId, charged: String(settled.charged), finishReason: signed.receipt.finishReason }, 'job settled');
+    this.d.metrics?.jobSettled();
     job.client.send({ type: 'job.settled', jobId: job.jobId, receipt: signed, charged: String(settled.charged), balance: String(settled.balance) });
   }
 
   /** Releases the hold (nothing is charged), records the failure and sends the client the code, saying so. */
   async fail(job: LiveJob, code: ErrorCode, message: string): Promise<void> {
+    this.d.metrics?.jobFailed(code);
     try {
       await this.retry(job, () => this.d.db.transaction(async (tx) => {
         await this.d.ledger.release(job.jobId, tx);

@@ -1,13 +1,26 @@
+import { createHash } from 'node:crypto';
 import type { JobMeta } from '@cocoon/shared/protocol/jobs';
-import { ResponseDigest } from '@cocoon/shared/receipt';
+import { ResponseDigest, type SyncSha256 } from '@cocoon/shared/receipt';
 import type { OnlineHost } from '../hosts/registry';
 import type { ClientLink } from './relay';
 
+/** node:crypto's SHA-256: the response digest is updated per chunk with no await on the relay's hot path. */
+const sha256Sync: SyncSha256 = (parts) => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest();
+};
+
 /** What the broker tracks of a job in flight: who, where, and the digests the receipt must match. */
 export class LiveJob {
-  readonly response = new ResponseDigest();
+  readonly response = new ResponseDigest(sha256Sync);
   /** Seq of the next chunk the host may send. */
   nextSeq = 0;
+  /**
+   * Engine deltas in the answer chunks relayed (each chunk frame's `pieces`): a cancelled answer
+   * bills at most one token per piece (receipt-check.ts).
+   */
+  answerPieces = 0;
   started = false;
   finalSeen = false;
   cancelRequested = false;
@@ -21,19 +34,15 @@ export class LiveJob {
     /** Byte length of the sealed request's ciphertext: bounds the receipt's prompt tokens. */
     readonly requestBytes: number,
     readonly requestDigest: string,
-    now: number,
+    /** When the broker opened the job (ms since the epoch): the start of its time to first token. */
+    readonly openedAt: number,
     /** The host's price coefficient when the job was held: an owner's change applies from the next job. */
     readonly priceCoefficientMilli: number = host.priceCoefficientMilli,
   ) {
-    this.lastActivity = now;
+    this.lastActivity = openedAt;
   }
 
   get jobId(): string {
     return this.meta.jobId;
-  }
-
-  /** Non-final chunks relayed: the answer's deltas, one or more tokens each. */
-  get answerChunks(): number {
-    return this.nextSeq - (this.finalSeen ? 1 : 0);
   }
 }

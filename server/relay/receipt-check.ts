@@ -23,8 +23,9 @@ export async function checkReceipt(job: LiveJob, signed: SignedReceipt): Promise
     r.responseDigest !== job.response.hex() && 'responseDigest',
     r.completionTokens > job.meta.maxTokens && 'completionTokens',
     r.promptTokens > promptTokenBound(job.requestBytes) && 'promptTokens',
-    // A cancelled job bills only what reached the client: at most one token per relayed delta.
-    r.finishReason === 'cancelled' && r.completionTokens > job.answerChunks && 'completionTokens',
+    // A cancelled job bills only what reached the client: at most one token per relayed engine
+    // delta (a chunk frame carries `pieces` of them, coalesced by the host).
+    r.finishReason === 'cancelled' && r.completionTokens > job.answerPieces && 'completionTokens',
   ].filter((f): f is string => typeof f === 'string');
   if (mismatched.length > 0) throw new CocoonError('receipt.mismatch', `receipt does not match the job: ${mismatched.join(', ')}`);
 }

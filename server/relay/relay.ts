@@ -1,3 +1,4 @@
+import type { ChunkFrame } from '@cocoon/shared/protocol/chunk-frame';
 import type { JobMeta, SealedRequest } from '@cocoon/shared/protocol/jobs';
 import type { BrokerToClient, HostToBroker } from '@cocoon/shared/protocol/ws-messages';
 import type { OnlineHost } from '../hosts/registry';
@@ -8,10 +9,12 @@ export interface ClientLink {
   /** Set when the client authenticated with a developer's API key: its jobs are checked against the key's limits and recorded with it. */
   readonly apiKeyId?: string | undefined;
   send(msg: BrokerToClient): void;
+  /** Sends a sealed chunk's binary frame (shared/protocol/chunk-frame.ts) unchanged. */
+  sendChunk(frame: ChunkFrame): void;
 }
 
 /** The host messages that belong to a job. */
-export type HostJobMessage = Extract<HostToBroker, { type: 'job.start' | 'job.chunk' | 'job.end' | 'job.error' }>;
+export type HostJobMessage = Extract<HostToBroker, { type: 'job.start' | 'job.end' | 'job.error' }>;
 
 /**
  * Moves jobs between clients and hosts and settles them. The sockets only call this interface, so
@@ -30,7 +33,14 @@ export interface Relay {
    */
   cancelJob(client: ClientLink, jobId: string): void;
   clientGone(client: ClientLink): void;
+  /**
+   * Backpressure (server/ws/backpressure.ts): the client's socket has too much unread (true) or has
+   * been read down again (false); its jobs' hosts are told `job.pause` / `job.resume`.
+   */
+  clientCongestion(client: ClientLink, congested: boolean): void;
   hostMessage(host: OnlineHost, msg: HostJobMessage): Promise<void>;
+  /** A sealed chunk from the job's host, as its binary frame: checked for order, digested, relayed unchanged. */
+  hostChunk(host: OnlineHost, frame: ChunkFrame): Promise<void>;
   /** Fails every job in flight on the host and releases their holds. */
   hostGone(host: OnlineHost): Promise<void>;
   /** Times out idle jobs and releases expired holds. */

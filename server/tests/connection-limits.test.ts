@@ -189,10 +189,11 @@ describe('slow consumers', () => {
       client.ws.pause(); // the Mini App stops reading (a frozen tab, a stalled network)
       host.send({ type: 'job.start', jobId, responseNonce: 'A'.repeat(43) });
       // A host streaming as fast as it can: 1 MiB sealed chunks the broker relays unopened.
-      const data = 'A'.repeat(1_048_576);
+      // It would ignore a job.pause (this one frame jumps past both marks): the terminate bound is the last resort.
+      const data = new Uint8Array(1_048_576);
       let sent = 0;
       while (!host.cancelled.has(jobId) && sent < 200) {
-        host.send({ type: 'job.chunk', jobId, chunk: { seq: sent++, final: false, data } });
+        host.sendChunk(jobId, { seq: sent++, final: false, data });
         while (host.socket.ws.bufferedAmount > 4 * data.length) await new Promise((r) => setTimeout(r, 5));
         await new Promise((r) => setImmediate(r));
       }

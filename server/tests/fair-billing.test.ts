@@ -72,6 +72,22 @@ describe('fair billing', () => {
     client.close();
   });
 
+  it('counts the engine deltas a coalesced chunk carries (its pieces): a cancelled answer bills up to their sum, not one per chunk', async () => {
+    // Two chunks carrying 3 and 2 deltas: up to 5 completion tokens were streamed.
+    f.host.script = { deltas: ['Once upon', ' a'], pieces: [3, 2], usage: { promptTokens: 1_100, completionTokens: 5 }, awaitCancel: true };
+    const fine = await cancelledJob();
+    const settled = await fine.client.next<{ receipt: SignedReceipt; charged: string }>('job.settled');
+    expect(settled.receipt.receipt).toMatchObject({ finishReason: 'cancelled', completionTokens: 5 });
+    expect(BigInt(settled.charged)).toBe(costOf(PRICE, { promptTokens: 1_100, completionTokens: 5 }, HOST_COEFFICIENT));
+    fine.client.close();
+
+    f.host.script = { ...f.host.script, usage: { promptTokens: 1_100, completionTokens: 6 } };
+    const over = await cancelledJob();
+    expect(await over.client.next<ErrorFrame>('error')).toMatchObject({ jobId: over.job.meta.jobId, error: { code: 'receipt.mismatch' }, charged: '0' });
+    expect(await f.funds(over.userId)).toEqual({ balance: STARTER, held: 0n, available: STARTER });
+    over.client.close();
+  });
+
   it('a job cancelled before its first token costs nothing, whatever the receipt says: hold released, no transfer', async () => {
     // A host that would bill the prompt of an answer it never started.
     f.host.script = { deltas: [], usage: { promptTokens: 1_100, completionTokens: 0 }, awaitCancel: true };

@@ -4,6 +4,7 @@ import { keyPairFromSeed } from '@ton/crypto';
 import { WalletContractV4 } from '@ton/ton';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeChunkFrame } from '@cocoon/shared/protocol/chunk-frame';
 import { fromB64u } from '@cocoon/shared/protocol/encoding';
 import { signNodeHello } from '@cocoon/shared/protocol/node-key';
 import { TonProofPayloadResponseSchema } from '@cocoon/shared/protocol/payments';
@@ -153,7 +154,7 @@ describe('malformed input over WebSocket', () => {
     client.close();
   });
 
-  it('a host chunk whose data is 1 mod 4 long: error frame protocol.malformed_message to the host, not internal', async () => {
+  it('a host chunk frame with a bad header: error frame protocol.malformed_message to the host, not internal', async () => {
     const { token } = await signIn(f.t.server);
     const client = await openClient(f.t.wsUrl, token);
     f.host.script = { ...defaultScript, stall: true };
@@ -163,7 +164,10 @@ describe('malformed input over WebSocket', () => {
       await client.next('job.accepted');
       const jobId = job.meta.jobId;
       f.host.socket.send({ type: 'job.start', jobId, responseNonce: 'A'.repeat(43) });
-      f.host.socket.send({ type: 'job.chunk', jobId, chunk: { seq: 0, final: false, data: 'AAAAA' } });
+      // One bad frame (three would drop the host): every header refusal is in shared/protocol/chunk-frame.test.ts.
+      const frame = encodeChunkFrame({ jobId, seq: 0, final: false, pieces: 1, data: new Uint8Array(32) });
+      frame[1] = 0x02; // an unknown flag
+      f.host.socket.send(frame);
       expect(await f.host.socket.next<ErrorFrame>('error')).toMatchObject({ error: { code: 'protocol.malformed_message' } });
       f.host.socket.send({ type: 'job.error', jobId, error: { code: 'engine.unavailable', message: 'gave up' } });
       expect(await client.next<ErrorFrame>('error')).toMatchObject({ jobId, error: { code: 'engine.unavailable' } });
@@ -171,6 +175,14 @@ describe('malformed input over WebSocket', () => {
       f.host.script = defaultScript;
       client.close();
     }
+  });
+
+  it('a client never sends binary frames: a chunk frame from a client is protocol.malformed_message', async () => {
+    const { token } = await signIn(f.t.server);
+    const client = await openClient(f.t.wsUrl, token);
+    client.send(encodeChunkFrame({ jobId: randomUUID(), seq: 0, final: false, pieces: 1, data: new Uint8Array(32) }));
+    expect(await client.next<ErrorFrame>('error')).toMatchObject({ error: { code: 'protocol.malformed_message' } });
+    client.close();
   });
 
   it('host.hello whose challenge signature has stray bits in its last character: protocol.malformed_message, not enrolled', async () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { decodeChunkFrame, encodeChunkFrame, MAX_CHUNK_DATA_BYTES } from '@cocoon/shared/protocol/chunk-frame';
 import { MAX_REQUEST_BYTES, MAX_TOKENS_LIMIT } from '@cocoon/shared/protocol/jobs';
 import { RequestSuites, requestSuiteParams } from '@cocoon/shared/protocol/request-suite';
 import { ClientToBrokerSchema, HostToBrokerSchema } from '@cocoon/shared/protocol/ws-messages';
-import { BUNDLE_LIMITS, MACHINE_LIMITS, MAX_CHUNK_DATA, MAX_CLIENT_FRAME_BYTES, MAX_HOST_FRAME_BYTES } from './frame-limits';
+import { BUNDLE_LIMITS, MACHINE_LIMITS, MAX_CHUNK_FRAME_BYTES, MAX_CLIENT_FRAME_BYTES, MAX_HOST_FRAME_BYTES } from './frame-limits';
 
 /** Base64url of `bytes` zero bytes: the longest string of that size the schemas accept. */
 const zeros = (bytes: number) => 'A'.repeat(Math.ceil((bytes * 4) / 3));
@@ -44,7 +45,7 @@ function largestHello(edit: Partial<Record<keyof typeof BUNDLE_LIMITS | keyof ty
   };
 }
 
-const largestChunk = (data = MAX_CHUNK_DATA) => ({ type: 'job.chunk', jobId: '6f9619ff-8b86-4011-b42d-00c04fc964ff', chunk: { seq: 0xffff_ffff, final: false, data: 'A'.repeat(data) } });
+const largestChunk = (data = MAX_CHUNK_DATA_BYTES) => encodeChunkFrame({ jobId: '6f9619ff-8b86-4011-b42d-00c04fc964ff', seq: 0xffff_ffff, final: false, pieces: 0xffff, data: new Uint8Array(data) });
 
 describe('WebSocket frame limits, sized to the largest real message of each role', () => {
   it('client: a job.create with the largest sealed request the schema admits fits, with under 2 KiB to spare', () => {
@@ -60,11 +61,12 @@ describe('WebSocket frame limits, sized to the largest real message of each role
   it('host: a hello with the largest bundle and a chunk with the largest data fit; the hello is the larger', () => {
     const hello = largestHello();
     expect(HostToBrokerSchema.safeParse(hello).success).toBe(true);
-    expect(HostToBrokerSchema.safeParse(largestChunk()).success).toBe(true);
+    expect(decodeChunkFrame(largestChunk()).data.length).toBe(MAX_CHUNK_DATA_BYTES);
+    expect(largestChunk().length).toBe(MAX_CHUNK_FRAME_BYTES);
     expect(frameBytes(hello)).toBeLessThanOrEqual(MAX_HOST_FRAME_BYTES);
-    expect(frameBytes(largestChunk())).toBeLessThanOrEqual(MAX_HOST_FRAME_BYTES);
+    expect(MAX_CHUNK_FRAME_BYTES).toBeLessThanOrEqual(MAX_HOST_FRAME_BYTES);
     expect(MAX_HOST_FRAME_BYTES - frameBytes(hello)).toBeLessThan(8192);
-    expect(frameBytes(largestChunk())).toBeLessThan(frameBytes(hello));
+    expect(MAX_CHUNK_FRAME_BYTES).toBeLessThan(frameBytes(hello));
     expect(MAX_HOST_FRAME_BYTES).toBe(1_728_928); // 1.65 MiB
   });
 
@@ -75,7 +77,7 @@ describe('WebSocket frame limits, sized to the largest real message of each role
     for (const field of ['gpus', 'gpuName', 'ccMode', 'agentVersion'] as const) {
       expect(HostToBrokerSchema.safeParse(largestHello({ [field]: MACHINE_LIMITS[field] + 1 })).success, field).toBe(false);
     }
-    expect(HostToBrokerSchema.safeParse(largestChunk(MAX_CHUNK_DATA + 4)).success).toBe(false);
+    expect(() => encodeChunkFrame({ ...decodeChunkFrame(largestChunk()), data: new Uint8Array(MAX_CHUNK_DATA_BYTES + 1) })).toThrow();
   });
 
   it('a client frame is far below a host frame: a client cannot send host-sized frames', () => {

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { CHUNK_FRAME_HEADER_BYTES, MAX_CHUNK_DATA_BYTES } from '@cocoon/shared/protocol/chunk-frame';
 import { MAX_REQUEST_BYTES } from '@cocoon/shared/protocol/jobs';
 import { requestSuiteParams } from '@cocoon/shared/protocol/request-suite';
 
@@ -23,8 +24,6 @@ export const MAX_CLIENT_FRAME_BYTES = b64uLength(MAX_REQUEST_BYTES) + b64uLength
 
 /** The attestation bundle's schema maxima, in characters (shared/protocol/attestation-bundle.ts). */
 export const BUNDLE_LIMITS = { claims: 16_384, quote: 65_536, gpuEvidence: 16, gpuEvidenceData: 65_536, gpuEvidenceKind: 64, collateral: 262_144 } as const;
-/** A sealed chunk's `data`, in characters (shared/protocol/jobs.ts). */
-export const MAX_CHUNK_DATA = 1_048_576;
 
 /** The hello's machine info maxima (shared/protocol/ws-messages.ts MachineInfoSchema), in characters. */
 export const MACHINE_LIMITS = { gpus: 64, gpuName: 128, ccMode: 32, agentVersion: 64 } as const;
@@ -43,8 +42,8 @@ const MAX_MACHINE_BYTES = m.gpus * (6 * (m.gpuName + m.ccMode) + 48) + 6 * m.age
  * kinds and punctuation.
  */
 const MAX_HELLO_BYTES = b.claims + b.quote + b.gpuEvidence * (b.gpuEvidenceData + b.gpuEvidenceKind) + 2 * b.collateral + MAX_MACHINE_BYTES + 8192;
-/** `job.chunk` with the largest sealed chunk, plus 1 KiB for the job id, seq and punctuation. */
-const MAX_CHUNK_FRAME_BYTES = MAX_CHUNK_DATA + 1024;
+/** The binary chunk frame with the largest sealed chunk (shared/protocol/chunk-frame.ts): its 24-byte header and the data. */
+export const MAX_CHUNK_FRAME_BYTES = CHUNK_FRAME_HEADER_BYTES + MAX_CHUNK_DATA_BYTES;
 
 /** The larger of the two: a hello with a full bundle and machine info, 1.65 MiB (a chunk is 1 MiB). */
 export const MAX_HOST_FRAME_BYTES = Math.max(MAX_HELLO_BYTES, MAX_CHUNK_FRAME_BYTES);

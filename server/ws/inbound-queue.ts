@@ -11,7 +11,7 @@ export interface InboundFrame {
  * frames (or two of the role's largest) the socket is paused, so the sender is held back by TCP
  * instead of buffered here; it is read again once half has drained. Pausing stops further reads,
  * but what one read already holds still arrives: only a burst of many tiny frames gets far past
- * the mark, and one 16 times past it means the peer is to be dropped.
+ * the mark, and one `burstFactor` times past it means the peer is to be dropped.
  */
 export class InboundQueue {
   private readonly frames: InboundFrame[] = [];
@@ -21,6 +21,11 @@ export class InboundQueue {
     private readonly socket: WebSocket,
     private readonly maxMessages: number,
     private readonly maxFrameBytes: number,
+    /**
+     * How far past `maxMessages` one burst may go. 16 for clients; hosts stream small sealed
+     * chunks (shared/protocol/chunk-frame.ts), hundreds of which fit in one 64 KiB read.
+     */
+    private readonly burstFactor: () => number = () => 16,
   ) {}
 
   get length(): number {
@@ -37,7 +42,7 @@ export class InboundQueue {
     const bytes = byteLength(data);
     this.frames.push({ data, isBinary, bytes });
     this.bytes += bytes;
-    if (this.frames.length > 16 * this.maxMessages) return false;
+    if (this.frames.length > this.burstFactor() * this.maxMessages) return false;
     if (!this.socket.isPaused && (this.frames.length >= this.maxMessages || this.bytes >= 2 * this.maxFrameBytes)) this.socket.pause();
     return true;
   }

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import type { z } from 'zod';
-import type { WireError } from '@cocoon/shared/errors';
+import { isCocoonError, type WireError } from '@cocoon/shared/errors';
 import { toFailure } from '../http/errors';
 import { setMaxFrameBytes } from './frame-limits';
 import { startHeartbeat } from './heartbeat';
@@ -29,6 +29,12 @@ export interface JsonSocketOptions<S extends z.ZodType> {
   log: FastifyBaseLogger;
   /** Messages are handled one at a time, in order; a throw becomes an `error` frame. */
   onMessage(msg: z.output<S>): Promise<void>;
+  /**
+   * Binary frames (hosts' sealed chunks, shared/protocol/chunk-frame.ts), handled in order with the
+   * JSON messages (a job's start before its first chunk). A throw of protocol.malformed_message
+   * counts as a malformed frame. Without it (clients), every binary frame is malformed.
+   */
+  onBinary?(bytes: Uint8Array): Promise<void>;
   /** Sends an error frame in the socket's own message format. */
   sendError(error: WireError): void;
   onClose(): void | Promise<void>;
@@ -37,7 +43,8 @@ export interface JsonSocketOptions<S extends z.ZodType> {
 const slowConsumerBound = new WeakMap<WebSocket, { maxBytes: number; terminate(reason: string): void }>();
 
 /**
- * Wraps a WebSocket that speaks one zod-described JSON protocol, with bounded resources (README,
+ * Wraps a WebSocket that speaks one zod-described JSON protocol (and, on host sockets, binary
+ * chunk frames: `onBinary`), with bounded resources (README,
  * broker configuration): frames up to the role's limit; a bounded queue that pauses the socket
  * (InboundQueue); messages parsed and handled one at a time in the dispatcher's fair, metered
  * turns (FairDispatcher); a ping every `heartbeatMs`; a slow reader terminated once
@@ -48,7 +55,8 @@ export function serveJsonSocket<S extends z.ZodType>(socket: WebSocket, opts: Js
   const { limits, dispatcher } = opts.sockets;
   const metered = opts.metered ?? (() => true);
   setMaxFrameBytes(socket, maxFrameBytes[opts.role]);
-  const inbox = new InboundQueue(socket, limits.maxQueuedMessages, maxFrameBytes[opts.role]);
+  // An enrolled host's burst of tiny chunk frames (a 64 KiB read holds ~600) is its stream, not a flood.
+  const inbox = new InboundQueue(socket, limits.maxQueuedMessages, maxFrameBytes[opts.role], () => (metered() ? 16 : 512));
   /** One message at a time: `queued` waits for its dispatcher turn, `handling` runs onMessage. */
   let state: 'idle' | 'queued' | 'handling' = 'idle';
   /** Terminated for abuse: nothing more is parsed. */
@@ -91,18 +99,30 @@ export function serveJsonSocket<S extends z.ZodType>(socket: WebSocket, opts: Js
     pump();
   };
 
+  const strike = (message = 'frame does not match the protocol') => {
+    strikes++;
+    opts.log.info({ strikes }, 'malformed frame');
+    opts.sendError({ code: 'protocol.malformed_message', message });
+    if (strikes >= MAX_STRIKES) {
+      socket.close(CloseCodes.policy, 'too many malformed frames');
+      terminate('too many malformed frames');
+    }
+  };
+
   const handleNext = () => {
     const frame = inbox.shift();
     if (!frame) return done();
+    if (frame.isBinary && opts.onBinary) {
+      state = 'handling';
+      const onBinary = opts.onBinary;
+      new Promise<void>((resolve) => resolve(onBinary(binaryBytes(frame.data))))
+        .catch((e: unknown) => (isCocoonError(e) && e.code === 'protocol.malformed_message' ? strike(e.message) : fail(e)))
+        .finally(done);
+      return;
+    }
     const parsed = frame.isBinary ? undefined : parseFrame(opts.schema, String(frame.data));
     if (!parsed?.success) {
-      strikes++;
-      opts.log.info({ strikes }, 'malformed frame');
-      opts.sendError({ code: 'protocol.malformed_message', message: 'frame does not match the protocol' });
-      if (strikes >= MAX_STRIKES) {
-        socket.close(CloseCodes.policy, 'too many malformed frames');
-        terminate('too many malformed frames');
-      }
+      strike();
       return done();
     }
     state = 'handling';
@@ -144,14 +164,31 @@ export function parseFrame<S extends z.ZodType>(schema: S, text: string): { succ
   return r.success ? { success: true, data: r.data } : { success: false };
 }
 
+/** A binary frame's bytes as one array: ws hands a Buffer (a view, not copied), or fragments. */
+function binaryBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+}
+
 /**
  * Sends a JSON frame if the socket is still open; a closed peer simply misses it. A peer that
  * leaves more than its role's `maxBufferedBytes` unread is terminated: the broker never holds
  * more than that (plus one frame) for a reader that does not keep up, whatever a host streams to it.
+ * Backpressure (server/ws/backpressure.ts) pauses the streams well before; this bound is the last
+ * resort, for hosts that keep sending when told to pause.
  */
 export function sendJson(socket: WebSocket, msg: unknown): void {
+  sendFrame(socket, JSON.stringify(msg));
+}
+
+/** `sendJson` for a binary frame, sent as the bytes given (a relayed chunk frame is never copied or re-encoded). */
+export function sendBinary(socket: WebSocket, bytes: Uint8Array): void {
+  sendFrame(socket, bytes);
+}
+
+function sendFrame(socket: WebSocket, data: string | Uint8Array): void {
   if (socket.readyState !== socket.OPEN) return;
-  socket.send(JSON.stringify(msg));
+  socket.send(data, { binary: typeof data !== 'string' });
   const bound = slowConsumerBound.get(socket);
   if (bound && socket.bufferedAmount > bound.maxBytes) bound.terminate('slow consumer: too much unread');
 }

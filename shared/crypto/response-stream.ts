@@ -67,7 +67,7 @@ export class ResponseSealer {
     this.done = final;
     const pt = pad(utf8(JSON.stringify(payload)), chunkBucket);
     const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv: chunkNonce(this.keys.nonceBase, seq), additionalData: chunkAad(final) }, this.keys.key, buf(pt));
-    return { seq, final, data: toB64u(new Uint8Array(ct)) };
+    return { seq, final, data: new Uint8Array(ct) };
   }
 }
 
@@ -97,7 +97,7 @@ export class ResponseOpener {
     let pt: Uint8Array;
     try {
       const iv = chunkNonce(this.keys.nonceBase, chunk.seq);
-      pt = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: chunkAad(chunk.final) }, this.keys.key, buf(fromB64u(chunk.data))));
+      pt = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: chunkAad(chunk.final) }, this.keys.key, buf(chunk.data)));
     } catch (cause) {
       throw new CocoonError('envelope.chunk_tampered', `chunk ${chunk.seq} failed authentication`, { cause });
     }

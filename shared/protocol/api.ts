@@ -3,6 +3,7 @@ import { SignedPolicySchema } from '../attestation/policy';
 import { PriceSchema } from '../pricing';
 import { AttestationBundleSchema, HostIdSchema, ModelNameSchema } from './attestation-bundle';
 import { BigIntString } from './encoding';
+import { MAX_REQUEST_BYTES, MAX_TOKENS_LIMIT, MicroCreditsStringSchema } from './jobs';
 
 /** HTTP API of the broker. Errors answer with `{ error: { code, message } }` and the code's status. */
 
@@ -26,11 +27,20 @@ export const ModelsResponseSchema = z.object({
 });
 
 /**
- * GET /api/hosts?model=NAME: online hosts serving the model, best first (hosts with a free job
- * slot before full ones, then cheapest). Slim: a client fetches the bundle of the host it will use
- * from GET /api/hosts/:hostId/bundle (a TDX bundle with collateral is over a megabyte).
+ * GET /api/hosts?model=NAME: online hosts serving the model, best first, at most 5, as the broker's
+ * scheduler ranks them (server/scheduler/scheduler.ts: free slots, reliability, price, a little
+ * randomness; full hosts last). A client seals to the first and fails over down the list. With
+ * `maxCharge` (micro-credits), hosts whose worst case for `maxTokens` (default 1) completion tokens
+ * and a `requestBytes` ciphertext (default an estimate of 1 KiB) costs more are left out.
+ * Slim: a client fetches the bundle of the host it will use from GET /api/hosts/:hostId/bundle
+ * (a TDX bundle with collateral is over a megabyte).
  */
-export const HostsQuerySchema = z.object({ model: ModelNameSchema });
+export const HostsQuerySchema = z.object({
+  model: ModelNameSchema,
+  maxCharge: MicroCreditsStringSchema.optional(),
+  maxTokens: z.coerce.number().int().min(1).max(MAX_TOKENS_LIMIT).optional(),
+  requestBytes: z.coerce.number().int().min(1).max(MAX_REQUEST_BYTES).optional(),
+});
 export const HostsResponseSchema = z.object({
   hosts: z.array(z.object({ hostId: HostIdSchema, priceCoefficientMilli: z.number().int() })),
 });

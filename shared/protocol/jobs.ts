@@ -67,14 +67,17 @@ const sealedWith = <S extends RequestSuite>(suite: S) =>
 export const SealedRequestSchema = z.discriminatedUnion('suite', [sealedWith(RequestSuites.xwing), sealedWith(RequestSuites.x25519)]);
 export type SealedRequest = z.infer<typeof SealedRequestSchema>;
 
-/** One sealed response chunk. `seq` and `final` are in clear so the client can tell errors apart. */
-export const SealedChunkSchema = z.object({
+/**
+ * One sealed response chunk, decoded from its binary frame (shared/protocol/chunk-frame.ts). `seq`
+ * and `final` are in clear so the client can tell errors apart; both are authenticated by the AEAD.
+ */
+export interface SealedChunk {
   /** A u32: the response digest and the chunk nonce hold 32 bits of it. */
-  seq: z.number().int().nonnegative().max(0xffff_ffff),
-  final: z.boolean(),
-  data: B64uSchema.min(1).max(1_048_576),
-});
-export type SealedChunk = z.infer<typeof SealedChunkSchema>;
+  seq: number;
+  final: boolean;
+  /** AES-GCM ciphertext and tag. */
+  data: Uint8Array;
+}
 
 /** The plaintext inside a response chunk. */
 export const ChunkPayloadSchema = z.discriminatedUnion('type', [

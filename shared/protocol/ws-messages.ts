@@ -3,7 +3,7 @@ import { WireErrorSchema } from '../errors';
 import { PriceSchema } from '../pricing';
 import { AttestationBundleSchema } from './attestation-bundle';
 import { b64uBytes, BigIntString } from './encoding';
-import { JobMetaSchema, ResponseNonceSchema, SealedChunkSchema, SealedRequestSchema } from './jobs';
+import { JobMetaSchema, ResponseNonceSchema, SealedRequestSchema } from './jobs';
 import { SignedReceiptSchema } from './receipt';
 
 const JobId = z.object({ jobId: z.uuid() });
@@ -53,7 +53,6 @@ export const HostToBrokerSchema = z.discriminatedUnion('type', [
   /** The agent is stopping (SIGTERM): send it no new jobs; it finishes the running ones, then leaves. */
   z.object({ type: z.literal('host.drain') }),
   JobId.extend({ type: z.literal('job.start'), responseNonce: ResponseNonceSchema }),
-  JobId.extend({ type: z.literal('job.chunk'), chunk: SealedChunkSchema }),
   JobId.extend({ type: z.literal('job.end'), receipt: SignedReceiptSchema }),
   JobId.extend({ type: z.literal('job.error'), error: WireErrorSchema }),
 ]);
@@ -76,6 +75,13 @@ export const BrokerToHostSchema = z.discriminatedUnion('type', [
     price: PriceSchema,
   }),
   JobId.extend({ type: z.literal('job.cancel') }),
+  /**
+   * Backpressure: the job's reader (the client's socket) has too much unread. The host stops
+   * sending that job's chunks (and so reading its engine stream) until `job.resume`; its other
+   * jobs go on.
+   */
+  JobId.extend({ type: z.literal('job.pause') }),
+  JobId.extend({ type: z.literal('job.resume') }),
   z.object({ type: z.literal('error'), error: WireErrorSchema }),
 ]);
 export type BrokerToHost = z.input<typeof BrokerToHostSchema>;
@@ -93,7 +99,6 @@ export const BrokerToClientSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('auth.ok') }),
   JobId.extend({ type: z.literal('job.accepted'), hold: BigIntString }),
   JobId.extend({ type: z.literal('job.start'), responseNonce: ResponseNonceSchema }),
-  JobId.extend({ type: z.literal('job.chunk'), chunk: SealedChunkSchema }),
   JobId.extend({
     type: z.literal('job.settled'),
     receipt: SignedReceiptSchema,

@@ -1,20 +1,20 @@
 import { lazy, Suspense, useCallback, useState } from 'react';
-import { AboutScreen } from '../features/about/AboutScreen';
 import { ChatScreen } from '../features/chat/ChatScreen';
 import { CreditsSkeleton } from '../features/credits/CreditsSkeleton';
-import { DeveloperScreen } from '../features/developer/DeveloperScreen';
 import { OwnerSkeleton } from '../features/owner/OwnerSkeleton';
 import { haptics } from '../telegram/haptics';
 import { useBackButton, useSettingsButton } from '../telegram/hooks';
 
 /**
- * The Credits and My GPUs screens and TonConnect load on first visit, in one chunk
- * (lazy-screens.ts): the chat does not wait for them. The Developer screen is small and loads with
- * the chat: as a second lazy chunk, the bundler moved modules with top-level schemas
- * (shared/errors.ts) into a chunk that runs before no-eval.ts, and zod then probed `new Function`
- * under the CSP (e2e/about.spec.ts catches that).
+ * Every screen but the chat loads on first visit, in one chunk (lazy-screens.ts), so the first
+ * paint downloads only the chat (the initial-JS budget, scripts/lib/size-budget.ts). One chunk, not
+ * one per screen: with two, the bundler moved modules with top-level schemas (shared/errors.ts)
+ * into a chunk that runs before no-eval.ts, and zod then probed `new Function` under the CSP
+ * (e2e/about.spec.ts catches that).
  */
 const CreditsScreen = lazy(() => import('./lazy-screens').then((m) => ({ default: m.CreditsScreen })));
+const DeveloperScreen = lazy(() => import('./lazy-screens').then((m) => ({ default: m.DeveloperScreen })));
+const AboutScreen = lazy(() => import('./lazy-screens').then((m) => ({ default: m.AboutScreen })));
 /** The GPU owners' screen, in the same chunk (lazy-screens.ts); its chart loads later still. */
 const OwnerScreen = lazy(() => import('./lazy-screens').then((m) => ({ default: m.OwnerScreen })));
 
@@ -54,8 +54,8 @@ export function Screens({ inPageBack }: { inPageBack: boolean }) {
               <CreditsScreen onClose={back} inPageBack={inPageBack} />
             </Suspense>
           )}
-          {screen === 'developer' && <DeveloperScreen onBack={onBack} onTopUp={openCredits} />}
-          {screen === 'about' && <AboutScreen onBack={onBack} />}
+          {screen === 'developer' && <Suspense fallback={null}><DeveloperScreen onBack={onBack} onTopUp={openCredits} /></Suspense>}
+          {screen === 'about' && <Suspense fallback={null}><AboutScreen onBack={onBack} /></Suspense>}
           {screen === 'owner' && (
             <Suspense fallback={<OwnerSkeleton onBack={onBack} />}>
               <OwnerScreen onClose={back} inPageBack={inPageBack} />

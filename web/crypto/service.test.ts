@@ -161,8 +161,11 @@ describe('crypto worker service', () => {
     value(await service.start(m.jobId, responseNonce));
     expect(code(await service.open(m.jobId, chunks[1]!))).toBe('envelope.chunk_out_of_order');
     const c = chunks[0]!;
-    const flipped = { ...c, data: (c.data[0] === 'A' ? 'B' : 'A') + c.data.slice(1) };
-    expect(code(await service.open(m.jobId, flipped))).toBe('envelope.chunk_tampered');
+    const data = c.data.slice();
+    data[0]! ^= 1;
+    expect(code(await service.open(m.jobId, { ...c, data }))).toBe('envelope.chunk_tampered');
+    // Not bytes (the base64 of an older wire format, say): refused at the worker's boundary.
+    expect(code(await service.open(m.jobId, { ...c, data: 'AAAA' } as unknown as SealedChunk))).toBe('protocol.malformed_message');
   });
 
   it('flags a receipt signed by another key, or describing another request', async () => {

@@ -1,15 +1,24 @@
+import { z } from 'zod';
 import { CocoonError, toWireError, type WireError } from '@cocoon/shared/errors';
 import { bundleDigest, verifyBundle } from '@cocoon/shared/attestation/verify';
 import { requestRecipient, sealRequest } from '@cocoon/shared/crypto/envelope';
 import type { ResponseOpener } from '@cocoon/shared/crypto/response-stream';
 import { AttestationBundleSchema, type Claims } from '@cocoon/shared/protocol/attestation-bundle';
 import { fromB64u } from '@cocoon/shared/protocol/encoding';
-import { ChatRequestSchema, JobMetaSchema, ResponseNonceSchema, SealedChunkSchema, type JobMeta } from '@cocoon/shared/protocol/jobs';
+import { MAX_CHUNK_DATA_BYTES } from '@cocoon/shared/protocol/chunk-frame';
+import { ChatRequestSchema, JobMetaSchema, ResponseNonceSchema, type JobMeta, type SealedChunk } from '@cocoon/shared/protocol/jobs';
 import type { SignedReceipt } from '@cocoon/shared/protocol/receipt';
 import { requestDigest, ResponseDigest, verifyReceipt } from '@cocoon/shared/receipt';
 import type { CryptoWorkerApi, ReceiptCheck, Result } from './api';
 import { describeVerification, refusedByPolicy } from './host-verification';
 import { applyPolicy, initialPolicyState, loadPolicy, type PolicyOptions } from './operator-policy';
+
+/** A sealed chunk as the UI hands it over (its bytes transferred, not copied): checked at the worker's boundary. */
+const SealedChunkInput = z.object({
+  seq: z.number().int().nonnegative().max(0xffff_ffff),
+  final: z.boolean(),
+  data: z.instanceof(Uint8Array).refine((d) => d.length >= 1 && d.length <= MAX_CHUNK_DATA_BYTES, 'sealed chunk size out of range'),
+}) satisfies z.ZodType<SealedChunk>;
 
 interface Job {
   meta: JobMeta;
@@ -135,7 +144,7 @@ export function createCryptoService(opts: CryptoServiceOptions): CryptoWorkerApi
     open: (jobId, chunkInput) =>
       guard(async () => {
         const job = jobFor(jobId);
-        const chunk = parsed(SealedChunkSchema.safeParse(chunkInput), 'sealed chunk');
+        const chunk = parsed(SealedChunkInput.safeParse(chunkInput), 'sealed chunk');
         const payload = await job.opener.open(chunk);
         if (!chunk.final) await job.responseDigest.update(chunk);
         const receipt = payload.type === 'end' ? await checkReceipt(job, payload.receipt) : null;

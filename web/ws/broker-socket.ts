@@ -1,4 +1,6 @@
 import type { WireError } from '@cocoon/shared/errors';
+import { decodeChunkFrame } from '@cocoon/shared/protocol/chunk-frame';
+import type { SealedChunk } from '@cocoon/shared/protocol/jobs';
 import { BrokerToClientSchema, type BrokerToClientParsed, type ClientToBroker } from '@cocoon/shared/protocol/ws-messages';
 import { backoffDelay } from './backoff';
 
@@ -10,11 +12,22 @@ export interface BrokerSocketOptions {
   getToken: (fresh: boolean) => Promise<string>;
 }
 
+/** A sealed chunk, from a binary frame (shared/protocol/chunk-frame.ts), in line with the JSON messages. */
+export interface ChunkEvent {
+  type: 'job.chunk';
+  jobId: string;
+  chunk: SealedChunk;
+}
+
+/** What the socket hands its listeners, in the order the frames arrived. */
+export type BrokerEvent = BrokerToClientParsed | ChunkEvent;
+
 const AUTH_FAILURES: readonly string[] = ['auth.session_invalid', 'auth.session_expired'];
 
 /**
  * The client WebSocket to the broker (`/api/ws`, shared/protocol/ws-messages.ts): authenticates
- * first, parses every frame with its schema, and reconnects with backoff until closed.
+ * first, parses every JSON frame with its schema, reads binary frames as sealed chunks (their
+ * header only: no JSON, no base64 on the hot path), and reconnects with backoff until closed.
  */
 export class BrokerSocket {
   private ws: WebSocket | null = null;
@@ -24,7 +37,7 @@ export class BrokerSocket {
   /** Bumped by every start/close, so a connect still awaiting its token can tell it is stale. */
   private generation = 0;
   private current: SocketStatus = 'closed';
-  private readonly messageListeners = new Set<(m: BrokerToClientParsed) => void>();
+  private readonly messageListeners = new Set<(m: BrokerEvent) => void>();
   private readonly statusListeners = new Set<() => void>();
   private readonly reconnectNow = () => {
     if (this.current === 'waiting') this.retry(0);
@@ -59,7 +72,7 @@ export class BrokerSocket {
     return true;
   }
 
-  onMessage(fn: (m: BrokerToClientParsed) => void): () => void {
+  onMessage(fn: (m: BrokerEvent) => void): () => void {
     this.messageListeners.add(fn);
     return () => this.messageListeners.delete(fn);
   }
@@ -87,6 +100,7 @@ export class BrokerSocket {
     }
     if (generation !== this.generation) return;
     const ws = new WebSocket(this.options.url);
+    ws.binaryType = 'arraybuffer';
     this.ws = ws;
     ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token } satisfies ClientToBroker));
     ws.onmessage = (event) => this.receive(event.data);
@@ -100,6 +114,7 @@ export class BrokerSocket {
   }
 
   private receive(data: unknown): void {
+    if (data instanceof ArrayBuffer) return this.receiveChunk(data);
     let json: unknown;
     try {
       json = JSON.parse(String(data));
@@ -121,6 +136,19 @@ export class BrokerSocket {
       this.ws?.close(4001);
     }
     this.messageListeners.forEach((fn) => fn(message));
+  }
+
+  /** A frame that is not a well-formed chunk is dropped: its job then fails on its own (out of order, truncated). */
+  private receiveChunk(data: ArrayBuffer): void {
+    let event: ChunkEvent;
+    try {
+      const { jobId, seq, final, data: sealed } = decodeChunkFrame(new Uint8Array(data));
+      event = { type: 'job.chunk', jobId, chunk: { seq, final, data: sealed } };
+    } catch {
+      console.warn('ignored a malformed chunk frame');
+      return;
+    }
+    this.messageListeners.forEach((fn) => fn(event));
   }
 
   private isAuthFailure(error: WireError): boolean {

@@ -4,10 +4,12 @@ import { decodeClaims } from '@cocoon/shared/attestation/claims';
 import { verifyBundle } from '@cocoon/shared/attestation/verify';
 import { requestRecipient, sealRequest } from '@cocoon/shared/crypto/envelope';
 import { toB64u } from '@cocoon/shared/protocol/encoding';
+import { decodeChunkFrame, type ChunkFrame } from '@cocoon/shared/protocol/chunk-frame';
 import type { JobMeta } from '@cocoon/shared/protocol/jobs';
 import { HostToBrokerSchema, type BrokerToHost } from '@cocoon/shared/protocol/ws-messages';
 
-export type HostMsg = ReturnType<typeof HostToBrokerSchema.parse>;
+/** The host's JSON messages, and its binary chunk frames decoded as `job.chunk`. */
+export type HostMsg = ReturnType<typeof HostToBrokerSchema.parse> | { type: 'job.chunk'; jobId: string; chunk: ChunkFrame };
 export type Hello = Extract<HostMsg, { type: 'host.hello' }>;
 
 /** The network's base price the stand-in sends with each job (micro-credits per 1M tokens). */
@@ -29,7 +31,12 @@ export async function autoBroker(opts: { refuseWith?: { code: string; message: s
     socket = ws;
     const challenge = crypto.getRandomValues(new Uint8Array(32));
     challenges.push(challenge);
-    ws.on('message', (d) => {
+    ws.on('message', (d, isBinary) => {
+      if (isBinary) {
+        const chunk = decodeChunkFrame(new Uint8Array(d as Buffer));
+        received.push({ type: 'job.chunk', jobId: chunk.jobId, chunk });
+        return;
+      }
       const m = HostToBrokerSchema.parse(JSON.parse(String(d)));
       received.push(m);
       if (m.type !== 'host.hello') return;

@@ -6,7 +6,8 @@ import { generateHpkeKeyPair, type HpkeKeyPair } from '@cocoon/shared/crypto/hpk
 import type { Price } from '@cocoon/shared/pricing';
 import type { AttestationBundle, Claims } from '@cocoon/shared/protocol/attestation-bundle';
 import { fromB64u, toB64u } from '@cocoon/shared/protocol/encoding';
-import type { JobMeta, SealedRequest } from '@cocoon/shared/protocol/jobs';
+import { encodeChunkFrame } from '@cocoon/shared/protocol/chunk-frame';
+import type { JobMeta, SealedChunk, SealedRequest } from '@cocoon/shared/protocol/jobs';
 import { RequestSuites } from '@cocoon/shared/protocol/request-suite';
 import type { Receipt } from '@cocoon/shared/protocol/receipt';
 import { hostIdFromNodeKey, signNodeHello } from '@cocoon/shared/protocol/node-key';
@@ -103,6 +104,10 @@ export interface JobScript {
   fail?: boolean;
   /** Do nothing at all (a stalled host). */
   stall?: boolean;
+  /** Engine deltas per chunk (the frame's `pieces`), by delta index; 1 where unset. */
+  pieces?: number[];
+  /** Keep sending chunks while told `job.pause` (a host that ignores backpressure). */
+  ignorePause?: boolean;
 }
 
 export const defaultScript: JobScript = { deltas: ['Hello', ', ', 'world'], usage: { promptTokens: 21, completionTokens: 3 } };
@@ -112,6 +117,13 @@ export class FakeHost {
   /** The base price the broker sent with each job, by job id. */
   readonly prices = new Map<string, Price>();
   readonly cancelled = new Set<string>();
+  /** Jobs the broker told to pause (job.pause) and not yet to resume. */
+  readonly paused = new Set<string>();
+  /** Every job.pause / job.resume the broker sent, in order. */
+  readonly pressure: { type: 'job.pause' | 'job.resume'; jobId: string }[] = [];
+  /** Answer chunks sent, by job id. */
+  readonly chunksSent = new Map<string, number>();
+  private readonly resumeWaiters = new Map<string, () => void>();
   /** Every host.settings the broker sent (the owner changed the price coefficient in the app). */
   readonly settings: number[] = [];
   private readonly cancelWaiters = new Map<string, () => void>();
@@ -121,7 +133,10 @@ export class FakeHost {
     readonly socket: TestSocket,
     readonly id: FakeIdentity,
   ) {
-    socket.ws.on('message', (data) => this.onFrame(String(data)));
+    socket.ws.on('message', (data, isBinary) => {
+      if (isBinary) throw new Error('the broker sent a host a binary frame');
+      this.onFrame(String(data));
+    });
   }
 
   /** Enrolls and waits for `host.welcome`; throws with the broker's error code otherwise. */
@@ -140,6 +155,11 @@ export class FakeHost {
     this.socket.send(msg);
   }
 
+  /** Sends a sealed chunk as its binary frame (shared/protocol/chunk-frame.ts), as host agents do. */
+  sendChunk(jobId: string, chunk: SealedChunk, pieces = chunk.final ? 0 : 1): void {
+    this.socket.send(encodeChunkFrame({ jobId, ...chunk, pieces }));
+  }
+
   private onFrame(text: string): void {
     const msg = BrokerToHostSchema.parse(JSON.parse(text));
     if (msg.type === 'job.open') {
@@ -150,6 +170,15 @@ export class FakeHost {
     if (msg.type === 'job.cancel') {
       this.cancelled.add(msg.jobId);
       this.cancelWaiters.get(msg.jobId)?.();
+      this.resumeWaiters.get(msg.jobId)?.();
+    }
+    if (msg.type === 'job.pause' || msg.type === 'job.resume') {
+      this.pressure.push({ type: msg.type, jobId: msg.jobId });
+      if (msg.type === 'job.pause') this.paused.add(msg.jobId);
+      else {
+        this.paused.delete(msg.jobId);
+        this.resumeWaiters.get(msg.jobId)?.();
+      }
     }
   }
 
@@ -165,9 +194,11 @@ export class FakeHost {
     const digest = new ResponseDigest();
     for (const [i, text] of script.deltas.entries()) {
       if (script.dieAfterDeltas === i) return this.socket.terminate();
+      if (!script.ignorePause) await this.whileRunning(jobId);
       const chunk = await sealer.seal({ type: 'delta', text }, false);
       await digest.update(chunk);
-      this.send({ type: 'job.chunk', jobId, chunk });
+      this.sendChunk(jobId, chunk, script.pieces?.[i] ?? 1);
+      this.chunksSent.set(jobId, (this.chunksSent.get(jobId) ?? 0) + 1);
     }
     let finishReason: Receipt['finishReason'] = 'stop';
     if (script.awaitCancel) {
@@ -185,7 +216,15 @@ export class FakeHost {
       sig[0]! ^= 1;
       signed.signature = toB64u(sig);
     }
-    this.send({ type: 'job.chunk', jobId, chunk: await sealer.seal({ type: 'end', receipt: signed }, true) });
+    this.sendChunk(jobId, await sealer.seal({ type: 'end', receipt: signed }, true));
     this.send({ type: 'job.end', jobId, receipt: signed });
+  }
+
+  /** Returns at once unless the job is paused; then when it is resumed or cancelled. */
+  private async whileRunning(jobId: string): Promise<void> {
+    while (this.paused.has(jobId) && !this.cancelled.has(jobId)) {
+      await new Promise<void>((resolve) => this.resumeWaiters.set(jobId, resolve));
+    }
+    this.resumeWaiters.delete(jobId);
   }
 }

@@ -53,7 +53,9 @@ function lane(frames) {
     };
     pump();
   });
-  ws.on('message', (d) => {
+  ws.on('message', (d, isBinary) => {
+    // A sealed chunk arrives as its binary frame (shared/protocol/chunk-frame.ts).
+    if (isBinary) return bump(stats.replies, 'job.chunk');
     const m = JSON.parse(String(d));
     bump(stats.replies, m.type === 'error' ? m.error.code : m.type);
   });

@@ -3,6 +3,7 @@ import { isCocoonError, type ErrorCode } from '@cocoon/shared/errors';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../db/client';
 import { createScratchDatabase as createScratch, dropScratchDatabase as dropScratch } from '../../db/scratch';
+import './pglite-template';
 
 /** The PostgreSQL the suites also run on when it is reachable (CI: trust auth, database `test`). */
 export const TEST_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';

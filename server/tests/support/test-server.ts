@@ -6,6 +6,7 @@ import { loadConfig, type ServerConfig } from '../../config';
 import { mintEnrollmentToken } from '../../hosts/enrollment-tokens';
 import { pino } from 'pino';
 import { createDevExtensions, type BrokerDevExtensions } from '@cocoon/dev/broker-extensions';
+import './pglite-template';
 
 export const TEST_BOT_TOKEN = '7000000001:AAtest-bot-token-for-broker-tests_xyz';
 /** The Telegram user test machines are enrolled to unless a test names another owner. */

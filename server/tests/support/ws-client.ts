@@ -1,4 +1,21 @@
 import WebSocket from 'ws';
+import { decodeChunkFrame, type ChunkFrame } from '@cocoon/shared/protocol/chunk-frame';
+
+/**
+ * A binary frame as the test inbox holds it: the decoded chunk frame under a `job.chunk` type, so
+ * tests await chunks like any message (`next('job.chunk')`). Only the inbox has this form; on the
+ * wire a chunk is its binary frame.
+ */
+export interface ChunkMessage {
+  type: 'job.chunk';
+  jobId: string;
+  chunk: ChunkFrame;
+}
+
+const chunkMessage = (data: Buffer): ChunkMessage => {
+  const chunk = decodeChunkFrame(new Uint8Array(data));
+  return { type: 'job.chunk', jobId: chunk.jobId, chunk };
+};
 
 /**
  * A test WebSocket peer: queues every frame it receives so tests can await them in order, and
@@ -10,8 +27,8 @@ export class TestSocket {
   readonly closed: Promise<{ code: number; reason: string }>;
 
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      this.inbox.push(JSON.parse(String(data)));
+    ws.on('message', (data, isBinary) => {
+      this.inbox.push(isBinary ? chunkMessage(data as Buffer) : JSON.parse(String(data)));
       this.wake();
     });
     this.closed = new Promise((resolve) =>
@@ -32,7 +49,9 @@ export class TestSocket {
     return socket;
   }
 
+  /** A JSON message (a string is sent as it is); bytes go as one binary frame. */
   send(msg: unknown): void {
+    if (msg instanceof Uint8Array) return this.ws.send(msg, { binary: true });
     this.ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
   }
 

@@ -5,6 +5,7 @@ import { requestRecipient, sealRequest, type RequestKeys } from '../../crypto/en
 import { generateHpkeKeyPair } from '../../crypto/hpke-suite';
 import { ResponseSealer } from '../../crypto/response-stream';
 import type { AttestationBundle, Claims } from '../../protocol/attestation-bundle';
+import { encodeChunkFrame } from '../../protocol/chunk-frame';
 import { toB64u } from '../../protocol/encoding';
 import { hostIdFromNodeKey, signNodeHello } from '../../protocol/node-key';
 import type { JobMeta, SealedChunk, SealedRequest } from '../../protocol/jobs';
@@ -28,6 +29,8 @@ export interface ProtocolSamples {
   challenge: Uint8Array;
   /** The response stream: its secret and enc (what a client's opener holds), nonce and chunks. */
   response: { secret: Uint8Array; enc: Uint8Array; nonce: string; chunks: SealedChunk[] };
+  /** The same chunks as binary frames (shared/protocol/chunk-frame.ts), as hosts send and clients receive them. */
+  chunkFrames: Uint8Array[];
   receipt: SignedReceipt;
   clientToBroker: ClientToBroker[];
   hostToBroker: HostToBroker[];
@@ -80,6 +83,7 @@ export async function protocolSamples(): Promise<ProtocolSamples> {
     sealed,
     challenge,
     response: { secret, enc, nonce: sealer.responseNonce, chunks },
+    chunkFrames: chunks.map((c) => encodeChunkFrame({ jobId, ...c, pieces: c.final ? 0 : 1 })),
     receipt,
     clientToBroker: [
       { type: 'auth', token: 'u'.repeat(43) },
@@ -101,7 +105,6 @@ export async function protocolSamples(): Promise<ProtocolSamples> {
       { type: 'host.refresh', bundle },
       { type: 'host.drain' },
       { type: 'job.start', jobId, responseNonce: sealer.responseNonce },
-      { type: 'job.chunk', jobId, chunk: chunks[0]! },
       { type: 'job.end', jobId, receipt },
       { type: 'job.error', jobId, error: { code: 'engine.unavailable', message: 'engine down' } },
     ],
@@ -118,7 +121,6 @@ export async function protocolSamples(): Promise<ProtocolSamples> {
       { type: 'auth.ok' },
       { type: 'job.accepted', jobId, hold: '1234567' },
       { type: 'job.start', jobId, responseNonce: sealer.responseNonce },
-      { type: 'job.chunk', jobId, chunk: chunks[0]! },
       { type: 'job.settled', jobId, receipt, charged: '1000', balance: '99000' },
       { type: 'error', jobId, error: { code: 'job.host_gone', message: 'gone' } },
     ],

@@ -17,7 +17,7 @@ import {
 import { ClaimsSchema, SimulatedQuoteSchema } from '../../protocol/attestation-bundle';
 import { fromB64u, fromUtf8 } from '../../protocol/encoding';
 import { NvidiaGpuEvidenceSchema } from '../../protocol/gpu-evidence';
-import { ChatRequestSchema, ChunkPayloadSchema, JobMetaSchema, SealedChunkSchema, SealedRequestSchema } from '../../protocol/jobs';
+import { ChatRequestSchema, ChunkPayloadSchema, JobMetaSchema, SealedRequestSchema } from '../../protocol/jobs';
 import {
   CreditsResponseSchema,
   DevStarsPayRequestSchema,
@@ -71,7 +71,6 @@ function schemaSamples(s: ProtocolSamples): [z.ZodType, unknown][] {
     [ChatRequestSchema, { messages: [{ role: 'user', content: 'hi' }], temperature: 0.5, topP: 1, seed: 7 }],
     [JobMetaSchema, s.meta],
     [SealedRequestSchema, s.sealed.x25519],
-    [SealedChunkSchema, s.response.chunks[0]],
     [ChunkPayloadSchema, { type: 'delta', text: 'x' }],
     [ChunkPayloadSchema, { type: 'end', receipt: s.receipt }],
     [ChunkPayloadSchema, { type: 'error', code: 'engine.unavailable', message: 'm' }],

@@ -72,7 +72,8 @@ export function ChatScreen({ onOpenCredits, onOpenDeveloper, onOpenAbout, onOpen
     const text = draft.trim();
     if (!text || !readiness.ready || !chosen || !model || !price) return;
     setDraft('');
-    void chat.send(text, { model, host: chosen, pricing: { price, coefficientMilli: chosen.coefficientMilli, maxCharge: maxPrice } });
+    const alternates = host.data?.state === 'verified' ? host.data.alternates : [];
+    void chat.send(text, { model, host: chosen, alternates, pricing: { price, coefficientMilli: chosen.coefficientMilli, maxCharge: maxPrice } });
   };
 
   const sheetHost = host.data && host.data.state !== 'none' ? host.data.host : null;

@@ -77,6 +77,32 @@ describe('chatReducer', () => {
   });
 });
 
+describe('failover', () => {
+  it('moves the answer to the next host\'s job: the old job\'s late frames and release do not touch it', () => {
+    const nextPricing = { ...pricing, coefficientMilli: 1200n };
+    const s = run([
+      send('j1'),
+      { type: 'queued', jobId: 'j1' },
+      { type: 'uncharged', jobId: 'j1' },
+      { type: 'rehosted', jobId: 'j1', nextJobId: 'j2', pricing: nextPricing },
+      { type: 'failed', jobId: 'j1', error: { code: 'job.host_gone' } },
+      { type: 'delta', jobId: 'j1', text: 'stale' },
+      { type: 'queued', jobId: 'j2' },
+      { type: 'delta', jobId: 'j2', text: 'Hi' },
+      { type: 'ended', jobId: 'j2', receipt: receipt('j2'), signature: 'sig', receiptValid: true },
+    ]);
+    expect(s.messages.map((m) => m.id)).toEqual(['j1:user', 'j2']);
+    expect(assistant(s, 'j2')).toMatchObject({ text: 'Hi', status: 'done', pricing: nextPricing, uncharged: false, error: null });
+    expect(s.activeJobId).toBeNull();
+    expect(s.banner).toBeNull();
+  });
+
+  it('does not revive a message that already ended', () => {
+    const done = run([send('j1'), { type: 'failed', jobId: 'j1', error: { code: 'job.host_gone' } }]);
+    expect(run([{ type: 'rehosted', jobId: 'j1', nextJobId: 'j2', pricing }], done)).toBe(done);
+  });
+});
+
 describe('conversation', () => {
   it('sends completed turns and leaves failed ones out', () => {
     const s = run([

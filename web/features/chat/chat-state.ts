@@ -58,6 +58,8 @@ export const initialChatState: ChatState = { messages: [], activeJobId: null, ba
 export type ChatAction =
   | { type: 'send'; jobId: string; text: string; model: string; pricing: JobPricing }
   | { type: 'queued'; jobId: string }
+  /** The job failed before its first answer piece; the message goes on as `nextJobId` on another host. */
+  | { type: 'rehosted'; jobId: string; nextJobId: string; pricing: JobPricing }
   | { type: 'started'; jobId: string }
   | { type: 'delta'; jobId: string; text: string }
   | { type: 'stop'; jobId: string }
@@ -109,6 +111,11 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
     }
     case 'queued':
       return updateJob(state, action.jobId, whileOpen((m) => ({ ...m, status: 'queued' })));
+    case 'rehosted': {
+      // Nothing of the failed job reached the user; what the broker said of it (released, uncharged) is not this message's.
+      const next = updateJob(state, action.jobId, whileOpen((m) => ({ ...m, id: action.nextJobId, status: 'sealing', pricing: action.pricing, uncharged: false })));
+      return next !== state && state.activeJobId === action.jobId ? { ...next, activeJobId: action.nextJobId } : next;
+    }
     case 'started':
       return updateJob(state, action.jobId, whileOpen((m) => ({ ...m, status: 'streaming' })));
     case 'delta':

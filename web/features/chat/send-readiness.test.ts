@@ -36,7 +36,10 @@ const verification = (verified: boolean, policy: AppliedPolicy = unpinned): Host
   policy,
   error: null,
 });
-const host = (state: 'verified' | 'rejected'): HostState => ({ state, host: { hostId: 'host-1', coefficientMilli: 1000n, verification: verification(state === 'verified') } });
+const host = (state: 'verified' | 'rejected'): HostState => {
+  const chosen = { hostId: 'host-1', coefficientMilli: 1000n, verification: verification(state === 'verified') };
+  return state === 'verified' ? { state, host: chosen, alternates: [] } : { state, host: chosen };
+};
 const ready: ReadinessInput = { model: 'm', modelsLoading: false, policy: unpinned, policyFailed: false, host: host('verified'), hostLoading: false, hostFailed: false, socket: 'ready' };
 
 describe('sendReadiness', () => {

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { isCocoonError } from '@cocoon/shared/errors';
 import { HostBundleResponseSchema, HostsResponseSchema } from '@cocoon/shared/protocol/api';
+import type { z } from 'zod';
 import { queryKeys } from '../../api/queries';
 import { useSession } from '../../api/session';
 import type { HostVerification } from '../../crypto/api';
@@ -14,8 +15,15 @@ export interface HostChoice {
   verification: HostVerification;
 }
 
-/** `none`: no host online; `rejected`: hosts exist but none passed attestation (the first is shown). */
-export type HostState = { state: 'verified'; host: HostChoice } | { state: 'rejected'; host: HostChoice } | { state: 'none' };
+/** A host as GET /api/hosts lists it (best first), before its bundle is fetched. */
+export type ListedHost = z.output<typeof HostsResponseSchema>['hosts'][number];
+
+/**
+ * `none`: no host online; `rejected`: hosts exist but none passed attestation (the first is shown).
+ * `alternates`: the hosts listed after the verified one, where a message goes if it fails before
+ * its first token (web/features/chat/failover.ts); verified only then.
+ */
+export type HostState = { state: 'verified'; host: HostChoice; alternates: ListedHost[] } | { state: 'rejected'; host: HostChoice } | { state: 'none' };
 
 /**
  * Picks the host for a model: the broker's best-first list (slim), then each host's bundle fetched
@@ -35,13 +43,10 @@ export function useVerifiedHost(model: string | null) {
       const path = `/api/hosts?model=${encodeURIComponent(model ?? '')}`;
       const { hosts } = await get(path, HostsResponseSchema, signal);
       let first: HostChoice | undefined;
-      for (const listed of hosts) {
-        const bundle = await hostBundle(get, listed.hostId, signal);
-        if (!bundle) continue; // gone offline since it was listed
-        const listing = { ...listed, bundle };
-        const result = await cryptoWorker().verifyHost(bundle);
-        const host = { hostId: listing.hostId, coefficientMilli: BigInt(listing.priceCoefficientMilli), verification: assessHost(listing, model ?? '', result) };
-        if (host.verification.verified) return { state: 'verified', host };
+      for (const [i, listed] of hosts.entries()) {
+        const host = await verifyListedHost(get, listed, model ?? '', signal);
+        if (!host) continue; // gone offline since it was listed
+        if (host.verification.verified) return { state: 'verified', host, alternates: hosts.slice(i + 1) };
         first ??= host;
       }
       return first ? { state: 'rejected', host: first } : { state: 'none' };
@@ -58,8 +63,20 @@ export function useVerifiedHost(model: string | null) {
 
 type Get = ReturnType<typeof useSession>['get'];
 
+/**
+ * Fetches a listed host's bundle and verifies it in the crypto worker under the operator's policy,
+ * with the checks only the caller can make (the claims name this host and serve `model`).
+ * Null when the host is no longer online.
+ */
+export async function verifyListedHost(get: Get, listed: ListedHost, model: string, signal?: AbortSignal): Promise<HostChoice | null> {
+  const bundle = await hostBundle(get, listed.hostId, signal);
+  if (!bundle) return null;
+  const result = await cryptoWorker().verifyHost(bundle);
+  return { hostId: listed.hostId, coefficientMilli: BigInt(listed.priceCoefficientMilli), verification: assessHost({ ...listed, bundle }, model, result) };
+}
+
 /** GET /api/hosts/:hostId/bundle; null when the host is no longer online. */
-async function hostBundle(get: Get, hostId: string, signal: AbortSignal) {
+async function hostBundle(get: Get, hostId: string, signal?: AbortSignal) {
   try {
     return (await get(`/api/hosts/${encodeURIComponent(hostId)}/bundle`, HostBundleResponseSchema, signal)).bundle;
   } catch (e) {
