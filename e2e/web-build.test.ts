@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { resolveConfig } from 'vite';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { BUILD_MANIFEST_FILE, BuildManifestSchema, webBuildManifest } from '@cocoon/shared/web-build';
+import { INITIAL_JS_BUDGET_BYTES, initialJs, kb } from '../scripts/lib/size-budget';
 import { readBuildFolder } from '../scripts/lib/web-build-files';
 
 /** A well-formed operator key (base64url of 32 bytes); nothing is signed with it here. */
@@ -58,6 +59,11 @@ describe('a real production build (vite build, as an auditor runs it)', () => {
     expect(manifest.inputs).toMatchObject({ mode: 'production', COCOON_POLICY_KEYS: POLICY_KEY, COCOON_BROKER_ORIGIN: 'https://broker.example', VITE_TEST_WALLET: 'false' });
     const html = await readFile(join(first.dir, 'index.html'), 'utf8');
     expect(html).toContain(`<meta name="cocoon-build-sha256" content="${manifest.sha256}">`);
+  });
+
+  it('loads at most 150 kB of JavaScript (gzip) before its first screen: the entry script and what it preloads', async () => {
+    const initial = initialJs(await files());
+    expect(initial.gzipBytes, initial.files.map((f) => `${f.path} ${kb(f.gzipBytes)}`).join(', ')).toBeLessThanOrEqual(INITIAL_JS_BUDGET_BYTES);
   });
 
   it('contains neither the mocked Telegram, the test wallet nor the dev routes', async () => {

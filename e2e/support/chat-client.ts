@@ -87,11 +87,18 @@ export async function chat(
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const send = (m: ClientToBroker) => ws.send(JSON.stringify(m));
   try {
-    const cancel = () => send({ type: 'job.cancel', jobId: meta.jobId });
-    return await stream(ws, opener, verified.claims.signingPublicKey, () => {
+    // Authenticated first, as the Mini App's socket is before anyone types: time to first token
+    // counts from the job, not from the connection.
+    await new Promise<void>((resolve, reject) => {
+      ws.once('message', (data) => {
+        const msg = BrokerToClientSchema.parse(JSON.parse(data.toString()));
+        if (msg.type === 'auth.ok') resolve();
+        else reject(new ChatError(msg.type === 'error' ? msg.error : { code: 'internal', message: `expected auth.ok, got ${msg.type}` }));
+      });
       send({ type: 'auth', token });
-      send({ type: 'job.create', meta, request: sealed });
-    }, opts.onDelta && (() => opts.onDelta!(cancel)));
+    });
+    const cancel = () => send({ type: 'job.cancel', jobId: meta.jobId });
+    return await stream(ws, opener, verified.claims.signingPublicKey, () => send({ type: 'job.create', meta, request: sealed }), opts.onDelta && (() => opts.onDelta!(cancel)));
   } finally {
     ws.close();
   }

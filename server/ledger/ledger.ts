@@ -1,3 +1,4 @@
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/client';
 import { Accounts, type AccountRef } from './accounts';
 import { balanceOf, fundsOf, sumOfBalances, type Funds } from './balances';
@@ -53,9 +54,13 @@ export class Ledger {
     return fundsOf(exec, userId);
   }
 
-  /** @throws CocoonError('ledger.insufficient_credits') and changes nothing when short. */
+  /**
+   * @throws CocoonError('ledger.insufficient_credits') and changes nothing when short. In the
+   * caller's transaction it takes no savepoint (two round trips on a job's critical path): a
+   * refusal fails the caller's whole transaction, which is what the relay wants of it.
+   */
   placeHold(h: PlaceHoldInput, exec: Executor = this.db): Promise<HoldRow> {
-    return this.timed('place_hold', () => exec.transaction((tx) => placeHoldIn(tx, h)));
+    return this.timed('place_hold', () => (exec instanceof PgTransaction ? placeHoldIn(exec, h) : exec.transaction((tx) => placeHoldIn(tx, h))));
   }
 
   /** One statement the first time, in no transaction of its own and no savepoint (settlement.ts). */

@@ -34,6 +34,9 @@ export interface InProcessRelayDeps {
   metrics?: BrokerMetrics;
 }
 
+/** How many recently held job ids the relay remembers (a Set of UUID strings: a few MB). */
+const RECENT_JOB_IDS = 65_536;
+
 /** The relay for one broker instance: clients and hosts connected to this process. */
 export class InProcessRelay implements Relay {
   private readonly jobs = new Map<string, LiveJob>();
@@ -44,6 +47,13 @@ export class InProcessRelay implements Relay {
   private readonly closer: JobCloser;
   private readonly slots: JobSlots;
   private readonly creations = new CreationGate();
+  /** Users whose last hold on this broker was placed: their next job goes to its host while its hold commits. */
+  private readonly fundedUsers = new Set<string>();
+  /**
+   * Ids of the latest jobs held here, oldest first: a replayed job id is refused before its request
+   * could reach a host early (older ones are refused by the hold's unique key, and then cancelled).
+   */
+  private readonly heldJobIds = new Set<string>();
 
   constructor(private readonly d: InProcessRelayDeps) {
     this.closer = new JobCloser(d);
@@ -53,7 +63,7 @@ export class InProcessRelay implements Relay {
   async openJob(client: ClientLink, meta: JobMeta, request: SealedRequest): Promise<void> {
     const host = this.d.registry.get(meta.hostId);
     if (!host || !takesJobsFor(host, meta.model)) throw new CocoonError('job.model_unavailable', 'no online host takes jobs for this model under this host id');
-    if (this.jobs.has(meta.jobId)) throw new CocoonError('job.invalid_state', 'job id already used');
+    if (this.jobs.has(meta.jobId) || this.heldJobIds.has(meta.jobId)) throw new CocoonError('job.invalid_state', 'job id already used');
     const requestBytes = fromB64u(request.ciphertext).length;
     const coefficient = host.priceCoefficientMilli;
     const hold = this.d.prices.holdFor(meta.model, requestBytes, meta.maxTokens, coefficient);
@@ -67,6 +77,30 @@ export class InProcessRelay implements Relay {
     let digest: string;
     try {
       digest = await requestDigest(request);
+    } catch (e) {
+      this.slots.free(client.userId, host);
+      throw e;
+    }
+    // In flight from here, but not yet held: what the host sends waits (LiveJob.waiting), and an
+    // ending (host gone, timeout) is carried out once the hold transaction has finished.
+    if (this.jobs.has(meta.jobId)) {
+      // The same id sent twice at once: checked again with no await before taking it.
+      this.slots.free(client.userId, host);
+      throw new CocoonError('job.invalid_state', 'job id already used');
+    }
+    const job = new LiveJob(meta, client, host, hold, requestBytes, digest, Date.now(), coefficient);
+    this.jobs.set(meta.jobId, job);
+    const mine = this.byClient.get(client);
+    if (mine) mine.add(job);
+    else this.byClient.set(client, new Set([job]));
+    // A user whose last hold here succeeded: the host starts (opening the request, prefill) while
+    // the hold commits, which takes the database round trips off the time to first token. Nothing
+    // reaches the client before the hold has committed; a hold refused after all cancels the job
+    // on the host, which bills nothing for it. A user with no credits never gets here twice: any
+    // refused hold makes their next job wait for its hold first.
+    const early = this.fundedUsers.has(client.userId);
+    if (early) this.forward(job, request);
+    try {
       // One creation per user in the database at a time (creation-gate.ts); the rest wait in memory.
       await this.creations.run(client.userId, () => this.d.db.transaction(async (tx) => {
         // A developer's key: its per-request cap and budgets, before the hold (server/developer/key-budget.ts).
@@ -75,19 +109,37 @@ export class InProcessRelay implements Relay {
         await insertJob(tx, { meta, userId: client.userId, apiKeyId: client.apiKeyId ?? null, requestBytes, hold });
       }));
     } catch (e) {
-      this.slots.free(client.userId, host);
+      this.fundedUsers.delete(client.userId);
+      this.take(job);
+      if (job.forwarded) job.host.link.send({ type: 'job.cancel', jobId: meta.jobId });
       throw e;
     }
-    const job = new LiveJob(meta, client, host, hold, requestBytes, digest, Date.now(), coefficient);
-    this.jobs.set(meta.jobId, job);
-    const mine = this.byClient.get(client);
-    if (mine) mine.add(job);
-    else this.byClient.set(client, new Set([job]));
-    if (this.d.registry.get(host.hostId) !== host) return this.end(job, 'job.host_gone', 'host disconnected');
+    this.fundedUsers.add(client.userId);
+    this.heldJobIds.add(meta.jobId);
+    if (this.heldJobIds.size > RECENT_JOB_IDS) this.heldJobIds.delete(this.heldJobIds.values().next().value!);
+    job.held = true;
     client.send({ type: 'job.accepted', jobId: meta.jobId, hold: String(hold) });
-    host.link.send({ type: 'job.open', meta, request, price: priceToWire(this.d.prices.priceOf(meta.model)) });
-    if (this.congested.has(client)) host.link.send({ type: 'job.pause', jobId: meta.jobId });
-    this.d.log.info({ jobId: meta.jobId, hostId: meta.hostId, model: meta.model, hold: String(hold) }, 'job opened');
+    this.d.log.info({ jobId: meta.jobId, hostId: meta.hostId, model: meta.model, hold: String(hold), early }, 'job opened');
+    // The host left while the job was being held (before the relay knew of the job, or after).
+    if (this.d.registry.get(host.hostId) !== host) job.endAfterHold ??= { code: 'job.host_gone', message: 'the host disconnected', cancelHost: false };
+    if (job.endAfterHold) {
+      const { code, message, cancelHost } = job.endAfterHold;
+      return this.end(job, code, message, cancelHost);
+    }
+    this.forward(job, request);
+    // What the host sent meanwhile, in order (what arrives meanwhile queues behind), unless it ends the job.
+    while (job.waiting.length > 0 && this.jobs.get(job.jobId) === job) await job.waiting.shift()!();
+    job.waiting.length = 0;
+    job.draining = false;
+  }
+
+  /** Sends the job to its host (once), paused if its client is congested and cancelled if asked meanwhile. */
+  private forward(job: LiveJob, request: SealedRequest): void {
+    if (job.forwarded) return;
+    job.forwarded = true;
+    job.host.link.send({ type: 'job.open', meta: job.meta, request, price: priceToWire(this.d.prices.priceOf(job.meta.model)) });
+    if (this.congested.has(job.client)) job.host.link.send({ type: 'job.pause', jobId: job.jobId });
+    if (job.cancelRequested) job.host.link.send({ type: 'job.cancel', jobId: job.jobId });
   }
 
   cancelJob(client: ClientLink, jobId: string): void {
@@ -113,6 +165,12 @@ export class InProcessRelay implements Relay {
       host.link.send({ type: 'error', error: { code: 'job.not_found', message: 'no such job on this host' } });
       return;
     }
+    if (job.draining) return void job.waiting.push(() => this.onHostMessage(job, msg));
+    return this.onHostMessage(job, msg);
+  }
+
+  private async onHostMessage(job: LiveJob, msg: HostJobMessage): Promise<void> {
+    if (this.jobs.get(job.jobId) !== job) return;
     job.lastActivity = Date.now();
     switch (msg.type) {
       case 'job.start':
@@ -157,6 +215,12 @@ export class InProcessRelay implements Relay {
       host.link.send({ type: 'error', error: { code: 'job.not_found', message: 'no such job on this host' } });
       return;
     }
+    if (job.draining) return void job.waiting.push(() => this.onHostChunk(job, frame));
+    return this.onHostChunk(job, frame);
+  }
+
+  private async onHostChunk(job: LiveJob, frame: ChunkFrame): Promise<void> {
+    if (this.jobs.get(job.jobId) !== job) return;
     job.lastActivity = Date.now();
     if (!job.started || job.finalSeen || frame.seq !== job.nextSeq) {
       return this.end(job, 'envelope.chunk_out_of_order', 'chunk out of order', true);
@@ -184,7 +248,8 @@ export class InProcessRelay implements Relay {
   private requestCancel(job: LiveJob): void {
     if (job.cancelRequested) return;
     job.cancelRequested = true;
-    job.host.link.send({ type: 'job.cancel', jobId: job.jobId });
+    // Not sent yet: forward() sends the cancel right after the job.
+    if (job.forwarded) job.host.link.send({ type: 'job.cancel', jobId: job.jobId });
   }
 
   /** Removes the job from flight; only the caller that removed it may close it. */
@@ -199,8 +264,13 @@ export class InProcessRelay implements Relay {
   }
 
   private async end(job: LiveJob, code: ErrorCode, message: string, cancelHost = false): Promise<void> {
+    // Its hold may still be committing: releasing now would miss it, so openJob ends it after.
+    if (!job.held) {
+      job.endAfterHold ??= { code, message, cancelHost };
+      return;
+    }
     if (!this.take(job)) return;
-    if (cancelHost) job.host.link.send({ type: 'job.cancel', jobId: job.jobId });
+    if (cancelHost && job.forwarded) job.host.link.send({ type: 'job.cancel', jobId: job.jobId });
     await this.closer.fail(job, code, message);
   }
 }

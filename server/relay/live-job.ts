@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ErrorCode } from '@cocoon/shared/errors';
 import type { JobMeta } from '@cocoon/shared/protocol/jobs';
 import { ResponseDigest, type SyncSha256 } from '@cocoon/shared/receipt';
 import type { OnlineHost } from '../hosts/registry';
@@ -24,6 +25,14 @@ export class LiveJob {
   started = false;
   finalSeen = false;
   cancelRequested = false;
+  /** Its hold has committed: until then endings wait in `endAfterHold`. */
+  held = false;
+  /** Until the hold has committed and what the host sent before has been handled, what it sends waits in `waiting`, in order. */
+  draining = true;
+  /** The host has been sent the job. */
+  forwarded = false;
+  readonly waiting: (() => Promise<void>)[] = [];
+  endAfterHold: { code: ErrorCode; message: string; cancelHost: boolean } | undefined;
   lastActivity: number;
 
   constructor(

@@ -41,6 +41,34 @@ describe('job lifecycle: refusals, cancellation, failures and timeouts', () => {
     client.close();
   });
 
+  it('sends a funded user\'s next job to its host while the hold commits; a hold refused after all cancels it there, charging nothing', async () => {
+    const { token, userId } = await signIn(t.server);
+    const services = t.server.services();
+    const client = await openClient(t.wsUrl, token);
+    // A first job, held before it goes to the host: the user is now known to have had the credits.
+    const first = await sealJob(id);
+    client.send({ type: 'job.create', meta: first.meta, request: first.request });
+    const settled = await client.next<{ balance: string }>('job.settled');
+    // The credits are spent elsewhere meanwhile (another broker, a payout): the next hold fails.
+    const job = await sealJob(id, { maxTokens: 4096 });
+    const hold = holdFor(PRICE, ciphertextBytes(job), 4096, HOST_COEFFICIENT);
+    await services.ledger.transfer({ debit: Accounts.user(userId), credit: Accounts.networkFees, amount: BigInt(settled.balance) - hold + 1n, kind: 'job_commission', idempotencyKey: `drain:${userId}` });
+    client.send({ type: 'job.create', meta: job.meta, request: job.request });
+    expect(await client.next('error')).toMatchObject({ jobId: job.meta.jobId, error: { code: 'ledger.insufficient_credits' } });
+    // It reached the host early, and was cancelled there; the client saw nothing of it.
+    expect(host.opened.map((m) => m.jobId)).toContain(job.meta.jobId);
+    await expect.poll(() => host.cancelled.has(job.meta.jobId)).toBe(true);
+    expect(client.pending()).not.toContainEqual(expect.objectContaining({ type: 'job.accepted', jobId: job.meta.jobId }));
+    expect(await funds(userId)).toEqual({ balance: hold - 1n, held: 0n, available: hold - 1n });
+    // After a refused hold the next job waits for its hold before the host sees it.
+    const next = await sealJob(id, { maxTokens: 4096 });
+    client.send({ type: 'job.create', meta: next.meta, request: next.request });
+    expect(await client.next('error')).toMatchObject({ jobId: next.meta.jobId, error: { code: 'ledger.insufficient_credits' } });
+    expect(host.opened.map((m) => m.jobId)).not.toContain(next.meta.jobId);
+    expect(await services.ledger.sumOfBalances()).toBe(0n);
+    client.close();
+  });
+
   it('refuses a job whose worst case at the host\'s price is above its max charge, charging nothing', async () => {
     const { token, userId } = await signIn(t.server);
     const before = await funds(userId);
