@@ -98,7 +98,9 @@ export class InProcessRelay implements Relay {
     // reaches the client before the hold has committed; a hold refused after all cancels the job
     // on the host, which bills nothing for it. A user with no credits never gets here twice: any
     // refused hold makes their next job wait for its hold first.
-    const early = this.fundedUsers.has(client.userId);
+    // Not for a developer's API key: its budgets, checked in the hold's transaction, are limits
+    // its owner expects to be met, and a job past them never reaches a host.
+    const early = !client.apiKeyId && this.fundedUsers.has(client.userId);
     if (early) this.forward(job, request);
     try {
       // One creation per user in the database at a time (creation-gate.ts); the rest wait in memory.
