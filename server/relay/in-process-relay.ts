@@ -161,14 +161,22 @@ export class InProcessRelay implements Relay {
     for (const job of this.byClient.get(client) ?? []) if (!job.finalSeen) job.host.link.send({ type, jobId: job.jobId });
   }
 
-  async hostMessage(host: OnlineHost, msg: HostJobMessage): Promise<void> {
-    const job = this.jobs.get(msg.jobId);
+  hostMessage(host: OnlineHost, msg: HostJobMessage): Promise<void> {
+    return this.fromHost(host, msg.jobId, (job) => this.onHostMessage(job, msg));
+  }
+
+  /**
+   * What the host sent for one of its jobs, handled now, or queued behind what it sent before the
+   * job's hold committed (LiveJob.waiting); for a job it does not have, the host is told so.
+   */
+  private async fromHost(host: OnlineHost, jobId: string, handle: (job: LiveJob) => Promise<void>): Promise<void> {
+    const job = this.jobs.get(jobId);
     if (!job || job.host !== host) {
       host.link.send({ type: 'error', error: { code: 'job.not_found', message: 'no such job on this host' } });
       return;
     }
-    if (job.draining) return void job.waiting.push(() => this.onHostMessage(job, msg));
-    return this.onHostMessage(job, msg);
+    if (job.draining) return void job.waiting.push(() => handle(job));
+    return handle(job);
   }
 
   private async onHostMessage(job: LiveJob, msg: HostJobMessage): Promise<void> {
@@ -211,14 +219,8 @@ export class InProcessRelay implements Relay {
    * header was read (decodeChunkFrame), the sealed bytes are hashed into the response digest (the
    * non-final ones) and forwarded. A chunk only reaches a job in `jobs`, so after its hold committed.
    */
-  async hostChunk(host: OnlineHost, frame: ChunkFrame): Promise<void> {
-    const job = this.jobs.get(frame.jobId);
-    if (!job || job.host !== host) {
-      host.link.send({ type: 'error', error: { code: 'job.not_found', message: 'no such job on this host' } });
-      return;
-    }
-    if (job.draining) return void job.waiting.push(() => this.onHostChunk(job, frame));
-    return this.onHostChunk(job, frame);
+  hostChunk(host: OnlineHost, frame: ChunkFrame): Promise<void> {
+    return this.fromHost(host, frame.jobId, (job) => this.onHostChunk(job, frame));
   }
 
   private async onHostChunk(job: LiveJob, frame: ChunkFrame): Promise<void> {
