@@ -1,3 +1,4 @@
+import { lingui } from '@lingui/vite-plugin';
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { readFileSync } from 'node:fs';
@@ -236,6 +237,7 @@ export default defineConfig(({ mode }) => {
     root: '.',
     plugins: [
       react(),
+      lingui(),
       tailwindcss(),
       tonconnectAssets({ appUrl: publicUrl, testWallet, productionWalletsFile: PRODUCTION_WALLETS_FILE }),
       buildIdentity({ csp, inputs }),

@@ -1,6 +1,9 @@
+import { lingui } from '@lingui/vite-plugin';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The Mini App's .po catalogues, compiled on import (web/i18n).
+  plugins: [lingui()],
   // The Mini App's compile-time flags that web/config.ts reads (vite.config.ts sets them in builds),
   // so modules importing it load in unit tests: no simulated TEE, no pinned keys, same-origin broker.
   define: {

@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { OutsideTelegram } from './app/OutsideTelegram';
 import './app/styles.css';
+import { activateLocale, languageCodeOf, pickLocale } from './i18n';
 import { bootstrapTelegram, type TelegramLaunch } from './telegram/bootstrap';
 
 const root = createRoot(document.getElementById('root')!);
@@ -23,6 +24,12 @@ void plantDevWallet()
   .catch((e: unknown): TelegramLaunch => {
     console.error('Telegram bootstrap failed', e);
     return { inTelegram: false };
+  })
+  .then(async (launch) => {
+    // The user's language from Telegram, loaded before the first render; English if it cannot load.
+    const locale = pickLocale(launch.inTelegram ? languageCodeOf(launch.initData) : navigator.language);
+    await activateLocale(locale).catch((e: unknown) => console.error(`language ${locale} unavailable`, e));
+    return launch;
   })
   .then((launch) =>
     root.render(<StrictMode>{launch.inTelegram ? <App initData={launch.initData} mocked={launch.mocked} /> : <OutsideTelegram />}</StrictMode>),

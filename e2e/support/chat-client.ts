@@ -17,7 +17,7 @@ import { verifyReceipt } from '@cocoon/shared/receipt';
  * A Node client of the broker speaking exactly the Mini App's protocol (session, host choice,
  * attestation, sealing, streaming, receipt), for integration tests and `npm run bench`.
  */
-export function signedInitData(botToken: string, user: { id: number; first_name: string }, authDate = new Date()): string {
+export function signedInitData(botToken: string, user: { id: number; first_name: string; language_code?: string }, authDate = new Date()): string {
   return signInitData({ user, query_id: 'AAHdF6IQAAAAAN0XohDhrOrc' }, botToken, authDate);
 }
 

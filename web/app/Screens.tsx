@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useState } from 'react';
 import { ChatScreen } from '../features/chat/ChatScreen';
 import { CreditsSkeleton } from '../features/credits/CreditsSkeleton';
 import { OwnerSkeleton } from '../features/owner/OwnerSkeleton';
+import { loadAreas } from '../i18n';
 import { haptics } from '../telegram/haptics';
 import { useBackButton, useSettingsButton } from '../telegram/hooks';
 
@@ -12,11 +13,13 @@ import { useBackButton, useSettingsButton } from '../telegram/hooks';
  * into a chunk that runs before no-eval.ts, and zod then probed `new Function` under the CSP
  * (e2e/about.spec.ts catches that).
  */
-const CreditsScreen = lazy(() => import('./lazy-screens').then((m) => ({ default: m.CreditsScreen })));
-const DeveloperScreen = lazy(() => import('./lazy-screens').then((m) => ({ default: m.DeveloperScreen })));
-const AboutScreen = lazy(() => import('./lazy-screens').then((m) => ({ default: m.AboutScreen })));
+/** The lazy screens' chunk, with their message catalogues in the user's language. */
+const lazyScreens = () => Promise.all([import('./lazy-screens'), loadAreas(['credits', 'owner', 'developer', 'about'])]).then(([m]) => m);
+const CreditsScreen = lazy(() => lazyScreens().then((m) => ({ default: m.CreditsScreen })));
+const DeveloperScreen = lazy(() => lazyScreens().then((m) => ({ default: m.DeveloperScreen })));
+const AboutScreen = lazy(() => lazyScreens().then((m) => ({ default: m.AboutScreen })));
 /** The GPU owners' screen, in the same chunk (lazy-screens.ts); its chart loads later still. */
-const OwnerScreen = lazy(() => import('./lazy-screens').then((m) => ({ default: m.OwnerScreen })));
+const OwnerScreen = lazy(() => lazyScreens().then((m) => ({ default: m.OwnerScreen })));
 
 export type Screen = 'chat' | 'credits' | 'developer' | 'about' | 'owner';
 type Pushed = Exclude<Screen, 'chat'>;
