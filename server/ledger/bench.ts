@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { openDatabase, type Database } from '../db/client';
 import { createScratchDatabase, dropScratchDatabase } from '../db/scratch';
 import { users } from '../db/schema';
+import { SettlementGroupCommit } from './group-commit';
 import { Ledger } from './ledger';
+import type { SettlementRequest } from './settle-batch';
+import type { Settlement } from './settlement';
 
 /** The CI PostgreSQL (trust auth); a throwaway database is created beside `test` and dropped. */
 export const DEFAULT_BENCH_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -17,6 +20,8 @@ export interface SettlementBenchOptions {
   concurrency?: number;
   /** Users the jobs are spread over (default 32): settlements of one user serialize on its account. */
   users?: number;
+  /** Settle through the group commit, as the relay does (default), or each job on its own: the baseline. */
+  groupCommit?: boolean;
 }
 
 export interface SettlementBenchResult {
@@ -33,7 +38,7 @@ export const SETTLEMENTS_TARGET_PER_S = 2_000;
 /**
  * Ledger settlement throughput: `n` jobs are held first (not timed), then settled from their
  * receipts as the relay does (hold closed, promotional credits spent, host earning and commission
- * transferred: one statement each), `concurrency` at a time. Checks the ledger still sums to zero.
+ * transferred; through the group commit), `concurrency` at a time. Checks the ledger still sums to zero.
  * @example const { settlementsPerSecond } = await benchSettlements({ driver: 'pglite', n: 2000 })
  */
 export async function benchSettlements(opts: SettlementBenchOptions): Promise<SettlementBenchResult> {
@@ -50,8 +55,18 @@ export async function benchSettlements(opts: SettlementBenchOptions): Promise<Se
     const jobs = Array.from({ length: opts.n }, (_, i) => ({ jobId: randomUUID(), userId: userIds[i % userIds.length]!, amount: 10_000n + BigInt(i % 1000) }));
     await inParallel(jobs, concurrency, (j) => ledger.placeHold({ ...j, expiresAt }).then(() => undefined));
 
+    // As the relay settles (server/relay/job-closer.ts): through the group commit, which settles
+    // the jobs that end while others are being settled in one statement and one commit.
+    const db = database.db;
+    const group = new SettlementGroupCommit<SettlementRequest, Settlement>({
+      db,
+      settleBatch: (tx, requests) => ledger.settleBatch(requests, tx),
+      after: async (_tx, settled) => new Map(settled.map(({ item, settlement }) => [item.jobId, settlement])),
+      alone: (item) => ledger.settle(item.jobId, item.hostId, item.charged),
+    });
     const t0 = performance.now();
-    await inParallel(jobs, concurrency, (j, i) => ledger.settle(j.jobId, `bench-host-${i % 8}`, j.amount - BigInt(i % 5000)).then(() => undefined));
+    const settle = opts.groupCommit === false ? (r: SettlementRequest) => ledger.settle(r.jobId, r.hostId, r.charged) : (r: SettlementRequest) => group.settle(r);
+    await inParallel(jobs, concurrency, (j, i) => settle({ jobId: j.jobId, hostId: `bench-host-${i % 8}`, charged: j.amount - BigInt(i % 5000) }).then(() => undefined));
     const elapsedMs = performance.now() - t0;
 
     if ((await ledger.sumOfBalances()) !== 0n) throw new Error('ledger does not sum to zero after the benchmark');

@@ -4,6 +4,7 @@ import { Accounts, type AccountRef } from './accounts';
 import { balanceOf, fundsOf, sumOfBalances, type Funds } from './balances';
 import { addPromoIn } from './promo';
 import { placeHoldIn, releaseExpiredIn, releaseIn, type HoldRow, type PlaceHoldInput } from './holds';
+import { settleBatchIn, type SettlementRequest } from './settle-batch';
 import { settleIn, type Settlement } from './settlement';
 import { transferIn, TransferKinds, type TransferInput, type TransferResult } from './transfers';
 
@@ -66,6 +67,11 @@ export class Ledger {
   /** One statement the first time, in no transaction of its own and no savepoint (settlement.ts). */
   settle(jobId: string, hostId: string, charged: bigint, exec: Executor = this.db): Promise<Settlement> {
     return this.timed('settle', () => settleIn(exec, jobId, hostId, charged, this.opts.commissionBps));
+  }
+
+  /** Many jobs' first settlements in one statement (settle-batch.ts); the jobs it could not settle are left out, unchanged. */
+  settleBatch(requests: readonly SettlementRequest[], exec: Executor = this.db): Promise<Map<string, Settlement>> {
+    return this.timed('settle', () => settleBatchIn(exec, requests, this.opts.commissionBps));
   }
 
   release(jobId: string, exec: Executor = this.db): Promise<boolean> {

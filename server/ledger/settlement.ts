@@ -146,7 +146,7 @@ const SETTLE_SQL = `
   select user_id, commission, host_earning, host_promo_earning from split`;
 
 /** The SQLSTATE of a driver error, which drizzle wraps as the `cause` of its own. */
-function pgCode(e: unknown): string | undefined {
+export function pgCode(e: unknown): string | undefined {
   for (let err: unknown = e; err instanceof Error; err = err.cause) {
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string') return code;

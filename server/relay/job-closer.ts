@@ -3,7 +3,9 @@ import { CocoonError, isCocoonError, type ErrorCode } from '@cocoon/shared/error
 import type { SignedReceipt } from '@cocoon/shared/protocol/receipt';
 import type { Db } from '../db/client';
 import { retryDatabase } from '../db/retry';
+import { SettlementGroupCommit } from '../ledger/group-commit';
 import type { Ledger } from '../ledger/ledger';
+import type { SettlementRequest } from '../ledger/settle-batch';
 import type { BrokerMetrics } from '../metrics/broker-metrics';
 import type { PriceBook } from '../pricing/price-book';
 import { markFailed, markSettled } from './jobs-repo';
@@ -24,8 +26,43 @@ export interface JobCloserDeps {
  * streamed, per its receipt, unless nothing was streamed; every other ending pays nothing. Nothing
  * is ever charged above the hold, which is within the user's `maxCharge`.
  */
+/** A job to settle from its receipt, for the group commit. */
+interface ToSettle extends SettlementRequest {
+  job: LiveJob;
+  signed: SignedReceipt;
+}
+
 export class JobCloser {
-  constructor(private readonly d: JobCloserDeps) {}
+  /**
+   * Settlements under load share one statement and one commit (server/ledger/group-commit.ts):
+   * the hold closed and the transfers made, the job marked settled and the user's new balance
+   * read, in one transaction per batch. Alone (no queue, or a batch that failed), a job closes in
+   * its own transaction with the database retries.
+   */
+  private readonly group: SettlementGroupCommit<ToSettle, { charged: bigint; balance: bigint }>;
+
+  constructor(private readonly d: JobCloserDeps) {
+    this.group = new SettlementGroupCommit({
+      db: d.db,
+      settleBatch: (tx, requests) => d.ledger.settleBatch(requests, tx),
+      after: async (tx, settled) => {
+        const balances = new Map<string, bigint>();
+        for (const { item, settlement } of settled) {
+          await markSettled(tx, item.jobId, item.signed, settlement.charged);
+          if (!balances.has(settlement.userId)) balances.set(settlement.userId, (await d.ledger.userFunds(settlement.userId, tx)).balance);
+        }
+        return new Map(settled.map(({ item, settlement }) => [item.jobId, { charged: settlement.charged, balance: balances.get(settlement.userId)! }]));
+      },
+      alone: ({ job, signed, charged }) =>
+        // Retried through a lost connection: a retry after a commit whose answer was lost returns the first settlement.
+        this.retry(job, () => d.db.transaction(async (tx) => {
+          const s = await d.ledger.settle(job.jobId, job.meta.hostId, charged, tx);
+          await markSettled(tx, job.jobId, signed, s.charged);
+          return { charged: s.charged, balance: (await d.ledger.userFunds(job.client.userId, tx)).balance };
+        })),
+      onBatchError: (err, size) => d.log.warn({ err, size }, 'settlement batch failed; its jobs settle one by one'),
+    });
+  }
 
   /** Bills exactly the receipt's usage; a receipt that fails any check charges nothing. */
   async settle(job: LiveJob, signed: SignedReceipt): Promise<void> {
@@ -45,12 +82,7 @@ export class JobCloser {
     }
     let settled: { charged: bigint; balance: bigint };
     try {
-      // Retried through a lost connection: a retry after a commit whose answer was lost returns the first settlement.
-      settled = await this.retry(job, () => this.d.db.transaction(async (tx) => {
-        const s = await this.d.ledger.settle(job.jobId, job.meta.hostId, charged, tx);
-        await markSettled(tx, job.jobId, signed, s.charged);
-        return { charged: s.charged, balance: (await this.d.ledger.userFunds(job.client.userId, tx)).balance };
-      }));
+      settled = await this.group.settle({ jobId: job.jobId, hostId: job.meta.hostId, charged, job, signed });
     } catch (e) {
       return this.notRecorded(job, e);
     }
