@@ -153,11 +153,14 @@ try {
 // transaction each, 16 in flight), on the embedded PGlite and on PostgreSQL when one is reachable.
 const pglite = await benchSettlements({ driver: 'pglite', n: 1000 });
 console.log(`\nledger settlements: PGlite ${pglite.settlementsPerSecond.toFixed(0)}/s`);
+// One by one first (the baseline, each job its own statement and commit), then the relay's group commit.
+const postgresAlone = await benchSettlements({ driver: 'postgres', n: 2000, groupCommit: false }).catch((e: unknown) => e as Error);
 const postgres = await benchSettlements({ driver: 'postgres', n: 2000 }).catch((e: unknown) => e as Error);
-if (postgres instanceof Error) console.log(`ledger settlements: PostgreSQL not measured (${postgres.message})`);
+if (postgres instanceof Error || postgresAlone instanceof Error) console.log(`ledger settlements: PostgreSQL not measured (${(postgres instanceof Error ? postgres : (postgresAlone as Error)).message})`);
 else {
   const perS = postgres.settlementsPerSecond;
-  console.log(`ledger settlements: PostgreSQL ${perS.toFixed(0)}/s, ${postgres.concurrency} in flight (target ≥ ${SETTLEMENTS_TARGET_PER_S}/s: x${(perS / SETTLEMENTS_TARGET_PER_S).toFixed(2)}; x${(perS / pglite.settlementsPerSecond).toFixed(2)} PGlite)`);
+  console.log(`ledger settlements: PostgreSQL ${perS.toFixed(0)}/s, ${postgres.concurrency} in flight, group commit (target ≥ ${SETTLEMENTS_TARGET_PER_S}/s: x${(perS / SETTLEMENTS_TARGET_PER_S).toFixed(2)}; x${(perS / pglite.settlementsPerSecond).toFixed(2)} PGlite)`);
+  console.log(`ledger settlements: PostgreSQL one by one ${postgresAlone.settlementsPerSecond.toFixed(0)}/s (group commit x${(perS / postgresAlone.settlementsPerSecond).toFixed(2)})`);
 }
 
 // Scheduler: 1,000 simulated hosts at 70 % utilisation, against random choice and the old sort
