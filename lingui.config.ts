@@ -7,7 +7,7 @@ import { formatter } from '@lingui/format-po';
  * is kept. Messages are looked up by explicit id (`t('chat.send')`, web/i18n); English is the
  * source and the fallback for a message a translation lacks.
  */
-export const CATALOG_AREAS = ['common', 'chat', 'conversations', 'answers', 'tools', 'network', 'attestation', 'credits', 'owner', 'developer', 'about'] as const;
+export const CATALOG_AREAS = ['common', 'chat', 'conversations', 'history', 'answers', 'tools', 'network', 'attestation', 'errors', 'credits', 'owner', 'developer', 'about'] as const;
 
 export default defineConfig({
   sourceLocale: 'en',

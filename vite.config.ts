@@ -180,6 +180,38 @@ function precompressBuild(): Plugin {
   };
 }
 
+/**
+ * Builds only: zod's JSON Schema generation (about 5 kB gzip of the first load) left out. Every
+ * classic zod schema links it for `.toJSONSchema()`, which the Mini App never calls; it only parses.
+ * Calling it, or the few derived getters built on it (`.minLength`, `.maxValue`…), throws. Its
+ * English error sentences are left out too: a failed parse's issues say only "Invalid input".
+ */
+function zodWithoutJsonSchema(): Plugin {
+  const left = (names: string[]) =>
+    `const left = () => { throw new Error('zod JSON Schema is left out of the Mini App build (vite.config.ts)'); };\n` +
+    names.map((name) => `export const ${name} = left;`).join('\n');
+  const stubs: Record<string, string> = {
+    'json-schema-processors.js': left(['aggregateChecks', 'toJSONSchema']) + '\nexport const allProcessors = {};',
+    'to-json-schema.js':
+      left(['extractDefs', 'finalize', 'initializeContext', 'processSchema', 'handleUnrepresentable']) +
+      '\nexport const createToJSONSchemaMethod = () => left;\nexport const createStandardJSONSchemaMethod = () => left;',
+    // English sentences for failed parses: the app shows its own words for a bad response, never zod's.
+    'locales/en.js': "export default function () { return { localeError: () => 'Invalid input' }; }",
+  };
+  return {
+    name: 'cocoon-zod-without-json-schema',
+    apply: 'build',
+    enforce: 'pre',
+    resolveId(id, importer) {
+      const file = id.endsWith('/locales/en.js') ? 'locales/en.js' : (id.split('/').pop() ?? '');
+      return importer?.includes('/node_modules/zod/') && file in stubs ? `\0zod-left-out:${file}` : null;
+    },
+    load(id) {
+      return id.startsWith('\0zod-left-out:') ? stubs[id.slice('\0zod-left-out:'.length)] : null;
+    },
+  };
+}
+
 const PRODUCTION_WALLETS_FILE = 'web/ton/wallets.production.json';
 
 /** The product's version (package.json), shown on the About screen. */
@@ -242,6 +274,7 @@ export default defineConfig(({ mode }) => {
       tonconnectAssets({ appUrl: publicUrl, testWallet, productionWalletsFile: PRODUCTION_WALLETS_FILE }),
       buildIdentity({ csp, inputs }),
       precompressBuild(),
+      zodWithoutJsonSchema(),
     ],
     define: {
       __COCOON_MOCK_TELEGRAM__: JSON.stringify(mockTelegram),
@@ -252,7 +285,18 @@ export default defineConfig(({ mode }) => {
       __COCOON_APP_VERSION__: JSON.stringify(appVersion()),
     },
     worker: { format: 'es' },
-    build: { outDir: 'dist/web', emptyOutDir: true, target: 'es2022' },
+    build: {
+      outDir: 'dist/web',
+      emptyOutDir: true,
+      target: 'es2022',
+      // zod and no-eval.ts in one chunk: with several lazy chunks the bundler splits modules they
+      // share with the entry (shared/errors.ts…) into common chunks the entry imports, which run
+      // before the entry's own no-eval.ts; zod would then probe `new Function` under the CSP. Every
+      // chunk with a schema imports zod's, so no-eval.ts there runs before any schema is built.
+      rolldownOptions: {
+        output: { codeSplitting: { groups: [{ name: 'schemas', test: /[\\/]node_modules[\\/]zod[\\/]|[\\/]web[\\/]no-eval\.ts$/, priority: 10 }] } },
+      },
+    },
     server: {
       proxy: {
         '/api': { target: broker, changeOrigin: true, ws: true },

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
+import type { EngineConfig } from '@cocoon/host/agent/engine-setup';
 import { upsertTelegramUser } from '@cocoon/server/auth/users';
 import { loadConfig, type ServerConfig } from '@cocoon/server/config';
 import { createServer } from '@cocoon/server/app';
@@ -52,6 +53,12 @@ export interface StackOptions {
    * that pin `Stack.policyKey` (the developer proxy) then verify hosts exactly as they would there.
    */
   operatorPolicy?: boolean;
+  /**
+   * An engine of the caller's instead of the demo engine (the e2e scripted engine, whose answers a
+   * test sets): the built-in and further hosts serve from it and attest these claims, and no demo
+   * engine is started. The caller owns it: `close()` leaves it running.
+   */
+  engine?: EngineConfig;
 }
 
 /** One host agent of the stack, online. */
@@ -86,7 +93,7 @@ export interface Stack {
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const logLevel = opts.logLevel ?? 'info';
-  const engine = await startDemoEngine();
+  const engine: DemoEngine = opts.engine ? { url: opts.engine.url, config: opts.engine, close: async () => {} } : await startDemoEngine();
   let config: ServerConfig;
   let policy: { file: string; key: string } | undefined;
   try {

@@ -55,8 +55,8 @@ test('the max price per message is shown with the host\'s price, remembered on t
   await button.click();
   const sheet = page.getByTestId('max-price-sheet');
   await expect(sheet.getByTestId('host-price')).toHaveText('1 in · 2 out');
-  // (1,040 sealed bytes + 512) prompt tokens and 256 completion tokens at 1 and 2 credits per 1K.
-  await expect(sheet.getByTestId('full-answer-cost')).toHaveText('up to 2.064 credits');
+  // (1,040 sealed bytes + 512) prompt tokens and 1,024 completion tokens ("Normal" answers) at 1 and 2 credits per 1K.
+  await expect(sheet.getByTestId('full-answer-cost')).toHaveText('up to 3.6 credits');
   await sheet.getByTestId('max-price-input').fill('0.5');
   await expect(sheet.getByTestId('max-price-effect')).toContainText('nothing can be sent');
   await sheet.getByRole('button', { name: 'Done' }).click();

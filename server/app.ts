@@ -64,6 +64,7 @@ export function createServer(config: ServerConfig, opts: { logger?: Logger; dev?
   let services: Services | undefined;
   let maintenance: { stop(): Promise<void> } | undefined;
   let metricsServer: MetricsServer | undefined;
+  let botSetUp: Promise<void> | undefined;
   const get = (): Services => {
     if (!services) throw new CocoonError('internal', 'server is not ready');
     return services;
@@ -112,9 +113,13 @@ export function createServer(config: ServerConfig, opts: { logger?: Logger; dev?
     const any = address.address === '0.0.0.0' || address.address === '::';
     const host = any ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
     await services.stars.connect(`http://${host}:${address.port}`);
+    // The bot's commands and menu button, in the background (failures are logged): only with a
+    // webhook secret, the bot is live; without one no update reaches it and Telegram is not called.
+    if (services.stars.enabled) botSetUp = services.bot.setUp();
   });
   app.addHook('onClose', async () => {
     await maintenance?.stop();
+    await botSetUp;
     await metricsServer?.close();
     await services?.cluster.close();
     await services?.stars.close();

@@ -21,6 +21,8 @@ import { PriceBook } from './pricing/price-book';
 import { InProcessRelay } from './relay/in-process-relay';
 import { openTon, type TonService } from './ton/ton-service';
 import { notifyOwner } from './owners/notify';
+import { starsUpdates } from './payments/stars-webhook';
+import { createCocoonBot, type CocoonBot } from './telegram/bot/bot';
 import type { Relay } from './relay/relay';
 
 /** Everything the routes and sockets use, built once the database is open. */
@@ -36,6 +38,8 @@ export interface Services {
   cluster: Cluster;
   /** Telegram Stars: the Bot API (or its embedded stand-in) and the webhook's secret. */
   stars: StarsGateway;
+  /** The Telegram bot (server/telegram/bot/): the webhook's updates, its profile, owners' notifications. */
+  bot: CocoonBot;
   /** TON deposits and ton_proof; null when the broker runs without TON (see ton/ton-settings.ts). */
   ton: TonService | null;
   /** What host attestation must satisfy to enroll (server/attestation/policy.ts). */
@@ -79,12 +83,13 @@ export async function openServices(config: ServerConfig, log: FastifyBaseLogger,
   const registry = new ClusterRegistry();
   const local = new InProcessRelay({ db, ledger, prices, registry, log, idleTimeoutMs: config.JOB_IDLE_TIMEOUT_MS, holdTtlMs: config.HOLD_TTL_MS, maxJobsPerUser: config.MAX_CONCURRENT_JOBS_PER_USER, metrics });
   const stars = await openStarsGateway(config, log, dev);
-  const ton = await openTon(config, { db, ledger, log, dev, notify: (ownerId, text) => notifyOwner({ database, stars }, ownerId, text, log) });
+  const bot = createCocoonBot({ token: config.BOT_TOKEN, apiRoot: stars.apiRoot, appUrl: config.WEB_ORIGIN ?? config.PUBLIC_URL, stars: starsUpdates({ db, ledger, api: stars.api }, log), log });
+  const ton = await openTon(config, { db, ledger, log, dev, notify: (ownerId, text) => notifyOwner({ database, bot }, ownerId, text, log) });
   const sessions = new SessionStore(db, config.SESSION_TTL_S, config.SESSIONS_PER_USER_PER_HOUR);
   // Last, so nothing above can fail with a NATS connection left open; in-process unless NATS_URL (server/cluster/).
   const brokerId = config.BROKER_ID ?? newBrokerId();
   const cluster = createCluster({ bus: await openBus(config, brokerId), bundles: databaseBundleStore(db), log, registry, local, brokerId, clusterName: config.CLUSTER_NAME, holdTtlMs: config.HOLD_TTL_MS, solo: !config.NATS_URL });
   const relay = cluster.relay;
   cluster.start();
-  return { config, database, ledger, sessions, prices, registry, relay, cluster, metrics, stars, ton, attestationPolicy, signedAttestationPolicy, collateral: new CollateralCache(), limits: new RateLimits(config), apiKeys: new ApiKeyStore(db), reliability: new ReliabilityCache(db, { onError: (err) => log.warn({ err }, 'scheduler: reading host reliability failed') }) };
+  return { config, database, ledger, sessions, prices, registry, relay, cluster, metrics, stars, bot, ton, attestationPolicy, signedAttestationPolicy, collateral: new CollateralCache(), limits: new RateLimits(config), apiKeys: new ApiKeyStore(db), reliability: new ReliabilityCache(db, { onError: (err) => log.warn({ err }, 'scheduler: reading host reliability failed') }) };
 }

@@ -19,8 +19,12 @@ export const POLICY_KEYS: readonly string[] = __COCOON_POLICY_KEYS__;
 export const BROKER_ORIGIN: string = __COCOON_BROKER_ORIGIN__;
 /** The product version (package.json), shown on the About screen. */
 export const APP_VERSION: string = __COCOON_APP_VERSION__;
-/** Completion budget of a chat turn; the broker holds credits for it up front. */
-export const MAX_TOKENS = 256;
+/**
+ * The default completion budget of a chat turn ("Normal" answers); the user's answer length and the
+ * model's context length set the one sent (web/features/conversations/answer-length.ts). The broker
+ * holds credits for it up front, within the user's max price per message.
+ */
+export const MAX_TOKENS = 1024;
 
 /** TonConnect's files, served from the Mini App's own origin (vite.config.ts). */
 export const TONCONNECT_MANIFEST_PATH = '/tonconnect-manifest.json';

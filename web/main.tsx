@@ -4,7 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { OutsideTelegram } from './app/OutsideTelegram';
 import './app/styles.css';
-import { activateLocale, languageCodeOf, pickLocale } from './i18n';
+import { activateLocale, languageCodeOf, loadAreas, pickLocale } from './i18n';
 import { bootstrapTelegram, type TelegramLaunch } from './telegram/bootstrap';
 
 const root = createRoot(document.getElementById('root')!);
@@ -31,6 +31,9 @@ void plantDevWallet()
     await activateLocale(locale).catch((e: unknown) => console.error(`language ${locale} unavailable`, e));
     return launch;
   })
-  .then((launch) =>
-    root.render(<StrictMode>{launch.inTelegram ? <App initData={launch.initData} mocked={launch.mocked} /> : <OutsideTelegram />}</StrictMode>),
-  );
+  .then((launch) => {
+    root.render(<StrictMode>{launch.inTelegram ? <App initData={launch.initData} mocked={launch.mocked} /> : <OutsideTelegram />}</StrictMode>);
+    // The error messages' words, after the first paint (web/features/chat/error-messages.ts).
+    return loadAreas(['errors']);
+  })
+  .catch((e: unknown) => console.warn('error messages unavailable: generic ones stand in', e));

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { runCheckout, type CheckoutContext, type CheckoutResult, type Delivery, type Payer, type StandinInvoice } from './standin-checkout';
+import { BadRequest, botMethods, type SentMessage } from './bot-methods';
 import {
   AnswerPreCheckoutQueryParamsSchema,
   CreateInvoiceLinkParamsSchema,
@@ -14,8 +15,9 @@ import {
 
 /**
  * A local stand-in for Telegram's Bot API, over real HTTP, for the embedded default (DEV_MODE)
- * and tests: createInvoiceLink, answerPreCheckoutQuery, refundStarPayment and setWebhook with
- * Telegram's validation and `{ ok, result }` answers. Invoice links point back here
+ * and tests: createInvoiceLink, answerPreCheckoutQuery, refundStarPayment and setWebhook, and
+ * what the bot calls (getMe, sendMessage, setMyCommands, setChatMenuButton, answerInlineQuery;
+ * see bot-methods.ts), with Telegram's validation and `{ ok, result }` answers. Invoice links point back here
  * (`<url>/invoice/<id>`); `POST <link>/pay {"userTelegramId": 123}` plays the payment against the
  * bot's webhook (see standin-checkout.ts). Nothing here moves real Stars.
  */
@@ -27,23 +29,24 @@ export interface BotApiStandin {
   /** Whether a link was made by this stand-in; its invoice id if so. */
   invoiceIdOf(link: string): string | undefined;
   pay(invoiceId: string, payer: Payer): Promise<CheckoutResult>;
-  /** Every message the bot sent with sendMessage, oldest first (owners' notifications). */
+  /** Every message the bot sent with sendMessage, oldest first (replies, owners' notifications). */
   readonly messages: readonly SentMessage[];
+  /** Every call Telegram accepted, oldest first, with its parameters as sent (the bot's profile, inline answers). */
+  readonly calls: readonly BotCall[];
   /** Every update sent to the webhook, oldest first; `deliver` sends one (again). */
   readonly deliveries: readonly Delivery[];
   deliver(update: Update): Promise<Delivery>;
 }
 
-export interface SentMessage {
-  chatId: number | string;
-  text: string;
-  messageId: number;
+export interface BotCall {
+  method: string;
+  params: unknown;
 }
-
-const SendMessageParamsSchema = z.object({ chat_id: z.union([z.number().int(), z.string().min(1)]), text: z.string().min(1).max(4096), disable_notification: z.boolean().optional() });
 
 export interface StandinOptions {
   token: string;
+  /** The bot's username, as getMe answers it (default cocoon_standin_bot). */
+  username?: string;
   host?: string;
   port?: number;
   /** Telegram waits 10 s for answerPreCheckoutQuery. */
@@ -53,6 +56,8 @@ export interface StandinOptions {
 const MethodParamSchema = z.object({ token: z.string(), method: z.string() });
 const PayBodySchema = z.object({ userTelegramId: z.number().int().positive(), firstName: z.string().min(1).max(64).optional() });
 
+export { type SentMessage } from './bot-methods';
+
 const fail = (reply: FastifyReply, code: number, description: string) => reply.status(code).send({ ok: false, error_code: code, description });
 
 export function createBotApiStandin(opts: StandinOptions): BotApiStandin {
@@ -61,6 +66,7 @@ export function createBotApiStandin(opts: StandinOptions): BotApiStandin {
   const invoices = new Map<string, StandinInvoice>();
   const deliveries: Delivery[] = [];
   const messages: SentMessage[] = [];
+  const calls: BotCall[] = [];
   let webhook: SetWebhookParams | undefined;
   let url = '';
   let updateId = 100_000;
@@ -114,12 +120,7 @@ export function createBotApiStandin(opts: StandinOptions): BotApiStandin {
       charge.refunded = true;
       return true;
     },
-    sendMessage(params) {
-      const p = SendMessageParamsSchema.parse(params);
-      const sent = { chatId: p.chat_id, text: p.text, messageId: messages.length + 1 };
-      messages.push(sent);
-      return { message_id: sent.messageId, date: Math.floor(Date.now() / 1000), chat: { id: p.chat_id, type: 'private' }, text: p.text };
-    },
+    ...botMethods({ token: opts.token, username: opts.username ?? 'cocoon_standin_bot', messages }),
     setWebhook(params) {
       webhook = SetWebhookParamsSchema.parse(params);
       return true;
@@ -132,7 +133,9 @@ export function createBotApiStandin(opts: StandinOptions): BotApiStandin {
     const handler = methods[method];
     if (!handler) return fail(reply, 404, 'Not Found');
     try {
-      return { ok: true, result: handler(req.body ?? {}) };
+      const result = handler(req.body ?? {});
+      calls.push({ method, params: req.body ?? {} });
+      return { ok: true, result };
     } catch (e) {
       if (e instanceof BadRequest) return fail(reply, 400, `Bad Request: ${e.message}`);
       if (e instanceof z.ZodError) return fail(reply, 400, `Bad Request: invalid ${e.issues.map((i) => i.path.join('.')).join(', ')}`);
@@ -159,6 +162,7 @@ export function createBotApiStandin(opts: StandinOptions): BotApiStandin {
     },
     deliveries,
     messages,
+    calls,
     deliver,
     async start() {
       const address = await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
@@ -181,4 +185,3 @@ export function createBotApiStandin(opts: StandinOptions): BotApiStandin {
   return api;
 }
 
-class BadRequest extends Error {}

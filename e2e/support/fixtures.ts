@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { test as base, type Page } from '@playwright/test';
 import { signedInitData } from './chat-client';
 import { startRecordingProxy } from './recording-proxy';
+import { SCRIPTED_MODEL, startScriptedEngine, type ScriptedEngine } from './scripted-engine';
 import { startStack, type Stack } from '@cocoon/dev/stack';
 
 export const E2E_BOT_TOKEN = '7000000001:E2E-test-token-not-secret-AAAAAAAAAA';
@@ -38,17 +39,37 @@ export const TELEGRAM_THEMES = {
 /** The Mini App build the stack serves: `COCOON_E2E_WEB_DIST` lets parallel work use its own build. */
 const E2E_WEB_DIST = process.env.COCOON_E2E_WEB_DIST ?? 'dist/web-e2e';
 
-export const test = base.extend<{ openApp: (user?: { id: number; first_name: string }, options?: OpenAppOptions) => Promise<Page> }, { stack: E2EStack; devMode: boolean; brokerEnv: Record<string, string> }>({
+/** The claims the stack's host attests for the scripted engine (any digest: the e2e build pins no policy). */
+const scriptedClaims = (engine: ScriptedEngine) => ({ url: engine.url, name: 'scripted', imageDigest: `sha256:${'0'.repeat(64)}`, version: '1', args: [], modelDigests: { [SCRIPTED_MODEL]: 'ab'.repeat(32) } });
+
+export const test = base.extend<
+  { openApp: (user?: { id: number; first_name: string }, options?: OpenAppOptions) => Promise<Page> },
+  { stack: E2EStack; devMode: boolean; brokerEnv: Record<string, string>; engineKind: 'demo' | 'scripted'; scripted: ScriptedEngine | null }
+>({
   devMode: [false, { option: true, scope: 'worker' }],
   /** Extra broker configuration for a spec (e.g. a short settlement delay); a spec that sets it gets its own stack. */
   brokerEnv: [{}, { option: true, scope: 'worker' }],
+  /**
+   * What the host serves from: the demo llama engine (its text is not up to the test), or the
+   * scripted engine (e2e/support/scripted-engine.ts), whose `answer` a spec sets through `scripted`.
+   */
+  engineKind: ['demo', { option: true, scope: 'worker' }],
+  scripted: [
+    async ({ engineKind }, use) => {
+      if (engineKind !== 'scripted') return use(null);
+      const engine = await startScriptedEngine();
+      await use(engine);
+      await engine.close();
+    },
+    { scope: 'worker' },
+  ],
   stack: [
-    async ({ devMode, brokerEnv }, use) => {
+    async ({ devMode, brokerEnv, scripted }, use) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'cocoon-e2e-'));
       const broker: string[] = [];
       const host: string[] = [];
       const logStream = new Writable({ write: (c, _e, cb) => (broker.push(String(c)), cb()) });
-      const stack = await startStack({ dataDir: join(dataDir, 'pglite'), botToken: E2E_BOT_TOKEN, webDist: E2E_WEB_DIST, devMode, logStream, hostOutput: (l) => host.push(l), hostName: 'host-e2e-1', env: brokerEnv });
+      const stack = await startStack({ dataDir: join(dataDir, 'pglite'), botToken: E2E_BOT_TOKEN, webDist: E2E_WEB_DIST, devMode, logStream, hostOutput: (l) => host.push(l), hostName: 'host-e2e-1', env: brokerEnv, ...(scripted && { engine: scriptedClaims(scripted) }) });
       const proxy = await startRecordingProxy(new URL(stack.url));
       await use({ ...stack, appUrl: proxy.url, dataDir, brokerLogs: () => broker.join(''), hostLogs: () => host.join('\n'), traffic: proxy.traffic });
       await proxy.close();

@@ -7,12 +7,20 @@ export type EngineBehaviour = 'answer' | 'http-503' | 'http-429' | 'silent' | 's
 
 export const SCRIPTED_MODEL = 'scripted/model';
 /** The answer every `answer` request gets, and the usage the engine reports for it. */
-export const SCRIPTED_ANSWER = { deltas: ['Hello', ', ', 'world', '!'], usage: { prompt_tokens: 12, completion_tokens: 4, total_tokens: 16 } };
+export const SCRIPTED_ANSWER: ScriptedAnswer = { deltas: ['Hello', ', ', 'world', '!'], usage: { prompt_tokens: 12, completion_tokens: 4, total_tokens: 16 } };
+
+/** An answer's text as the stream's deltas, and the usage reported after them. */
+export interface ScriptedAnswer {
+  deltas: string[];
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+}
 
 export interface ScriptedEngine {
   /** The OpenAI base URL (`…/v1`). */
   url: string;
   behaviour: EngineBehaviour;
+  /** What `answer` streams (SCRIPTED_ANSWER unless a test sets another, e.g. markdown for the Mini App's rendering). */
+  answer: ScriptedAnswer;
   /** Chat completion requests whose connection is still open (a silent or stalled answer the host has not given up on). */
   readonly open: number;
   close(): Promise<void>;
@@ -61,9 +69,9 @@ export async function startScriptedEngine(): Promise<ScriptedEngine> {
         return; // and nothing more, the connection left open
       case 'answer':
         res.writeHead(200, { 'content-type': 'text/event-stream' });
-        for (const text of SCRIPTED_ANSWER.deltas) sse(res, delta(text));
+        for (const text of engine.answer.deltas) sse(res, delta(text));
         sse(res, chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]));
-        sse(res, chunk([], SCRIPTED_ANSWER.usage));
+        sse(res, chunk([], engine.answer.usage));
         sse(res, '[DONE]');
         return void res.end();
     }
@@ -73,6 +81,7 @@ export async function startScriptedEngine(): Promise<ScriptedEngine> {
   const engine: ScriptedEngine = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
     behaviour: 'answer',
+    answer: SCRIPTED_ANSWER,
     get open() {
       return open;
     },

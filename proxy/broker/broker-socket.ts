@@ -15,7 +15,7 @@ export interface ChunkMessage {
   chunk: SealedChunk;
 }
 
-export type JobMessage = Exclude<BrokerToClientParsed, { type: 'auth.ok' }> | ChunkMessage;
+export type JobMessage = Exclude<BrokerToClientParsed, { type: 'auth.ok' | 'pong' }> | ChunkMessage;
 export type JobListener = (msg: JobMessage) => void;
 
 /**
@@ -134,7 +134,8 @@ export class BrokerSocket {
   }
 
   private route(msg: BrokerToClientParsed): void {
-    if (msg.type === 'auth.ok') return;
+    // `pong` answers an app-level ping, which this Node client never sends (ws answers the broker's own pings).
+    if (msg.type === 'auth.ok' || msg.type === 'pong') return;
     if (msg.type === 'error' && msg.jobId === undefined) {
       // Not about one job (a malformed frame, an expired session): every job in flight fails with it.
       this.logger.warn({ code: msg.error.code }, 'the broker reported an error');

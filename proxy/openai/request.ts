@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ChatRequestSchema, MAX_TOKENS_LIMIT, type ChatRequest } from '@cocoon/shared/protocol/jobs';
+import { ChatRequestSchema, type ChatRequest } from '@cocoon/shared/protocol/chat-request';
+import { MAX_TOKENS_LIMIT } from '@cocoon/shared/protocol/jobs';
 import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '@cocoon/shared/protocol/openai-chat';
 import { badRequest } from './errors';
 

@@ -7,7 +7,7 @@ import type { Services } from '../services';
  * online, payout sent. Sent only to owners who have not turned them off in the app. Best effort:
  * a failed send is logged and never fails what caused it (a payout, a reconnect).
  */
-export async function notifyOwner(s: Pick<Services, 'database' | 'stars'>, ownerId: string, text: string, log?: { warn(obj: object, msg: string): void }): Promise<boolean> {
+export async function notifyOwner(s: Pick<Services, 'database' | 'bot'>, ownerId: string, text: string, log?: { warn(obj: object, msg: string): void }): Promise<boolean> {
   try {
     const [row] = await s.database.db
       .select({ telegramId: users.telegramId, notifications: owners.notifications })
@@ -16,7 +16,7 @@ export async function notifyOwner(s: Pick<Services, 'database' | 'stars'>, owner
       .where(eq(users.id, ownerId))
       .limit(1);
     if (!row || row.notifications === false) return false;
-    await s.stars.api.sendMessage({ chat_id: Number(row.telegramId), text });
+    await s.bot.api.sendMessage(Number(row.telegramId), text);
     return true;
   } catch (e) {
     log?.warn({ ownerId, err: e instanceof Error ? e.message : String(e) }, 'owner notification not sent');

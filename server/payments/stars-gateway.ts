@@ -13,6 +13,8 @@ export const WEBHOOK_PATH = '/api/telegram/webhook';
  */
 export interface StarsGateway {
   api: BotApi;
+  /** The Bot API's base URL (Telegram's, TELEGRAM_API_URL, or the embedded stand-in's): the bot's `apiRoot`. */
+  apiRoot: string;
   /** Whether invoices can be created and paid: there is a webhook secret. */
   enabled: boolean;
   /** True when purchases go to the stand-in: the UI labels them test payments. */
@@ -37,6 +39,7 @@ export async function openStarsGateway(config: ServerConfig, log: FastifyBaseLog
   if (standin) log.info({ standin: standin.url }, 'Stars payments go to the embedded Bot API stand-in (test payments)');
   return {
     api,
+    apiRoot: baseUrl,
     enabled: secret !== undefined,
     testPayments: standin !== undefined,
     secretMatches(header) {
@@ -45,7 +48,7 @@ export async function openStarsGateway(config: ServerConfig, log: FastifyBaseLog
     },
     async connect(brokerUrl) {
       if (!standin || !secret) return;
-      await api.setWebhook({ url: `${brokerUrl}${WEBHOOK_PATH}`, secret_token: secret, allowed_updates: ['message', 'pre_checkout_query'] });
+      await api.setWebhook({ url: `${brokerUrl}${WEBHOOK_PATH}`, secret_token: secret, allowed_updates: ['message', 'inline_query', 'pre_checkout_query'] });
     },
     close: async () => standin?.close(),
   };

@@ -16,7 +16,8 @@ const AUTH_TIMEOUT_MS = 10_000;
 
 /**
  * `GET /api/ws`: a Mini App or developer proxy connection. The first message is `auth` with a
- * session token or a developer's API key (server/auth/principal.ts); then `job.create` / `job.cancel`.
+ * session token or a developer's API key (server/auth/principal.ts); then `job.create` / `job.cancel`,
+ * and `ping` (the app-level heartbeat, answered with `pong`).
  * The broker answers in JSON, and relays each sealed chunk as the host's binary frame
  * (shared/protocol/chunk-frame.ts), ciphertext it never opens. A client never sends binary frames.
  * A client that reads slower than its hosts stream has its jobs paused at the hosts (backpressure).
@@ -60,6 +61,7 @@ export function registerClientSocket(app: FastifyInstance, services: () => Servi
           return send({ type: 'auth.ok' });
         }
         if (msg.type === 'auth') throw new CocoonError('protocol.malformed_message', 'already authenticated');
+        if (msg.type === 'ping') return send({ type: 'pong' });
         const jobId = msg.type === 'job.create' ? msg.meta.jobId : msg.jobId;
         try {
           if (msg.type === 'job.cancel') return s.relay.cancelJob(link, msg.jobId);

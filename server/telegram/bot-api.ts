@@ -73,12 +73,6 @@ export class BotApi {
     return this.call('refundStarPayment', params, z.literal(true));
   }
 
-  /** A plain-text message to a user who has started the bot (owners' notifications). Answers the message id. */
-  async sendMessage(params: { chat_id: number | string; text: string; disable_notification?: boolean }): Promise<number> {
-    const sent = await this.call('sendMessage', params, z.object({ message_id: z.number().int() }));
-    return sent.message_id;
-  }
-
   setWebhook(params: SetWebhookParams): Promise<true> {
     return this.call('setWebhook', params, z.literal(true));
   }

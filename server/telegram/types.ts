@@ -40,18 +40,48 @@ export const SuccessfulPaymentSchema = z.object({
 });
 export type SuccessfulPayment = z.infer<typeof SuccessfulPaymentSchema>;
 
+/** A refund of a Stars payment (Telegram's service message): the charge's Stars went back to the user. */
+export const RefundedPaymentSchema = z.object({
+  currency: z.string(),
+  total_amount: z.number().int(),
+  invoice_payload: DbText,
+  telegram_payment_charge_id: DbText.min(1).max(256),
+  provider_payment_charge_id: z.string().optional(),
+});
+export type RefundedPayment = z.infer<typeof RefundedPaymentSchema>;
+
+/** What the bot's command matching reads of a message's entities (`/start@bot payload`). */
+export const MessageEntitySchema = z.object({ type: z.string(), offset: z.number().int().nonnegative(), length: z.number().int().nonnegative() });
+
 export const MessageSchema = z.object({
   message_id: z.number().int(),
   from: TelegramUserSchema.optional(),
   chat: z.object({ id: z.number().int(), type: z.string() }),
   date: z.number().int(),
+  text: z.string().optional(),
+  entities: z.array(MessageEntitySchema).optional(),
   successful_payment: SuccessfulPaymentSchema.optional(),
+  refunded_payment: RefundedPaymentSchema.optional(),
 });
 
-/** An incoming update; the broker acts on `pre_checkout_query` and `message.successful_payment` only. */
+/** Someone typing `@bot <query>` in any chat (the bot's inline mode). */
+export const InlineQuerySchema = z.object({
+  id: z.string().min(1),
+  from: TelegramUserSchema,
+  query: z.string().max(4096),
+  offset: z.string(),
+  chat_type: z.string().optional(),
+});
+
+/**
+ * An incoming update, as far as the bot reads it (server/telegram/bot/): commands in messages,
+ * inline queries, and the Stars updates (`pre_checkout_query`, `message.successful_payment`,
+ * `message.refunded_payment`). Every other kind parses to just its `update_id` and is ignored.
+ */
 export const UpdateSchema = z.object({
   update_id: z.number().int().nonnegative(),
   message: MessageSchema.optional(),
+  inline_query: InlineQuerySchema.optional(),
   pre_checkout_query: PreCheckoutQuerySchema.optional(),
 });
 export type Update = z.infer<typeof UpdateSchema>;

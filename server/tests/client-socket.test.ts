@@ -49,6 +49,23 @@ describe('the client socket', () => {
     expect((await socket.closed).code).toBe(1008);
   });
 
+  it('answers the app-level heartbeat: ping with pong, as often as asked', async () => {
+    const { token } = await signIn(t.server);
+    const socket = await openClient(t.wsUrl, token);
+    for (let i = 0; i < 3; i++) {
+      socket.send({ type: 'ping' });
+      expect(await socket.next(undefined, 1_000)).toEqual({ type: 'pong' });
+    }
+    socket.close();
+  });
+
+  it('does not answer a ping before auth: the first message must be auth', async () => {
+    const socket = await connect();
+    socket.send({ type: 'ping' });
+    expect(await socket.next<ErrorFrame>()).toMatchObject({ type: 'error', error: { code: 'auth.session_invalid' } });
+    expect((await socket.closed).code).toBe(1008);
+  });
+
   it('rejects cancelling a job that is not in flight', async () => {
     const { token } = await signIn(t.server);
     const socket = await openClient(t.wsUrl, token);

@@ -37,6 +37,11 @@ export class InboundQueue {
     return this.frames[0]?.bytes ?? 0;
   }
 
+  /** Whether the next frame is binary (a chunk frame). */
+  get nextIsBinary(): boolean {
+    return this.frames[0]?.isBinary ?? false;
+  }
+
   /** @returns false when the peer is too far ahead: the caller terminates it. */
   push(data: RawData, isBinary: boolean): boolean {
     const bytes = byteLength(data);

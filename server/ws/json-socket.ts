@@ -5,7 +5,7 @@ import { isCocoonError, type WireError } from '@cocoon/shared/errors';
 import { toFailure } from '../http/errors';
 import { setMaxFrameBytes } from './frame-limits';
 import { startHeartbeat } from './heartbeat';
-import { InboundQueue } from './inbound-queue';
+import { InboundQueue, type InboundFrame } from './inbound-queue';
 import type { SocketSet } from './socket-set';
 import { maxFrameBytes, type SocketRole } from './ws-limits';
 
@@ -39,6 +39,9 @@ export interface JsonSocketOptions<S extends z.ZodType> {
   sendError(error: WireError): void;
   onClose(): void | Promise<void>;
 }
+
+/** Most chunk frames of one host handled in one dispatcher turn (binaryRun). */
+const BINARY_RUN = 64;
 
 const slowConsumerBound = new WeakMap<WebSocket, { maxBytes: number; terminate(reason: string): void }>();
 
@@ -109,15 +112,31 @@ export function serveJsonSocket<S extends z.ZodType>(socket: WebSocket, opts: Js
     }
   };
 
+  /**
+   * A run of chunk frames in one dispatcher turn: an enrolled host's queued chunk frames, up to
+   * BINARY_RUN, each handled in order with only microtasks between them (a turn per frame cost
+   * the relay a macrotask per chunk). Still one turn's share per host, so other peers' turns come
+   * round as before; an unenrolled peer gets one frame per turn.
+   */
+  const binaryRun = async (onBinary: (bytes: Uint8Array) => Promise<void>, first: InboundFrame) => {
+    let frame: InboundFrame | undefined = first;
+    for (let n = 1; frame; n++) {
+      try {
+        await onBinary(binaryBytes(frame.data));
+      } catch (e) {
+        if (isCocoonError(e) && e.code === 'protocol.malformed_message') strike(e.message);
+        else fail(e);
+      }
+      frame = !dead && n < BINARY_RUN && !metered() && inbox.nextIsBinary ? inbox.shift() : undefined;
+    }
+  };
+
   const handleNext = () => {
     const frame = inbox.shift();
     if (!frame) return done();
     if (frame.isBinary && opts.onBinary) {
       state = 'handling';
-      const onBinary = opts.onBinary;
-      new Promise<void>((resolve) => resolve(onBinary(binaryBytes(frame.data))))
-        .catch((e: unknown) => (isCocoonError(e) && e.code === 'protocol.malformed_message' ? strike(e.message) : fail(e)))
-        .finally(done);
+      void binaryRun(opts.onBinary, frame).finally(done);
       return;
     }
     const parsed = frame.isBinary ? undefined : parseFrame(opts.schema, String(frame.data));

@@ -1,6 +1,7 @@
 import { CocoonError } from '../errors';
 import type { Claims } from '../protocol/attestation-bundle';
-import { ChatRequestSchema, type ChatRequest, type JobMeta, type SealedRequest } from '../protocol/jobs';
+import { ChatRequestSchema, type ChatRequest } from '../protocol/chat-request';
+import type { JobMeta, SealedRequest } from '../protocol/jobs';
 import { buf, canonicalJson, fromB64u, fromUtf8, toB64u, utf8 } from '../protocol/encoding';
 import { RequestSuites, type RequestSuite } from '../protocol/request-suite';
 import { hpkeSuites } from './hpke-suite';

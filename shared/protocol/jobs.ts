@@ -2,32 +2,17 @@ import { z } from 'zod';
 import { B64uSchema, b64uBytes } from './encoding';
 import { HostIdSchema, ModelNameSchema } from './attestation-bundle';
 import { RequestSuites, requestSuiteParams, type RequestSuite } from './request-suite';
-import { ChatMessageSchema, ResponseFormatSchema, StopSchema, ToolChoiceSchema, ToolSchema } from './openai-chat';
 import { SignedReceiptSchema } from './receipt';
 
 export const MAX_TOKENS_LIMIT = 4096;
 /** Largest sealed request accepted (bytes of ciphertext before base64url). */
 export const MAX_REQUEST_BYTES = 256 * 1024;
 
-/**
- * The plaintext of a job: what only the client and the enclave ever see. Messages are OpenAI's
- * (text, tool calls, tool results); the sampling fields are passed to the engine as OpenAI names
- * them (`topP` → `top_p`, `toolChoice` → `tool_choice`...). The token limit is `JobMeta.maxTokens`.
+/*
+ * The plaintext of a job, ChatRequestSchema, is in ./chat-request.ts: only the client's crypto
+ * worker and the enclave parse it, so the Mini App's first load needs none of its schemas.
  */
-export const ChatRequestSchema = z.object({
-  messages: z.array(ChatMessageSchema).min(1).max(256),
-  temperature: z.number().min(0).max(2).optional(),
-  topP: z.number().gt(0).max(1).optional(),
-  seed: z.number().int().nonnegative().max(2 ** 31 - 1).optional(),
-  stop: StopSchema.optional(),
-  presencePenalty: z.number().min(-2).max(2).optional(),
-  frequencyPenalty: z.number().min(-2).max(2).optional(),
-  responseFormat: ResponseFormatSchema.optional(),
-  tools: z.array(ToolSchema).min(1).max(128).optional(),
-  toolChoice: ToolChoiceSchema.optional(),
-  parallelToolCalls: z.boolean().optional(),
-});
-export type ChatRequest = z.infer<typeof ChatRequestSchema>;
+export type { ChatRequest } from './chat-request';
 
 /**
  * A positive amount of micro-credits as a decimal string without leading zeros: one spelling per

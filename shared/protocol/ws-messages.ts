@@ -91,6 +91,12 @@ export const ClientToBrokerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('auth'), token: z.string().min(16).max(512) }),
   z.object({ type: z.literal('job.create'), meta: JobMetaSchema, request: SealedRequestSchema }),
   JobId.extend({ type: z.literal('job.cancel') }),
+  /**
+   * An app-level heartbeat, answered with `pong`: browsers never expose WebSocket pings, so the
+   * Mini App sends this when the socket has been quiet, to notice within seconds a connection that
+   * vanished without a close (web/ws/heartbeat.ts).
+   */
+  z.object({ type: z.literal('ping') }),
 ]);
 export type ClientToBroker = z.input<typeof ClientToBrokerSchema>;
 
@@ -115,6 +121,8 @@ export const BrokerToClientSchema = z.discriminatedUnion('type', [
      */
     charged: z.literal('0').optional(),
   }),
+  /** The answer to a client's `ping`. */
+  z.object({ type: z.literal('pong') }),
 ]);
 export type BrokerToClient = z.input<typeof BrokerToClientSchema>;
 export type BrokerToClientParsed = z.output<typeof BrokerToClientSchema>;

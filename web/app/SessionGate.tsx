@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { SessionProvider, useSessionQuery } from '../api/session';
 import { friendlyMessage, toUiError } from '../features/chat/error-messages';
+import { t } from '../i18n';
 import { Skeleton } from '../ui/Skeleton';
 
 /** The chat's outline while the session is being opened. */
@@ -35,8 +36,13 @@ function SessionError({ error, onRetry }: { error: unknown; onRetry: () => void 
     <div className="flex h-app flex-col items-center justify-center gap-3 bg-tg-bg px-8 text-center" data-testid="session-error">
       <p className="text-[20px] font-semibold">{title}</p>
       <p className="text-[15px] text-tg-hint">{body}</p>
-      <button type="button" onClick={onRetry} className="mt-2 rounded-xl bg-tg-button px-6 py-3 text-[15px] font-semibold text-tg-button-text active:opacity-80">
-        Try again
+      <button
+        type="button"
+        data-testid="session-retry"
+        onClick={onRetry}
+        className="mt-2 min-h-11 rounded-xl bg-tg-button px-6 text-[15px] font-semibold text-tg-button-text active:opacity-80"
+      >
+        {t('common.retry')}
       </button>
     </div>
   );

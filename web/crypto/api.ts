@@ -44,7 +44,8 @@ export interface HostVerification {
   tee: TeeKind;
   simulated: boolean;
   checks: Check[];
-  models: { name: string; weightsDigest: string }[];
+  /** `contextLength`: the most tokens (prompt and answer) the model takes, where the host states it. */
+  models: { name: string; weightsDigest: string; contextLength?: number }[];
   /** What the host says it runs (bound by its evidence); `allowedAs`: the policy entry it matched, if any. */
   engine: { name: string; version: string; imageDigest: string; args: string[]; agentConfigDigest: string; allowedAs: string | null } | null;
   /** Unix seconds; null when the claims could not be read. */
@@ -89,4 +90,13 @@ export interface CryptoWorkerApi {
   open(jobId: string, chunk: SealedChunk): Promise<Result<OpenedChunk>>;
   /** Ends the job: fails with `envelope.stream_truncated` unless the final chunk was opened. Drops its keys either way. */
   finish(jobId: string): Promise<Result<null>>;
+  /**
+   * Readies the device's storage key (web/crypto/storage-seal.ts): the one kept in IndexedDB, else
+   * one derived from `secret` (kept by Telegram's SecureStorage, so it survives a reinstall), else a new one.
+   */
+  storageUnlock(secret: Uint8Array | null): Promise<Result<'kept' | 'derived' | 'generated'>>;
+  /** Encrypts a record kept on the device; `context` (store and id) must be the same to open it. */
+  storageSeal(plain: Uint8Array, context: string): Promise<Result<Uint8Array>>;
+  /** Opens a record sealed by `storageSeal` under the same `context`; `envelope.open_failed` otherwise. */
+  storageOpen(sealed: Uint8Array, context: string): Promise<Result<Uint8Array>>;
 }

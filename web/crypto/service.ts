@@ -6,12 +6,14 @@ import type { ResponseOpener } from '@cocoon/shared/crypto/response-stream';
 import { AttestationBundleSchema, type Claims } from '@cocoon/shared/protocol/attestation-bundle';
 import { fromB64u } from '@cocoon/shared/protocol/encoding';
 import { MAX_CHUNK_DATA_BYTES } from '@cocoon/shared/protocol/chunk-frame';
-import { ChatRequestSchema, JobMetaSchema, ResponseNonceSchema, type JobMeta, type SealedChunk } from '@cocoon/shared/protocol/jobs';
+import { ChatRequestSchema } from '@cocoon/shared/protocol/chat-request';
+import { JobMetaSchema, ResponseNonceSchema, type JobMeta, type SealedChunk } from '@cocoon/shared/protocol/jobs';
 import type { SignedReceipt } from '@cocoon/shared/protocol/receipt';
 import { requestDigest, ResponseDigest, verifyReceipt } from '@cocoon/shared/receipt';
 import type { CryptoWorkerApi, ReceiptCheck, Result } from './api';
 import { describeVerification, refusedByPolicy } from './host-verification';
 import { applyPolicy, initialPolicyState, loadPolicy, type PolicyOptions } from './operator-policy';
+import { createStorageSealer, type StorageKeyStore } from './storage-seal';
 
 /** A sealed chunk as the UI hands it over (its bytes transferred, not copied): checked at the worker's boundary. */
 const SealedChunkInput = z.object({
@@ -46,9 +48,23 @@ function parsed<T>(result: { success: true; data: T } | { success: false }, what
   return result.data;
 }
 
+/** Bytes as the UI hands them over: checked at the worker's boundary. */
+function bytesIn(input: unknown): Uint8Array {
+  if (!(input instanceof Uint8Array)) throw new CocoonError('protocol.malformed_message', 'expected bytes');
+  return input;
+}
+
 export interface CryptoServiceOptions extends PolicyOptions {
   now?: () => Date;
+  /** Where the device's storage key is kept (IndexedDB in the worker; a fake in tests). */
+  storageKeys?: StorageKeyStore;
 }
+
+/** Without a key store, a key that lasts as long as the worker. */
+const memoryKeyStore = (): StorageKeyStore => {
+  let kept: CryptoKey | null = null;
+  return { load: async () => kept, save: async (key) => void (kept = key) };
+};
 
 /**
  * The crypto worker's state and logic, kept apart from comlink so it can be tested in Node.
@@ -63,6 +79,7 @@ export function createCryptoService(opts: CryptoServiceOptions): CryptoWorkerApi
   let policy = initialPolicyState(opts);
   /** The newest policy sequence seen: an older policy is a rollback, refused. */
   let policyFloor = 0;
+  const storage = createStorageSealer(opts.storageKeys ?? memoryKeyStore());
 
   function jobFor(jobId: string): Job {
     const job = jobs.get(jobId);
@@ -159,5 +176,9 @@ export function createCryptoService(opts: CryptoServiceOptions): CryptoWorkerApi
         job.opener.end();
         return null;
       }),
+
+    storageUnlock: (secret) => guard(() => storage.unlock(secret instanceof Uint8Array ? secret : null)),
+    storageSeal: (plain, context) => guard(() => storage.seal(bytesIn(plain), String(context))),
+    storageOpen: (sealed, context) => guard(() => storage.open(bytesIn(sealed), String(context))),
   };
 }

@@ -12,17 +12,18 @@ export type Locale = (typeof LOCALES)[number];
 export const SOURCE_LOCALE: Locale = 'en';
 
 /** The areas whose English catalogues are in the first load: the chat's. */
-export const FIRST_LOAD_AREAS = ['common', 'chat', 'conversations', 'answers', 'network', 'attestation'] as const;
-/** The areas whose catalogues load with the lazy screens (web/app/Screens.tsx). */
-export type LazyArea = 'tools' | 'credits' | 'owner' | 'developer' | 'about';
+export const FIRST_LOAD_AREAS = ['common', 'chat', 'conversations', 'answers', 'network'] as const;
+/** The areas whose catalogues load with the lazy screens (web/app/Screens.tsx) and the chat's sheets (features/chat/sheets-module.ts). */
+export type LazyArea = 'tools' | 'credits' | 'owner' | 'developer' | 'about' | 'attestation' | 'errors' | 'history';
 type Area = (typeof FIRST_LOAD_AREAS)[number] | LazyArea;
 
 type Catalogue = { messages: Messages };
 type Loaders = Record<string, () => Promise<Catalogue>>;
 
-const firstLoadEnglish = import.meta.glob<Catalogue>('../locales/en/{common,chat,conversations,answers,network,attestation}.po', { eager: true });
+const firstLoadEnglish = import.meta.glob<Catalogue>('../locales/en/{common,chat,conversations,answers,network}.po', { eager: true });
 const catalogues: Record<Locale, Loaders> = {
-  en: import.meta.glob<Catalogue>('../locales/en/*.po'),
+  // The first-load areas are in the first load already (above): only the others load lazily.
+  en: import.meta.glob<Catalogue>(['../locales/en/*.po', '!../locales/en/{common,chat,conversations,answers,network}.po']),
   ru: import.meta.glob<Catalogue>('../locales/ru/*.po'),
 };
 /** Each loaded area's English messages: the fallback under its translation. */

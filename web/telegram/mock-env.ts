@@ -89,6 +89,8 @@ export async function mockTelegramOutsideTelegram(): Promise<string | null> {
       tgWebAppPlatform: hash.get('tgWebAppPlatform') ?? 'ios',
       tgWebAppVersion: hash.get('tgWebAppVersion') ?? '8.0',
       tgWebAppThemeParams: JSON.stringify(theme),
+      // A `startapp` link's parameter (web/telegram/start-param.ts), as Telegram passes it.
+      ...(hash.get('tgWebAppStartParam') ? { tgWebAppStartParam: hash.get('tgWebAppStartParam')! } : {}),
       ...(sdkAccepts(initData) ? { tgWebAppData: initData } : {}),
     }),
     onEvent([method, params]) {

@@ -1,6 +1,7 @@
 import { THEME, TonConnect, TonConnectUIProvider, useTonConnectUI, type UIPreferences } from '@tonconnect/ui-react';
 import { useEffect, useSyncExternalStore, type ReactNode } from 'react';
 import { TONCONNECT_MANIFEST_PATH, TONCONNECT_WALLETS_PATH } from '../config';
+import { currentLocale, type Locale } from '../i18n';
 
 /**
  * TonConnect with nothing leaving for third parties by default: the manifest and the wallets list
@@ -43,12 +44,15 @@ function ThemeSync() {
   return null;
 }
 
+/** TonConnect's modals in the app's language: it speaks both of ours. */
+export const tonConnectLanguage = (locale: Locale): 'en' | 'ru' => locale;
+
 export function TonConnectProvider({ children }: { children: ReactNode }) {
   return (
     <TonConnectUIProvider
       connector={getConnector()}
       analytics={{ mode: 'off' }}
-      language="en"
+      language={tonConnectLanguage(currentLocale())}
       uiPreferences={preferencesFor(themeSnapshot())}
       // Our own status card reports progress and outcome; the wallet's "confirm" modal stays.
       actionsConfiguration={{ modals: ['before'], notifications: [] }}

@@ -90,6 +90,7 @@ export async function protocolSamples(): Promise<ProtocolSamples> {
       { type: 'job.create', meta, request: sealed.xwing },
       { type: 'job.create', meta, request: sealed.x25519 },
       { type: 'job.cancel', jobId },
+      { type: 'ping' },
     ],
     hostToBroker: [
       {
@@ -123,6 +124,7 @@ export async function protocolSamples(): Promise<ProtocolSamples> {
       { type: 'job.start', jobId, responseNonce: sealer.responseNonce },
       { type: 'job.settled', jobId, receipt, charged: '1000', balance: '99000' },
       { type: 'error', jobId, error: { code: 'job.host_gone', message: 'gone' } },
+      { type: 'pong' },
     ],
   };
 }

@@ -17,7 +17,8 @@ import {
 import { ClaimsSchema, SimulatedQuoteSchema } from '../../protocol/attestation-bundle';
 import { fromB64u, fromUtf8 } from '../../protocol/encoding';
 import { NvidiaGpuEvidenceSchema } from '../../protocol/gpu-evidence';
-import { ChatRequestSchema, ChunkPayloadSchema, JobMetaSchema, SealedRequestSchema } from '../../protocol/jobs';
+import { ChatRequestSchema } from '../../protocol/chat-request';
+import { ChunkPayloadSchema, JobMetaSchema, SealedRequestSchema } from '../../protocol/jobs';
 import {
   CreditsResponseSchema,
   DevStarsPayRequestSchema,

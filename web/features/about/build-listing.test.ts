@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppliedPolicy } from '../../crypto/api';
 import { buildListing, runningBuildHash } from './build-listing';
+import { loadAreas } from '../../i18n';
+
+beforeAll(() => loadAreas(['about']));
 
 const hash = 'ab'.repeat(32);
 const policy = (over: Partial<AppliedPolicy>): AppliedPolicy => ({

@@ -1,5 +1,6 @@
 import { BUILD_HASH_META, UNSTAMPED_BUILD_HASH } from '@cocoon/shared/web-build';
 import type { AppliedPolicy } from '../../crypto/api';
+import { t } from '../../i18n';
 
 /**
  * The build hash index.html carries (shared/web-build.ts), or null where there is none: the
@@ -23,11 +24,11 @@ export type BuildListing =
 
 export function buildListing(hash: string | null, policy: AppliedPolicy | undefined, policyFailed: boolean): BuildListing {
   if (hash === null) return { status: 'no-build' };
-  if (policyFailed) return { status: 'unverified', reason: 'The operator policy could not be loaded' };
+  if (policyFailed) return { status: 'unverified', reason: t('about.reason.loadFailed') };
   if (!policy) return { status: 'checking' };
-  if (policy.source === 'unpinned') return { status: 'unverified', reason: 'This build pins no operator key (a development or test build)' };
+  if (policy.source === 'unpinned') return { status: 'unverified', reason: t('about.reason.unpinned') };
   if (policy.source === 'rejected' || !policy.webBuilds) {
-    return { status: 'unverified', reason: `The operator policy was refused: ${policy.error?.message ?? 'no reason given'}` };
+    return { status: 'unverified', reason: t('about.reason.refused', { reason: policy.error?.message ?? t('about.reason.none') }) };
   }
   const listed = policy.webBuilds.includes(hash);
   return { status: listed ? 'listed' : 'not-listed', sequence: policy.sequence, expiresAt: policy.expiresAt };

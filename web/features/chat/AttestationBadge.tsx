@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { t } from '../../i18n';
 import { ChevronRightIcon, ShieldAlertIcon, ShieldCheckIcon, WarningIcon } from '../../ui/icons';
 import type { HostState } from './use-verified-host';
 
@@ -11,13 +12,14 @@ function badgeState(host: HostState | undefined, loading: boolean): BadgeState {
   return host.host.verification.simulated ? 'simulated' : 'verified';
 }
 
-const looks: Record<BadgeState, { tone: string; icon: ReactNode; title: string }> = {
-  verifying: { tone: 'bg-tg-section-bg text-tg-hint', icon: <ShieldCheckIcon className="size-5 animate-shimmer" />, title: 'Verifying host enclave…' },
-  verified: { tone: 'bg-success/12 text-success', icon: <ShieldCheckIcon className="size-5" />, title: 'Confidential · enclave verified' },
-  simulated: { tone: 'bg-warning text-black', icon: <WarningIcon className="size-5" />, title: 'Simulated — not confidential' },
-  rejected: { tone: 'bg-tg-destructive/12 text-tg-destructive', icon: <ShieldAlertIcon className="size-5" />, title: 'Attestation failed · sending blocked' },
-  none: { tone: 'bg-tg-section-bg text-tg-hint', icon: <ShieldAlertIcon className="size-5" />, title: 'No GPU host online for this model' },
-  error: { tone: 'bg-tg-section-bg text-tg-hint', icon: <ShieldAlertIcon className="size-5" />, title: 'Couldn’t load hosts · retrying' },
+/** Each state's colours, icon and words (chat.badge.<state> in web/locales/<locale>/chat.po). */
+const looks: Record<BadgeState, { tone: string; icon: ReactNode }> = {
+  verifying: { tone: 'bg-tg-section-bg text-tg-hint', icon: <ShieldCheckIcon className="size-5 animate-shimmer" /> },
+  verified: { tone: 'bg-success/12 text-success-text', icon: <ShieldCheckIcon className="size-5" /> },
+  simulated: { tone: 'bg-warning text-black', icon: <WarningIcon className="size-5" /> },
+  rejected: { tone: 'bg-tg-destructive/12 text-tg-destructive', icon: <ShieldAlertIcon className="size-5" /> },
+  none: { tone: 'bg-tg-section-bg text-tg-hint', icon: <ShieldAlertIcon className="size-5" /> },
+  error: { tone: 'bg-tg-section-bg text-tg-hint', icon: <ShieldAlertIcon className="size-5" /> },
 };
 
 /**
@@ -31,10 +33,10 @@ export function AttestationBadge({ host, loading, onOpen }: { host: HostState | 
   const detail = !chosen
     ? null
     : state === 'simulated'
-      ? 'Dev enclave — prompts are readable by the host'
+      ? t('chat.badge.simulatedDetail')
       : chosen.verification.simulated
-        ? `Simulated — not confidential · ${chosen.hostId}`
-        : `${chosen.verification.tee.toUpperCase()} · ${chosen.hostId}`;
+        ? t('chat.badge.simulatedHost', { host: chosen.hostId })
+        : t('chat.badge.teeHost', { tee: chosen.verification.tee.toUpperCase(), host: chosen.hostId });
   return (
     <button
       type="button"
@@ -43,13 +45,14 @@ export function AttestationBadge({ host, loading, onOpen }: { host: HostState | 
       data-simulated={chosen?.verification.simulated ? 'true' : 'false'}
       disabled={!chosen}
       onClick={onOpen}
-      className={`w-full shrink-0 px-safe text-left transition-colors active:opacity-80 ${look.tone}`}
+      className={`min-h-11 w-full shrink-0 px-safe text-left transition-colors active:opacity-80 ${look.tone}`}
     >
       <span className="flex items-center gap-2.5 px-4 py-2">
         <span className="shrink-0">{look.icon}</span>
         <span className="flex min-w-0 flex-1 flex-col">
-          <span className="truncate text-[14px] leading-tight font-semibold">{look.title}</span>
-          {detail && <span className="truncate text-[12px] leading-tight opacity-80">{detail}</span>}
+          {/* Wrapped, never cut: at 320 px the state is the point of the badge. */}
+          <span className="text-[14px] leading-tight font-semibold">{t(`chat.badge.${state}`)}</span>
+          {detail && <span className="text-[12px] leading-tight [overflow-wrap:anywhere] opacity-90">{detail}</span>}
         </span>
         {chosen && <ChevronRightIcon className="size-4 shrink-0 opacity-70" />}
       </span>

@@ -1,11 +1,18 @@
+import { t } from '../../i18n';
 import { CrossIcon, WarningIcon } from '../../ui/icons';
-import { friendlyMessage, type UiError } from './error-messages';
+import { friendlyMessage, needsTopUp, type UiError } from './error-messages';
 
-/**
- * The latest error in plain words; the chat stays usable behind it. `uncharged`: the broker ended
- * the answer with its hold released and no transfer, which the banner says.
- */
-export function ErrorBanner({ error, uncharged = false, onDismiss }: { error: UiError; uncharged?: boolean; onDismiss: () => void }) {
+interface ErrorBannerProps {
+  error: UiError;
+  /** The broker ended the answer with its hold released and no transfer, which the banner says. */
+  uncharged?: boolean;
+  onDismiss: () => void;
+  /** Opens the Credits screen: offered right in the banner for an error a top-up fixes. */
+  onTopUp?: () => void;
+}
+
+/** The latest error in plain words; the chat stays usable behind it. */
+export function ErrorBanner({ error, uncharged = false, onDismiss, onTopUp }: ErrorBannerProps) {
   const { title, body } = friendlyMessage(error.code);
   return (
     <div
@@ -22,11 +29,26 @@ export function ErrorBanner({ error, uncharged = false, onDismiss }: { error: Ui
         <p className="mt-0.5 text-[14px] leading-snug text-tg-hint">{body}</p>
         {uncharged && (
           <p className="mt-0.5 text-[14px] leading-snug text-tg-hint" data-testid="error-uncharged">
-            Nothing was charged.
+            {t('chat.error.uncharged')}
           </p>
         )}
+        {onTopUp && needsTopUp(error.code) && (
+          <button
+            type="button"
+            data-testid="error-top-up"
+            onClick={onTopUp}
+            className="mt-2 min-h-11 rounded-xl bg-tg-button px-4 text-[15px] font-semibold text-tg-button-text active:opacity-80"
+          >
+            {t('chat.error.topUp')}
+          </button>
+        )}
       </div>
-      <button type="button" aria-label="Dismiss" onClick={onDismiss} className="-m-1 p-1 text-tg-hint active:opacity-60">
+      <button
+        type="button"
+        aria-label={t('chat.error.dismiss')}
+        onClick={onDismiss}
+        className="-m-2 flex size-11 shrink-0 items-center justify-center text-tg-hint active:opacity-60"
+      >
         <CrossIcon className="size-4" />
       </button>
     </div>

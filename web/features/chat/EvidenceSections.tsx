@@ -1,4 +1,5 @@
 import type { HostVerification } from '../../crypto/api';
+import { t } from '../../i18n';
 import { Row, Section } from '../../ui/Section';
 import { useCopy } from '../../ui/use-copy';
 import { shortDigest } from './format';
@@ -9,7 +10,7 @@ function CopyableHex({ name, hex }: { name: string; hex: string }) {
   return (
     <button type="button" onClick={() => void copy()} className="w-full text-left active:bg-tg-secondary-bg" data-testid="measurement" data-name={name}>
       <Row label={name}>
-        <span className="font-mono text-[12px]">{copied ? 'copied' : shortDigest(hex)}</span>
+        <span className="font-mono text-[12px]">{copied ? t('attestation.evidence.copied') : shortDigest(hex)}</span>
       </Row>
     </button>
   );
@@ -21,27 +22,28 @@ export function EvidenceSections({ verification: v }: { verification: HostVerifi
   return (
     <>
       {(v.tcbStatus || v.image) && (
-        <Section title="Platform">
+        <Section title={t('attestation.evidence.platform')}>
           {v.tcbStatus && (
-            <Row label="TCB status">
+            <Row label={t('attestation.evidence.tcb')}>
               <span data-testid="tcb-status">{v.tcbStatus}</span>
             </Row>
           )}
-          {v.image && <Row label="Released image">{v.image}</Row>}
+          {v.image && <Row label={t('attestation.evidence.image')}>{v.image}</Row>}
         </Section>
       )}
       {measured.length > 0 && (
-        <Section title="Measurements · tap to copy">
+        <Section title={t('attestation.evidence.measurements')}>
           {measured.map(([name, hex]) => (
             <CopyableHex key={name} name={name} hex={hex} />
           ))}
         </Section>
       )}
       {v.gpus.length > 0 && (
-        <Section title="GPUs">
+        <Section title={t('attestation.evidence.gpus')}>
           {v.gpus.map((g, i) => (
-            <Row key={i} label={g.device.replace(/^CN=/, '').split(',')[0] ?? `GPU ${i}`}>
-              {[g.vbiosVersion && `VBIOS ${g.vbiosVersion}`, g.driverVersion && `driver ${g.driverVersion}`].filter(Boolean).join(' · ') || 'attested'}
+            <Row key={i} label={g.device.replace(/^CN=/, '').split(',')[0] ?? t('attestation.evidence.gpu', { n: i })}>
+              {[g.vbiosVersion && `VBIOS ${g.vbiosVersion}`, g.driverVersion && t('attestation.evidence.driver', { version: g.driverVersion })].filter(Boolean).join(' · ') ||
+                t('attestation.evidence.attested')}
             </Row>
           ))}
         </Section>

@@ -1,6 +1,7 @@
-import { formatCredits } from '@cocoon/shared/pricing';
+import { t } from '../../i18n';
 import { haptics } from '../../telegram/haptics';
 import { ChevronDownIcon } from '../../ui/icons';
+import { creditsCount, creditsNumber } from './format';
 
 /** The user's max price per message, always in view above the composer; opens its setting. */
 export function MaxPriceButton({ maxPrice, onOpen }: { maxPrice: bigint; onOpen: () => void }) {
@@ -14,9 +15,9 @@ export function MaxPriceButton({ maxPrice, onOpen }: { maxPrice: bigint; onOpen:
           haptics.tap();
           onOpen();
         }}
-        className="flex items-center gap-1 rounded-full px-3 py-1 text-[12px] text-tg-hint transition active:opacity-60"
+        className="flex min-h-11 items-center gap-1 rounded-full px-3 text-[13px] text-tg-hint transition active:opacity-60"
       >
-        Max {formatCredits(maxPrice)} credits per message
+        {t('chat.maxPrice.button', { count: creditsCount(maxPrice), amount: creditsNumber(maxPrice) })}
         <ChevronDownIcon className="size-3" />
       </button>
     </div>

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ModelsResponseSchema } from '@cocoon/shared/protocol/api';
+import { t } from '../../i18n';
 import { haptics } from '../../telegram/haptics';
 import { ChevronDownIcon } from '../../ui/icons';
 import { Skeleton } from '../../ui/Skeleton';
@@ -24,19 +25,22 @@ export function ModelPicker({ models, value, onChange, disabled }: ModelPickerPr
   return (
     <div className="relative min-w-0 flex-1">
       <div className="flex min-w-0 flex-col">
-        <span className="flex min-w-0 items-center gap-1 text-[17px] leading-tight font-semibold">
-          <span className="truncate">{current?.name ?? 'No models'}</span>
+        {/* At 320 px a long name wraps to two lines rather than shrinking to "1…". */}
+        <span className="flex min-w-0 items-center gap-1 text-[17px] leading-tight font-semibold max-[360px]:text-[15px] max-[360px]:leading-[18px]">
+          <span className="line-clamp-2 [overflow-wrap:anywhere]" data-testid="model-name">
+            {current?.name ?? t('chat.model.none')}
+          </span>
           <ChevronDownIcon className="size-4 shrink-0 text-tg-hint" />
         </span>
         <span className="truncate text-[13px] leading-tight text-tg-hint">
           {current
-            ? `${pricePer1K(current.price.promptPerMillion)} in · ${pricePer1K(current.price.completionPerMillion)} out per 1K tokens`
-            : 'No GPU hosts online'}
+            ? t('chat.model.price', { in: pricePer1K(current.price.promptPerMillion), out: pricePer1K(current.price.completionPerMillion) })
+            : t('chat.model.noHosts')}
         </span>
       </div>
       <select
         data-testid="model-picker"
-        aria-label="Model"
+        aria-label={t('chat.model.label')}
         className="absolute inset-0 size-full cursor-pointer opacity-0 disabled:cursor-default"
         value={value ?? ''}
         disabled={disabled || models.length === 0}
@@ -47,7 +51,11 @@ export function ModelPicker({ models, value, onChange, disabled }: ModelPickerPr
       >
         {models.map((m) => (
           <option key={m.name} value={m.name} disabled={m.hostCount === 0}>
-            {`${m.name} — ${pricePer1K(m.price.promptPerMillion)}/${pricePer1K(m.price.completionPerMillion)} per 1K${m.hostCount === 0 ? ' (offline)' : ''}`}
+            {t(m.hostCount === 0 ? 'chat.model.optionOffline' : 'chat.model.option', {
+              name: m.name,
+              in: pricePer1K(m.price.promptPerMillion),
+              out: pricePer1K(m.price.completionPerMillion),
+            })}
           </option>
         ))}
       </select>

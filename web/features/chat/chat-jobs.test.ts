@@ -59,10 +59,10 @@ function harness(opts: { alternates?: string[]; rejected?: string[] } = {}) {
     jobs, sent, verified, creates, current, settle,
     answer: () => state.messages.find((m): m is AssistantMessage => m.role === 'assistant')!,
     state: () => state,
-    async send() {
+    async send(maxTokens?: number) {
       const jobId = crypto.randomUUID();
       state = chatReducer(state, { type: 'send', jobId, text: 'hi', model: 'demo', pricing });
-      await jobs.send(jobId, { messages: [{ role: 'user', content: 'hi' }] }, { model: 'demo', host: choice('host-a'), alternates: (opts.alternates ?? ['host-b', 'host-c']).map(listed), pricing });
+      await jobs.send(jobId, { messages: [{ role: 'user', content: 'hi' }] }, { model: 'demo', host: choice('host-a'), alternates: (opts.alternates ?? ['host-b', 'host-c']).map(listed), pricing, maxTokens });
       await settle();
     },
     async frames(...events: BrokerEvent[]) {
@@ -82,6 +82,20 @@ function harness(opts: { alternates?: string[]; rejected?: string[] } = {}) {
   };
   return h;
 }
+
+describe('ChatJobs: the answer budget', () => {
+  it('sends each message with its own budget (the user\'s answer length), kept when it moves to another host', async () => {
+    const h = harness();
+    await h.send();
+    expect(h.creates().at(-1)?.maxTokens).toBe(64);
+    await h.answerWith(h.current(), 'ok');
+    await h.send(16);
+    const first = h.current();
+    expect(h.creates().at(-1)?.maxTokens).toBe(16);
+    await h.frames(h.started(first), h.error(first, 'job.host_gone', '0'));
+    expect(h.creates().map((m) => m.maxTokens)).toEqual([64, 16, 16]);
+  });
+});
 
 describe('ChatJobs: failover before the first token', () => {
   it('re-seals a message whose host dropped it before its first token to the next host, under a new job id, unseen', async () => {

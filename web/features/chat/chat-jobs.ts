@@ -23,6 +23,8 @@ export interface ChatTarget {
   /** The hosts listed after `host`, best first: where the message goes if `host` fails before its first token. */
   alternates: ListedHost[];
   pricing: JobPricing;
+  /** The answer's budget for this message (the user's answer length within the model's context); the app's default otherwise. */
+  maxTokens?: number;
 }
 
 /** What a job's end means for the rest of the app (haptics, cached queries). */
@@ -55,22 +57,25 @@ export class ChatJobs {
   private readonly queues = new Map<string, Promise<void>>();
   /** Per open job: its message's way through the hosts. */
   private readonly turns = new Map<string, Turn>();
+  /** Per message (kept across its hosts): the answer budget it was sent with. */
+  private readonly budgets = new WeakMap<Turn, number>();
   /** Per job sent and not yet started: the timer that gives up on its host. */
   private readonly startTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
     private readonly d: ChatJobsDeps,
-    /** The most tokens an answer may have (the app's setting). */
+    /** The most tokens an answer may have unless the message says otherwise (`ChatTarget.maxTokens`). */
     private readonly maxTokens: number,
   ) {}
 
   /** Sends a new message (its request: the conversation so far and it) as job `jobId`. */
   async send(jobId: string, request: Turn['request'], target: ChatTarget): Promise<void> {
     const turn: Turn = { jobId, model: target.model, request, pricing: target.pricing, attempts: 0, answered: false, cancelled: false, alternates: target.alternates };
+    this.budgets.set(turn, target.maxTokens ?? this.maxTokens);
     const { price, coefficientMilli, maxCharge } = target.pricing;
     // The user's max price per message is the job's cap: the answer's budget is what fits under it
     // at this host's price, and the broker and the enclave refuse the job if the host costs more.
-    if (budgetAt(turn, coefficientMilli, this.maxTokens) < 1) {
+    if (budgetAt(turn, coefficientMilli, this.limit(turn)) < 1) {
       const floor = holdFor(price, sealedRequestBytes(request), 1, coefficientMilli);
       this.queues.set(jobId, Promise.resolve());
       this.d.dispatch({ type: 'uncharged', jobId });
@@ -129,6 +134,10 @@ export class ChatJobs {
     await Promise.all(this.queues.values());
   }
 
+  private limit(turn: Turn): number {
+    return this.budgets.get(turn) ?? this.maxTokens;
+  }
+
   private enqueue(jobId: string, task: () => Promise<void>): void {
     const chain = this.queues.get(jobId);
     if (chain) this.queues.set(jobId, chain.then(task));
@@ -142,7 +151,7 @@ export class ChatJobs {
   /** Seals the turn's request to `host` as job `turn.jobId` and sends it. */
   private async submit(turn: Turn, host: HostChoice): Promise<void> {
     const { jobId } = turn;
-    const meta = { jobId, hostId: host.hostId, model: turn.model, maxTokens: budgetAt(turn, host.coefficientMilli, this.maxTokens), maxCharge: turn.pricing.maxCharge.toString() };
+    const meta = { jobId, hostId: host.hostId, model: turn.model, maxTokens: budgetAt(turn, host.coefficientMilli, this.limit(turn)), maxCharge: turn.pricing.maxCharge.toString() };
     this.queues.set(jobId, Promise.resolve());
     this.turns.set(jobId, turn);
     const sealed = await this.d.worker.seal(host.verification.bundleDigest, meta, turn.request);
@@ -198,7 +207,7 @@ export class ChatJobs {
 
   /** Seals the turn anew to the next verified, affordable host; false when there is none (or the user stopped). */
   private async failOver(turn: Turn, failed: UiError): Promise<boolean> {
-    const candidates = turn.alternates.filter((h) => budgetAt(turn, BigInt(h.priceCoefficientMilli), this.maxTokens) >= 1);
+    const candidates = turn.alternates.filter((h) => budgetAt(turn, BigInt(h.priceCoefficientMilli), this.limit(turn)) >= 1);
     let next: { host: HostChoice; rest: ListedHost[] } | null;
     try {
       next = await nextHost(candidates, (listed) => this.d.verifyHost(listed, turn.model));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Receipt } from '@cocoon/shared/protocol/receipt';
-import { activeJob, chatReducer, conversation, initialChatState, type AssistantMessage, type ChatAction, type ChatState } from './chat-state';
+import { activeJob, chatItems, chatReducer, conversation, initialChatState, lastTurnStart, type AssistantMessage, type ChatAction, type ChatState } from './chat-state';
 
 const pricing = { price: { promptPerMillion: 1_000_000n, completionPerMillion: 2_000_000n }, coefficientMilli: 1000n, maxCharge: 5_000_000n };
 const receipt = (jobId: string, finishReason: Receipt['finishReason'] = 'stop'): Receipt => ({
@@ -117,5 +117,57 @@ describe('conversation', () => {
       { role: 'user', content: 'first' },
       { role: 'assistant', content: 'one' },
     ]);
+  });
+});
+
+describe('conversations: continue, regenerate, edit, open', () => {
+  const finish = (jobId: string, text: string, reason: Receipt['finishReason'] = 'stop'): ChatAction[] => [
+    { type: 'delta', jobId, text },
+    { type: 'ended', jobId, receipt: receipt(jobId, reason), signature: 'sig', receiptValid: true },
+  ];
+  const lengthStopped = run([send('j1', 'Tell me'), ...finish('j1', 'Once upon', 'length')]);
+
+  it('Continue: a hidden user turn, and its answer joined to the stopped one in one bubble and one assistant message sent', () => {
+    const s = run([{ type: 'send', jobId: 'j2', text: 'Continue', model: 'demo', pricing, continues: 'j1' }, ...finish('j2', ' a time')], lengthStopped);
+    expect(s.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(s.messages[2]).toMatchObject({ kind: 'continue' });
+    const items = chatItems(s.messages);
+    expect(items.map((i) => i.kind)).toEqual(['user', 'answer']);
+    const answer = items[1];
+    expect(answer?.kind === 'answer' && answer.message).toMatchObject({ id: 'j2', text: 'Once upon a time', status: 'done' });
+    expect(answer?.kind === 'answer' && answer.parts.map((p) => p.id)).toEqual(['j1', 'j2']);
+    expect(conversation(s.messages)).toEqual([
+      { role: 'user', content: 'Tell me' },
+      { role: 'assistant', content: 'Once upon a time' },
+    ]);
+  });
+
+  it('a continuation that failed leaves the answer and the conversation as they were', () => {
+    const s = run([{ type: 'send', jobId: 'j2', text: 'Continue', model: 'demo', pricing, continues: 'j1' }, { type: 'failed', jobId: 'j2', error: { code: 'job.host_gone' } }], lengthStopped);
+    expect(conversation(s.messages)).toEqual(conversation(lengthStopped.messages));
+    const answer = chatItems(s.messages)[1];
+    expect(answer?.kind === 'answer' && answer.message).toMatchObject({ text: 'Once upon', status: 'failed' });
+  });
+
+  it('regenerate and edit replace the last turn (from its user message), never an earlier one', () => {
+    const two = run([send('j2', 'Second'), ...finish('j2', 'B')], run(finish('j1', 'A'), run([send('j1', 'First')])));
+    const start = lastTurnStart(two);
+    expect(start).toBe(2);
+    const edited = run([{ type: 'send', jobId: 'j3', text: 'Second, edited', model: 'demo', pricing, keep: start! }], two);
+    expect(edited.messages.map((m) => m.text)).toEqual(['First', 'A', 'Second, edited', '']);
+    expect(lastTurnStart(edited)).toBeNull(); // a job is running
+    // After a Continue, the last turn still starts at its visible user message.
+    const continued = run([{ type: 'send', jobId: 'j2', text: 'Continue', model: 'demo', pricing, continues: 'j1' }, ...finish('j2', '!')], lengthStopped);
+    expect(lastTurnStart(continued)).toBe(0);
+  });
+
+  it('opens a conversation only between jobs, and records turns left out of the request', () => {
+    const loaded = run([{ type: 'load', messages: lengthStopped.messages }]);
+    expect(loaded.messages).toBe(lengthStopped.messages);
+    const busy = run([send('j9')]);
+    expect(run([{ type: 'load', messages: [] }], busy)).toBe(busy);
+    expect(run([{ type: 'load', messages: [] }], lengthStopped).messages).toEqual([]);
+    const trimmed = run([{ type: 'send', jobId: 'j4', text: 'x', model: 'demo', pricing, leftOut: 4 }]);
+    expect(assistant(trimmed, 'j4').leftOut).toBe(4);
   });
 });

@@ -4,8 +4,9 @@ import type { FinishReason, Receipt } from '@cocoon/shared/protocol/receipt';
 import type { UiError } from './error-messages';
 
 /**
- * The chat's state: messages in memory only (ARCHITECTURE.md keeps history on the device), the
- * job in flight and the error banner. A pure reducer, so the stream's life is testable.
+ * The chat's state: the open conversation's messages (kept encrypted on the device between turns:
+ * web/features/conversations/), the job in flight and the error banner. A pure reducer, so the
+ * stream's life is testable.
  */
 export type AssistantStatus = 'sealing' | 'queued' | 'streaming' | 'done' | 'stopped' | 'failed';
 
@@ -13,6 +14,8 @@ export interface UserMessage {
   id: string;
   role: 'user';
   text: string;
+  /** `continue`: the short turn that asks the model to go on after a length stop; sent, never shown. */
+  kind?: 'continue';
 }
 
 /** The price the job was sent at and the user's cap, kept to check the charge against the signed receipt. */
@@ -40,6 +43,10 @@ export interface AssistantMessage {
   /** The job ended with no charge: the broker released its hold with no transfer (or it was never sent). */
   uncharged: boolean;
   error: UiError | null;
+  /** The answer that this one goes on from (Continue): shown in the same bubble, after it. */
+  continues?: string;
+  /** How many earlier messages were left out of the request to fit the model's context. */
+  leftOut?: number;
 }
 
 export type Message = UserMessage | AssistantMessage;
@@ -56,7 +63,13 @@ export interface ChatState {
 export const initialChatState: ChatState = { messages: [], activeJobId: null, banner: null };
 
 export type ChatAction =
-  | { type: 'send'; jobId: string; text: string; model: string; pricing: JobPricing }
+  /**
+   * A new turn. `keep`: how many messages stay before it (regenerate and edit replace the last
+   * turn); `continues`: the answer it continues (its user turn is then the hidden `continue` one).
+   */
+  | { type: 'send'; jobId: string; text: string; model: string; pricing: JobPricing; keep?: number; continues?: string; leftOut?: number }
+  /** Opens a conversation (or a new, empty one): only between jobs. */
+  | { type: 'load'; messages: Message[] }
   | { type: 'queued'; jobId: string }
   /** The job failed before its first answer piece; the message goes on as `nextJobId` on another host. */
   | { type: 'rehosted'; jobId: string; nextJobId: string; pricing: JobPricing }
@@ -92,7 +105,7 @@ const release = (state: ChatState, jobId: string): ChatState => (state.activeJob
 export function chatReducer(state: ChatState, action: ChatAction): ChatState {
   switch (action.type) {
     case 'send': {
-      const user: UserMessage = { id: `${action.jobId}:user`, role: 'user', text: action.text };
+      const user: UserMessage = { id: `${action.jobId}:user`, role: 'user', text: action.text, ...(action.continues ? { kind: 'continue' as const } : {}) };
       const assistant: AssistantMessage = {
         id: action.jobId,
         role: 'assistant',
@@ -106,9 +119,14 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         settled: null,
         uncharged: false,
         error: null,
+        ...(action.continues ? { continues: action.continues } : {}),
+        ...(action.leftOut ? { leftOut: action.leftOut } : {}),
       };
-      return { messages: [...state.messages, user, assistant], activeJobId: action.jobId, banner: null };
+      const kept = state.messages.slice(0, action.keep ?? state.messages.length);
+      return { messages: [...kept, user, assistant], activeJobId: action.jobId, banner: null };
     }
+    case 'load':
+      return state.activeJobId ? state : { messages: action.messages, activeJobId: null, banner: null };
     case 'queued':
       return updateJob(state, action.jobId, whileOpen((m) => ({ ...m, status: 'queued' })));
     case 'rehosted': {
@@ -160,7 +178,8 @@ export const activeJob = (state: ChatState): AssistantMessage | null => {
 
 /**
  * The conversation sent with the next turn: every user message whose answer arrived (in full or
- * stopped with some text), with that answer. Failed turns are left out.
+ * stopped with some text), with that answer. Failed turns are left out. A continued answer is one
+ * assistant message (its parts joined), and the hidden `continue` turns are not sent again.
  */
 export function conversation(messages: readonly Message[]): ChatRequest['messages'] {
   const out: ChatRequest['messages'] = [];
@@ -168,9 +187,50 @@ export function conversation(messages: readonly Message[]): ChatRequest['message
     const user = messages[i];
     const answer = messages[i + 1];
     if (user?.role !== 'user' || answer?.role !== 'assistant') continue;
-    if ((answer.status === 'done' || answer.status === 'stopped') && answer.text.length > 0) {
-      out.push({ role: 'user', content: user.text }, { role: 'assistant', content: answer.text });
+    if (!((answer.status === 'done' || answer.status === 'stopped') && answer.text.length > 0)) continue;
+    const last = out.at(-1);
+    if (user.kind === 'continue' && answer.continues) {
+      if (last?.role === 'assistant') out[out.length - 1] = { role: 'assistant', content: last.content + answer.text };
+      continue;
     }
+    out.push({ role: 'user', content: user.text }, { role: 'assistant', content: answer.text });
   }
   return out;
+}
+
+/** What the message list shows: user messages, and answers with their continuations in one bubble. */
+export type ChatItem =
+  | { kind: 'user'; message: UserMessage; index: number }
+  /** `message`: the parts as one answer (their text joined; the state, cost and id of the last part). */
+  | { kind: 'answer'; message: AssistantMessage; parts: AssistantMessage[] };
+
+export function chatItems(messages: readonly Message[]): ChatItem[] {
+  const items: ChatItem[] = [];
+  messages.forEach((m, index) => {
+    if (m.role === 'user') {
+      if (m.kind !== 'continue') items.push({ kind: 'user', message: m, index });
+      return;
+    }
+    const prev = items.at(-1);
+    if (m.continues && prev?.kind === 'answer') {
+      const parts = [...prev.parts, m];
+      items[items.length - 1] = { kind: 'answer', parts, message: { ...m, text: parts.map((p) => p.text).join('') } };
+      return;
+    }
+    items.push({ kind: 'answer', message: m, parts: [m] });
+  });
+  return items;
+}
+
+/**
+ * Where the last turn starts (its visible user message), for regenerate and edit, which replace
+ * it; null while a job runs or when there is none.
+ */
+export function lastTurnStart(state: ChatState): number | null {
+  if (state.activeJobId) return null;
+  for (let i = state.messages.length - 1; i >= 0; i--) {
+    const m = state.messages[i];
+    if (m?.role === 'user' && m.kind !== 'continue') return i;
+  }
+  return null;
 }

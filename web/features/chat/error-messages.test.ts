@@ -1,10 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CocoonError, ErrorCodes } from '@cocoon/shared/errors';
 import { NetworkError } from '../../api/http';
-import { friendlyMessage, fromWire, toUiError } from './error-messages';
+import { activateLocale, loadAreas } from '../../i18n';
+import { ClientErrorCodes, friendlyMessage, fromWire, messageKey, needsTopUp, toUiError, type UiErrorCode } from './error-messages';
+
+const everyCode = [...Object.keys(ErrorCodes), ...Object.values(ClientErrorCodes)] as UiErrorCode[];
 
 describe('friendlyMessage', () => {
-  it('has specific words for what a chat user can run into', () => {
+  afterAll(() => activateLocale('en'));
+
+  it('stands in the generic words until the error messages have loaded', () => {
+    expect(friendlyMessage('job.host_gone')).toEqual(friendlyMessage('internal'));
+    expect(friendlyMessage('job.host_gone').title).toBe('Something went wrong');
+  });
+
+  it('has specific words for what a chat user can run into', async () => {
+    await loadAreas(['errors']);
     expect(friendlyMessage('ledger.insufficient_credits').title).toBe('Not enough credits');
     expect(friendlyMessage('job.model_unavailable').title).toBe('Model unavailable');
     expect(friendlyMessage('job.host_gone').title).toBe('Host went offline');
@@ -14,13 +25,29 @@ describe('friendlyMessage', () => {
     expect(friendlyMessage('envelope.suite_unsupported').title).toBe('Host not post-quantum');
   });
 
-  it('falls back to a generic message, never to the raw code', () => {
-    for (const code of Object.keys(ErrorCodes) as (keyof typeof ErrorCodes)[]) {
+  it('falls back to a generic message, never to the raw code or a message id', () => {
+    for (const code of everyCode) {
       const m = friendlyMessage(code);
-      expect(m.title).not.toContain('.');
-      expect(m.body.length).toBeGreaterThan(10);
+      expect(m.title, code).not.toMatch(/^chat\.|\.[a-z_]+$/);
+      expect(m.body.length, code).toBeGreaterThan(10);
     }
+    expect(messageKey('internal')).toBe('generic');
     expect(friendlyMessage('internal').title).toBe('Something went wrong');
+  });
+
+  it('speaks Russian for a Russian user, every code included', async () => {
+    await activateLocale('ru');
+    await loadAreas(['errors']);
+    expect(friendlyMessage('ledger.insufficient_credits').title).toBe('Недостаточно кредитов');
+    for (const code of everyCode) expect(friendlyMessage(code).title, code).toMatch(/[а-яё]/i);
+  });
+});
+
+describe('needsTopUp', () => {
+  it('offers a top-up for a short balance only', () => {
+    expect(needsTopUp('ledger.insufficient_credits')).toBe(true);
+    expect(needsTopUp('job.price_above_limit')).toBe(false);
+    expect(needsTopUp('client.offline')).toBe(false);
   });
 });
 

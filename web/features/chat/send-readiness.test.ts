@@ -73,7 +73,22 @@ describe('sendReadiness', () => {
 
   it('waits while verifying and connecting', () => {
     expect(sendReadiness({ ...ready, hostLoading: true, host: undefined })).toMatchObject({ ready: false, pending: true });
-    expect(sendReadiness({ ...ready, socket: 'waiting' })).toMatchObject({ ready: false, pending: true });
+    expect(sendReadiness({ ...ready, socket: 'connecting' })).toEqual({ ready: false, pending: true, reason: 'Connecting securely…' });
+  });
+
+  it('disables Send while reconnecting after a drop, saying so', () => {
+    expect(sendReadiness({ ...ready, socket: 'waiting' })).toEqual({ ready: false, pending: true, reason: 'Connection lost. Reconnecting…' });
+  });
+
+  it('puts being offline first: it is why everything else is still loading or failed', () => {
+    const r = sendReadiness({ ...ready, socket: 'offline', modelsLoading: true, host: undefined, hostFailed: true });
+    expect(r).toMatchObject({ ready: false, pending: true });
+    expect(r.ready || r.reason).toMatch(/offline/);
+  });
+
+  it('tells a model list that failed to load from one with no model', () => {
+    expect(sendReadiness({ ...ready, model: null, modelsFailed: true })).toEqual({ ready: false, pending: false, reason: 'Couldn’t load the models. Retrying…' });
+    expect(sendReadiness({ ...ready, model: null })).toEqual({ ready: false, pending: false, reason: 'No models are available right now.' });
   });
 
   it('blocks with no model or no host', () => {

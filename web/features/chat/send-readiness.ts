@@ -1,4 +1,5 @@
 import type { AppliedPolicy } from '../../crypto/api';
+import { t } from '../../i18n';
 import type { SocketStatus } from '../../ws/broker-socket';
 import type { HostState } from './use-verified-host';
 
@@ -7,6 +8,8 @@ export type Readiness = { ready: true } | { ready: false; reason: string; pendin
 export interface ReadinessInput {
   model: string | null;
   modelsLoading: boolean;
+  /** The model list could not be loaded (after its retries): not the same as no model being served. */
+  modelsFailed?: boolean;
   /** The operator's attestation policy as the crypto worker applied it. */
   policy: AppliedPolicy | undefined;
   policyFailed: boolean;
@@ -17,27 +20,33 @@ export interface ReadinessInput {
 }
 
 const policyRefused = (policy: AppliedPolicy): string =>
-  `The operator’s attestation policy could not be verified (${policy.check.reason ?? 'no reason given'}), so no host can be trusted and sending is blocked.`;
+  t('network.send.policy_refused', { reason: policy.check.reason ?? t('network.send.no_reason') });
+
+/** Why Send waits on the broker socket: first connection, reconnecting after a drop, or no network at all. */
+const socketReason = (socket: Exclude<SocketStatus, 'ready'>): string =>
+  socket === 'offline' ? t('network.send.offline') : socket === 'waiting' ? t('network.send.reconnecting') : t('network.send.connecting');
 
 /**
  * Whether a message may be sent now, and if not, the one reason to show under the input.
  * Sealing needs a host whose attestation passed in the worker under the operator's policy: a
- * refused policy or a rejected host blocks sending, never falls back to weaker checks.
+ * refused policy or a rejected host blocks sending, never falls back to weaker checks. With no
+ * network, that is the reason whatever else is still loading (it is why the rest is).
  */
 export function sendReadiness(i: ReadinessInput): Readiness {
   const wait = (reason: string): Readiness => ({ ready: false, reason, pending: true });
   const block = (reason: string): Readiness => ({ ready: false, reason, pending: false });
-  if (i.modelsLoading) return wait('Loading models…');
-  if (!i.model) return block('No models are available right now.');
-  if (!i.policy) return i.policyFailed ? block('Couldn’t load the operator’s attestation policy. Retrying…') : wait('Loading the attestation policy…');
+  if (i.socket === 'offline') return wait(socketReason(i.socket));
+  if (i.modelsLoading) return wait(t('network.send.loading_models'));
+  if (!i.model) return block(t(i.modelsFailed ? 'network.send.models_failed' : 'network.send.no_models'));
+  if (!i.policy) return i.policyFailed ? block(t('network.send.policy_failed')) : wait(t('network.send.loading_policy'));
   if (i.policy.source === 'rejected') return block(policyRefused(i.policy));
-  if (i.hostLoading) return wait('Verifying the host’s enclave…');
-  if (i.hostFailed || !i.host) return block('Couldn’t load hosts. Retrying…');
-  if (i.host.state === 'none') return block('No GPU host is online for this model.');
+  if (i.hostLoading) return wait(t('network.send.verifying_host'));
+  if (i.hostFailed || !i.host) return block(t('network.send.hosts_failed'));
+  if (i.host.state === 'none') return block(t('network.send.no_host'));
   // The policy can expire after it was loaded: the worker then refuses every host under it.
   const hostPolicy = i.host.state === 'rejected' ? i.host.host.verification.policy : null;
   if (hostPolicy?.source === 'rejected') return block(policyRefused(hostPolicy));
-  if (i.host.state === 'rejected') return block('The host failed attestation, so sending is blocked. Tap the badge for details.');
-  if (i.socket !== 'ready') return wait('Connecting securely…');
+  if (i.host.state === 'rejected') return block(t('network.send.host_rejected'));
+  if (i.socket !== 'ready') return wait(socketReason(i.socket));
   return { ready: true };
 }

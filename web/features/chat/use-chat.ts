@@ -9,12 +9,23 @@ import { cryptoWorker } from '../../crypto/client';
 import { MAX_TOKENS } from '../../config';
 import { haptics } from '../../telegram/haptics';
 import type { BrokerEvent, BrokerSocket, SocketStatus } from '../../ws/broker-socket';
-import { ChatJobs, type ChatJobEvent, type ChatTarget } from './chat-jobs';
-import { activeJob, chatReducer, conversation, initialChatState } from './chat-state';
+import { trimToContext } from '../conversations/context';
+import type { ChatJobEvent, ChatTarget } from './chat-jobs';
+import { LazyChatJobs } from './lazy-chat-jobs';
+import { activeJob, chatItems, chatReducer, conversation, initialChatState, lastTurnStart, type Message } from './chat-state';
 import { fromWire } from './error-messages';
 import { verifyListedHost } from './use-verified-host';
 
 type Me = z.output<typeof MeResponseSchema>;
+
+/** Where a message goes, with the model's context length (the host's attested claims), to which the conversation is cut. */
+export type SendTarget = ChatTarget & { contextLength: number | null };
+
+/**
+ * The hidden user turn that asks the model to go on after a length stop; its answer is shown in the
+ * same bubble (./chat-state.ts `chatItems`). An instruction to the model, never shown: not translated.
+ */
+export const CONTINUE_PROMPT = 'Continue exactly where your last answer stopped, without repeating anything.';
 
 /**
  * The chat: its state, and its jobs (./chat-jobs.ts: sealed in the crypto worker, relayed over
@@ -48,7 +59,7 @@ export function useChat(socket: BrokerSocket, status: SocketStatus) {
   }, [notify]);
   const [jobs] = useState(
     () =>
-      new ChatJobs(
+      new LazyChatJobs(
         {
           send: (m) => socket.send(m),
           worker: {
@@ -93,17 +104,55 @@ export function useChat(socket: BrokerSocket, status: SocketStatus) {
     if (status !== 'ready') jobs.connectionLost();
   }, [status, jobs]);
 
-  const send = useCallback(
-    async (text: string, target: ChatTarget) => {
+  /**
+   * Sends `text` as a new turn after the first `keep` messages (all of them by default), the
+   * conversation cut to the model's context (oldest turns first: the answer shows what was left out).
+   */
+  const submit = useCallback(
+    async (text: string, target: SendTarget, how: { keep?: number; continues?: string } = {}) => {
       if (stateRef.current.activeJobId) return;
       const jobId = crypto.randomUUID();
-      const request = { messages: [...conversation(stateRef.current.messages), { role: 'user' as const, content: text }] };
-      dispatch({ type: 'send', jobId, text, model: target.model, pricing: target.pricing });
+      const history = conversation(stateRef.current.messages.slice(0, how.keep ?? stateRef.current.messages.length));
+      const trimmed = trimToContext([...history, { role: 'user', content: text }], target.contextLength, target.maxTokens ?? MAX_TOKENS);
+      dispatch({ type: 'send', jobId, text, model: target.model, pricing: target.pricing, keep: how.keep, continues: how.continues, leftOut: trimmed.leftOut });
       haptics.send();
-      await jobs.send(jobId, request, target);
+      await jobs.send(jobId, { messages: trimmed.messages }, { ...target, maxTokens: trimmed.maxTokens });
     },
     [jobs],
   );
+
+  const send = useCallback((text: string, target: SendTarget) => submit(text, target), [submit]);
+
+  /** Asks again for the last answer: a new job with the same question, replacing the last turn. */
+  const regenerate = useCallback(
+    (target: SendTarget) => {
+      const start = lastTurnStart(stateRef.current);
+      const question = start === null ? undefined : stateRef.current.messages[start];
+      if (start !== null && question) void submit(question.text, target, { keep: start });
+    },
+    [submit],
+  );
+
+  /** Sends the last user message edited, in place of the last turn. */
+  const editLast = useCallback(
+    (text: string, target: SendTarget) => {
+      const start = lastTurnStart(stateRef.current);
+      if (start !== null && text.trim()) void submit(text.trim(), target, { keep: start });
+    },
+    [submit],
+  );
+
+  /** Goes on with an answer that stopped at its length: the continuation joins the same bubble. */
+  const continueAnswer = useCallback(
+    (target: SendTarget) => {
+      const last = chatItems(stateRef.current.messages).at(-1);
+      if (last?.kind === 'answer' && last.message.finishReason === 'length') void submit(CONTINUE_PROMPT, target, { continues: last.message.id });
+    },
+    [submit],
+  );
+
+  /** Opens a conversation kept on the device (or a new, empty one); not while an answer streams. */
+  const load = useCallback((messages: Message[]) => dispatch({ type: 'load', messages }), []);
 
   const stop = useCallback(() => {
     const job = activeJob(stateRef.current);
@@ -112,5 +161,5 @@ export function useChat(socket: BrokerSocket, status: SocketStatus) {
 
   const dismissError = useCallback(() => dispatch({ type: 'dismiss' }), []);
 
-  return { state, send, stop, dismissError };
+  return { state, send, regenerate, editLast, continueAnswer, load, stop, dismissError };
 }

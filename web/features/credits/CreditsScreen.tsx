@@ -1,7 +1,8 @@
 import { useTonConnectUI } from '@tonconnect/ui-react';
 import { useCallback, useReducer } from 'react';
 import { TOPUP_POLL_MS } from '../../config';
-import { useCredits, useHistory, useMe } from '../../api/queries';
+import { useCredits, useHistory } from '../../api/payment-queries';
+import { useMe } from '../../api/queries';
 import { useBackButton } from '../../telegram/hooks';
 import { TonConnectProvider } from '../../ton/TonConnectProvider';
 import { useProvenTonWallet } from '../../ton/use-proven-wallet';

@@ -4,7 +4,7 @@ import { CreditsLayout } from './CreditsLayout';
 /** The Credits screen's outline while its code loads. */
 export function CreditsSkeleton({ onBack }: { onBack: (() => void) | null }) {
   return (
-    <CreditsLayout onBack={onBack} busy>
+    <CreditsLayout title="" onBack={onBack} busy>
       <div className="flex flex-col items-center gap-3 pt-5 pb-6">
         <Skeleton className="size-16 rounded-[22px]" />
         <Skeleton className="h-10 w-36" />

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { t } from '../../i18n';
 import { BubbleIcon, ClockIcon, GiftIcon, RefundIcon, StarIcon, TonIcon } from '../../ui/icons';
 import { Skeleton } from '../../ui/Skeleton';
 import { describeHistoryItem, formatWhen } from './history-format';
@@ -28,12 +29,12 @@ function HistoryRow({ item, now }: { item: HistoryItem; now: Date }) {
       data-completion-tokens={item.completionTokens}
       className="flex items-center gap-3 px-4 py-2.5"
     >
-      <span className={`flex size-9 shrink-0 items-center justify-center rounded-full ${look.tone}`}>{look.icon}</span>
+      <span aria-hidden="true" className={`flex size-9 shrink-0 items-center justify-center rounded-full ${look.tone}`}>{look.icon}</span>
       <div className="min-w-0 flex-1">
         <p className="truncate text-[16px] leading-snug">{view.title}</p>
         <p className="truncate text-[13px] leading-snug text-tg-hint">{when ? `${view.detail} · ${when}` : view.detail}</p>
       </div>
-      <span className={`shrink-0 text-[16px] font-semibold tabular-nums ${view.incoming ? 'text-success' : 'text-tg-text'}`}>{view.amount}</span>
+      <span className={`shrink-0 text-[16px] font-semibold tabular-nums ${view.incoming ? 'text-success-text' : 'text-tg-text'}`}>{view.amount}</span>
     </div>
   );
 }
@@ -55,9 +56,9 @@ export function HistorySection({ items, failed, onRetry }: HistorySectionProps) 
   if (items === undefined && failed) {
     body = (
       <Placeholder>
-        <p className="text-[15px]">Couldn’t load your history</p>
-        <button type="button" onClick={onRetry} className="text-[15px] text-tg-link active:opacity-60">
-          Try again
+        <p className="text-[15px]">{t('credits.history.failed')}</p>
+        <button type="button" onClick={onRetry} className="min-h-11 px-3 text-[15px] text-tg-link active:opacity-60">
+          {t('credits.history.retry')}
         </button>
       </Placeholder>
     );
@@ -77,9 +78,9 @@ export function HistorySection({ items, failed, onRetry }: HistorySectionProps) 
       <Placeholder>
         <ClockIcon className="mb-1 size-8 text-tg-hint" />
         <p className="text-[15px] font-semibold" data-testid="history-empty">
-          No activity yet
+          {t('credits.history.empty')}
         </p>
-        <p className="text-[14px] text-tg-hint">Top-ups and the cost of each answer will show here.</p>
+        <p className="text-[14px] text-tg-hint">{t('credits.history.emptyBody')}</p>
       </Placeholder>
     );
   } else {
@@ -87,7 +88,7 @@ export function HistorySection({ items, failed, onRetry }: HistorySectionProps) 
   }
   return (
     <section className="mb-5" data-testid="credits-history">
-      <h3 className="mb-1.5 px-4 text-[13px] tracking-wide text-tg-section-header uppercase">History</h3>
+      <h3 className="mb-1.5 px-4 text-[13px] tracking-wide text-tg-section-header uppercase">{t('credits.history.heading')}</h3>
       <div className="divide-y divide-tg-separator overflow-hidden rounded-xl bg-tg-section-bg">{body}</div>
     </section>
   );

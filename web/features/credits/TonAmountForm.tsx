@@ -1,12 +1,15 @@
 import { useState, type FormEvent } from 'react';
-import { formatCredits } from '@cocoon/shared/pricing';
+import { t } from '../../i18n';
 import { creditsForNanoton, parseTon } from '../../ton/amount';
+import { creditCount, localCredits } from './credit-format';
 
 interface TonAmountFormProps {
   microCreditsPerTon: bigint;
   busy: boolean;
   onSubmit: (nanoton: bigint) => void;
 }
+
+const previewText = (micro: bigint) => t('credits.ton.preview', { count: creditCount(micro), amount: localCredits(micro) });
 
 /** A free amount of TON to top up with, and what it comes to at the broker's rate. */
 export function TonAmountForm({ microCreditsPerTon, busy, onSubmit }: TonAmountFormProps) {
@@ -24,11 +27,11 @@ export function TonAmountForm({ microCreditsPerTon, busy, onSubmit }: TonAmountF
             data-testid="ton-amount-input"
             inputMode="decimal"
             autoComplete="off"
-            placeholder="Amount"
-            aria-label="Amount in TON"
+            placeholder={t('credits.ton.amountPlaceholder')}
+            aria-label={t('credits.ton.amountLabel')}
             value={text}
             onChange={(e) => setText(e.target.value)}
-            className="h-10 min-w-0 flex-1 bg-transparent text-[16px] text-tg-text outline-none placeholder:text-tg-hint"
+            className="h-11 min-w-0 flex-1 bg-transparent text-[16px] text-tg-text outline-none placeholder:text-tg-hint"
           />
           <span className="text-[15px] text-tg-hint">TON</span>
         </label>
@@ -36,15 +39,15 @@ export function TonAmountForm({ microCreditsPerTon, busy, onSubmit }: TonAmountF
           type="submit"
           data-testid="ton-amount-submit"
           disabled={nanoton === null || busy}
-          className="h-10 shrink-0 rounded-[10px] bg-tg-button px-4 text-[15px] font-semibold text-tg-button-text transition active:opacity-80 disabled:opacity-40"
+          className="h-11 shrink-0 rounded-[10px] bg-tg-button px-4 text-[15px] font-semibold text-tg-button-text transition active:opacity-80 disabled:opacity-40"
         >
-          Top up
+          {t('credits.ton.topUp')}
         </button>
       </div>
       <p className="mt-1.5 text-[13px] text-tg-hint">
         {nanoton !== null
-          ? `≈ ${formatCredits(creditsForNanoton(nanoton, microCreditsPerTon))} credits`
-          : `1 TON = ${formatCredits(microCreditsPerTon)} credits`}
+          ? previewText(creditsForNanoton(nanoton, microCreditsPerTon))
+          : t('credits.ton.rate', { count: creditCount(microCreditsPerTon), amount: localCredits(microCreditsPerTon) })}
       </p>
     </form>
   );

@@ -1,8 +1,9 @@
 import type { ReactNode } from 'react';
-import { formatCredits } from '@cocoon/shared/pricing';
+import { t } from '../../i18n';
 import { CheckIcon, CrossIcon, WarningIcon } from '../../ui/icons';
 import { Spinner } from '../../ui/Spinner';
 import { friendlyMessage } from '../chat/error-messages';
+import { creditCount, localCredits } from './credit-format';
 import type { TopUp } from './topup-state';
 
 interface Look {
@@ -12,31 +13,36 @@ interface Look {
   body?: string | undefined;
 }
 
+/** Message ids (`credits.status.<id>.title` / `.body`) of each pending step. */
 const pendingLooks = {
-  stars: {
-    invoice: { title: 'Waiting for payment…', body: 'Complete the purchase in Telegram.' },
-    crediting: { title: 'Payment received', body: 'Adding credits to your balance…' },
-  },
-  ton: {
-    wallet: { title: 'Confirm in your wallet…', body: 'Approve the transfer in the wallet you connected.' },
-    crediting: { title: 'Waiting for the chain…', body: 'Credits arrive once the transfer is final on TON.' },
-  },
+  stars: { invoice: 'starsInvoice', crediting: 'starsCrediting' },
+  ton: { wallet: 'tonWallet', crediting: 'tonCrediting' },
 } as const;
 
-function lookOf(t: Exclude<TopUp, { state: 'idle'; cancelled: null }>): Look {
-  switch (t.state) {
+function lookOf(topUp: Exclude<TopUp, { state: 'idle'; cancelled: null }>): Look {
+  switch (topUp.state) {
     case 'pending': {
-      const texts = (pendingLooks[t.method] as Record<string, { title: string; body: string }>)[t.step] ?? pendingLooks[t.method].crediting;
-      return { icon: <Spinner className="size-5" />, tone: 'text-tg-link', ...texts };
+      const id = (pendingLooks[topUp.method] as Record<string, string>)[topUp.step] ?? pendingLooks[topUp.method].crediting;
+      return { icon: <Spinner className="size-5" />, tone: 'text-tg-link', title: t(`credits.status.${id}.title`), body: t(`credits.status.${id}.body`) };
     }
     case 'success':
-      return { icon: <CheckIcon className="size-5" />, tone: 'text-success', title: `+${formatCredits(t.credited)} credits added`, body: 'Your balance is up to date.' };
+      return {
+        icon: <CheckIcon className="size-5" />,
+        tone: 'text-success-text',
+        title: t('credits.status.added', { count: creditCount(topUp.credited), amount: localCredits(topUp.credited) }),
+        body: t('credits.status.addedBody'),
+      };
     case 'error': {
-      const { title, body } = friendlyMessage(t.error.code);
+      const { title, body } = friendlyMessage(topUp.error.code);
       return { icon: <WarningIcon className="size-5" />, tone: 'text-tg-destructive', title, body };
     }
     case 'idle':
-      return { icon: <CrossIcon className="size-4" />, tone: 'text-tg-hint', title: t.cancelled === 'ton' ? 'Transfer cancelled' : 'Payment cancelled', body: 'Nothing was charged.' };
+      return {
+        icon: <CrossIcon className="size-4" />,
+        tone: 'text-tg-hint',
+        title: topUp.cancelled === 'ton' ? t('credits.status.transferCancelled') : t('credits.status.paymentCancelled'),
+        body: t('credits.status.nothingCharged'),
+      };
   }
 }
 
@@ -68,7 +74,7 @@ export function TopUpStatus({ topUp, onDismiss }: { topUp: TopUp; onDismiss: () 
         {look.body && <p className="mt-0.5 text-[14px] leading-snug text-tg-hint">{look.body}</p>}
       </div>
       {dismissable && (
-        <button type="button" aria-label="Dismiss" onClick={onDismiss} className="-m-1 p-1 text-tg-hint active:opacity-60">
+        <button type="button" aria-label={t('credits.status.dismiss')} onClick={onDismiss} className="-my-2.5 -mr-3 flex size-11 shrink-0 items-center justify-center text-tg-hint active:opacity-60">
           <CrossIcon className="size-4" />
         </button>
       )}

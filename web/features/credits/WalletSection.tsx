@@ -1,3 +1,4 @@
+import { t } from '../../i18n';
 import { shortAddress } from '../../ton/address';
 import type { useProvenTonWallet } from '../../ton/use-proven-wallet';
 import { useCopy } from '../../ui/use-copy';
@@ -15,22 +16,22 @@ interface WalletSectionProps {
   onTopUp: (nanoton: bigint) => void;
 }
 
-const badge = <span className="flex size-9 shrink-0 items-center justify-center rounded-full bg-sky-500/15 text-sky-500"><TonIcon className="size-5" /></span>;
+const badge = <span aria-hidden="true" className="flex size-9 shrink-0 items-center justify-center rounded-full bg-sky-500/15 text-sky-500"><TonIcon className="size-5" /></span>;
 
 function ProvenAddress({ friendly }: { friendly: string }) {
   const { copied, copy } = useCopy(friendly);
   return (
-    <button type="button" onClick={() => void copy()} aria-label={`Copy wallet address ${friendly}`} className="flex w-full items-center gap-3 px-4 py-2.5 text-left active:bg-tg-hint/10">
+    <button type="button" onClick={() => void copy()} aria-label={t('credits.wallet.copyLabel', { address: friendly })} className="flex min-h-11 w-full items-center gap-3 px-4 py-2.5 text-left active:bg-tg-hint/10">
       {badge}
       <span className="min-w-0 flex-1">
-        <span className="block text-[13px] leading-tight text-tg-hint">Verified wallet</span>
+        <span className="block text-[13px] leading-tight text-tg-hint">{t('credits.wallet.verified')}</span>
         <span data-testid="ton-wallet-address" data-address={friendly} title={friendly} className="block font-mono text-[16px] leading-snug">
           {shortAddress(friendly)}
         </span>
       </span>
-      <span className={`flex items-center gap-1 text-[13px] ${copied ? 'text-success' : 'text-tg-link'}`}>
+      <span className={`flex items-center gap-1 text-[13px] ${copied ? 'text-success-text' : 'text-tg-link'}`}>
         {copied ? <CheckIcon className="size-4" /> : <CopyIcon className="size-4" />}
-        {copied ? 'Copied' : 'Copy'}
+        {copied ? t('credits.wallet.copied') : t('credits.wallet.copy')}
       </span>
     </button>
   );
@@ -48,14 +49,14 @@ function ConnectRow({ wallet }: { wallet: WalletSectionProps['wallet'] }) {
     >
       {badge}
       <span className="min-w-0 flex-1 text-[16px] text-tg-link">
-        {wallet.phase === 'proving' ? 'Verifying ownership…' : wallet.phase === 'connecting' ? 'Waiting for the wallet…' : wallet.provenWallet ? 'Reconnect wallet' : 'Connect wallet'}
+        {t(wallet.phase === 'proving' ? 'credits.wallet.proving' : wallet.phase === 'connecting' ? 'credits.wallet.connecting' : wallet.provenWallet ? 'credits.wallet.reconnect' : 'credits.wallet.connect')}
       </span>
       {working ? <Spinner className="size-4 text-tg-hint" /> : <ChevronRightIcon className="size-4 text-tg-hint" />}
     </button>
   );
 }
 
-const networkNote = { sandbox: 'Local sandbox chain: test TON only.', testnet: 'TON testnet: test TON only.', mainnet: '' } as const;
+const networkNote = { sandbox: 'credits.wallet.sandbox', testnet: 'credits.wallet.testnet', mainnet: null } as const;
 
 /** The wallet this user proved with TonConnect, and a free-amount TON top-up from it. */
 export function WalletSection({ wallet, network, microCreditsPerTon, busy, onTopUp }: WalletSectionProps) {
@@ -63,7 +64,7 @@ export function WalletSection({ wallet, network, microCreditsPerTon, busy, onTop
   const error = wallet.error ? friendlyMessage(wallet.error.code) : null;
   return (
     <section className="mb-5" data-testid="ton-wallet-section">
-      <h3 className="mb-1.5 px-4 text-[13px] tracking-wide text-tg-section-header uppercase">TON wallet</h3>
+      <h3 className="mb-1.5 px-4 text-[13px] tracking-wide text-tg-section-header uppercase">{t('credits.wallet.heading')}</h3>
       <div className="divide-y divide-tg-separator overflow-hidden rounded-xl bg-tg-section-bg">
         {wallet.loading ? (
           <div className="flex items-center gap-3 px-4 py-3">
@@ -77,7 +78,7 @@ export function WalletSection({ wallet, network, microCreditsPerTon, busy, onTop
             {proven && microCreditsPerTon !== undefined && <TonAmountForm microCreditsPerTon={microCreditsPerTon} busy={busy} onSubmit={onTopUp} />}
             {wallet.connected && wallet.phase === 'idle' && (
               <button type="button" onClick={wallet.disconnect} className="w-full px-4 py-3 text-left text-[16px] text-tg-destructive active:bg-tg-hint/10">
-                Disconnect
+                {t('credits.wallet.disconnect')}
               </button>
             )}
           </>
@@ -92,8 +93,8 @@ export function WalletSection({ wallet, network, microCreditsPerTon, busy, onTop
         </p>
       )}
       <p className="mt-1.5 px-4 text-[13px] leading-snug text-tg-hint">
-        {proven ? 'Top-ups are credited once the transfer is final on chain.' : 'Connect a TON wallet and prove it is yours to top up with TON.'}
-        {network && networkNote[network] ? ` ${networkNote[network]}` : ''}
+        {proven ? t('credits.wallet.provenNote') : t('credits.wallet.connectNote')}
+        {network && networkNote[network] ? ` ${t(networkNote[network])}` : ''}
       </p>
     </section>
   );

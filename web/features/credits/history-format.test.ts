@@ -1,8 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { describeHistoryItem, formatWhen, signedCredits } from './history-format';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activateLocale, loadAreas } from '../../i18n';
+import { signedCredits } from './credit-format';
+import { describeHistoryItem, formatWhen } from './history-format';
 import type { HistoryItem } from './topup-state';
 
 const at = '2026-03-10T12:00:00Z';
+beforeAll(() => loadAreas(['credits']));
+afterAll(() => activateLocale('en'));
+
 const item = (over: Partial<HistoryItem> & Pick<HistoryItem, 'kind' | 'amount'>): HistoryItem => ({ id: 'x', createdAt: at, ...over });
 
 describe('history rows', () => {
@@ -50,5 +55,17 @@ describe('formatWhen', () => {
 
   it('is empty for a date it cannot read', () => {
     expect(formatWhen('not a date', now, opts)).toBe('');
+  });
+});
+
+describe('in Russian', () => {
+  it('names entries and days in Russian, with Russian plurals and numbers', async () => {
+    await activateLocale('ru');
+    await loadAreas(['credits']);
+    expect(describeHistoryItem(item({ kind: 'topup_stars', amount: '10000000', stars: 50 })).detail).toBe('50 звёзд');
+    expect(describeHistoryItem(item({ kind: 'topup_stars', amount: '10000000', stars: 22 })).detail).toBe('22 звезды');
+    expect(describeHistoryItem(item({ kind: 'topup_ton', amount: '50000000', nanoton: '500000000' })).detail).toBe('0,5 TON');
+    expect(formatWhen('2026-03-10T09:05:00Z', new Date('2026-03-10T18:30:00Z'), { timeZone: 'UTC' })).toBe('Сегодня, 09:05');
+    await activateLocale('en');
   });
 });

@@ -1,5 +1,5 @@
-import { formatCredits } from '@cocoon/shared/pricing';
-import { formatTon } from '../../ton/amount';
+import { currentLocale, t } from '../../i18n';
+import { localTon, signedCredits } from './credit-format';
 import type { HistoryItem } from './topup-state';
 
 /** One history entry as the list shows it. Amounts stay exact in the row's data attributes. */
@@ -11,29 +11,22 @@ export interface HistoryRowView {
   incoming: boolean;
 }
 
-/** Signed credits with a true minus sign, as money is typeset. */
-export function signedCredits(micro: bigint): string {
-  if (micro > 0n) return `+${formatCredits(micro)}`;
-  if (micro < 0n) return `−${formatCredits(-micro)}`;
-  return '0';
-}
-
-const tokens = (i: HistoryItem) => `${i.promptTokens ?? 0} + ${i.completionTokens ?? 0} tokens`;
+const tokens = (i: HistoryItem) => t('credits.history.tokens', { prompt: i.promptTokens ?? 0, completion: i.completionTokens ?? 0 });
 
 export function describeHistoryItem(item: HistoryItem): HistoryRowView {
   const micro = BigInt(item.amount);
   const base = { amount: signedCredits(micro), incoming: micro > 0n };
   switch (item.kind) {
     case 'starter':
-      return { ...base, title: 'Welcome credits', detail: 'A gift to start with' };
+      return { ...base, title: t('credits.history.welcome'), detail: t('credits.history.welcomeDetail') };
     case 'topup_stars':
-      return { ...base, title: 'Telegram Stars', detail: item.stars !== undefined ? `${item.stars} Stars` : 'Top-up' };
+      return { ...base, title: t('credits.history.stars'), detail: item.stars !== undefined ? t('credits.stars', { count: item.stars }) : t('credits.history.topup') };
     case 'topup_ton':
-      return { ...base, title: 'TON top-up', detail: item.nanoton !== undefined ? `${formatTon(BigInt(item.nanoton))} TON` : 'Top-up' };
+      return { ...base, title: t('credits.history.ton'), detail: item.nanoton !== undefined ? t('credits.ton', { amount: localTon(BigInt(item.nanoton)) }) : t('credits.history.topup') };
     case 'job':
-      return { ...base, title: item.model ?? 'Answer', detail: tokens(item) };
+      return { ...base, title: item.model ?? t('credits.history.answer'), detail: tokens(item) };
     case 'refund':
-      return { ...base, title: 'Refund', detail: item.stars !== undefined ? `${item.stars} Stars returned` : 'Returned' };
+      return { ...base, title: t('credits.history.refund'), detail: item.stars !== undefined ? t('credits.history.starsReturned', { count: item.stars }) : t('credits.history.returned') };
   }
 }
 
@@ -46,10 +39,10 @@ const sameDay = (a: Date, b: Date, tz: string | undefined) => {
 export function formatWhen(iso: string, now: Date, opts: { locale?: string; timeZone?: string } = {}): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return '';
-  const { locale, timeZone } = opts;
+  const { locale = currentLocale(), timeZone } = opts;
   const time = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit' }).format(at);
-  if (sameDay(at, now, timeZone)) return `Today, ${time}`;
-  if (sameDay(at, new Date(now.getTime() - 86_400_000), timeZone)) return `Yesterday, ${time}`;
+  if (sameDay(at, now, timeZone)) return t('credits.history.today', { time });
+  if (sameDay(at, new Date(now.getTime() - 86_400_000), timeZone)) return t('credits.history.yesterday', { time });
   const year = new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' });
   const withYear = year.format(at) !== year.format(now);
   const date = new Intl.DateTimeFormat(locale, { timeZone, day: 'numeric', month: 'short', ...(withYear ? { year: 'numeric' } : {}) }).format(at);

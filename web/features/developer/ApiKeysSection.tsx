@@ -1,24 +1,25 @@
 import type { ReactNode } from 'react';
 import type { ApiKey } from '@cocoon/shared/protocol/developer';
-import { formatCredits } from '@cocoon/shared/pricing';
 import { PlusIcon } from '../../ui/icons';
 import { Section } from '../../ui/Section';
 import { Skeleton } from '../../ui/Skeleton';
+import { t } from '../../i18n';
+import { localCredits as formatCredits } from '../credits/credit-format';
 import { formatWhen } from '../credits/history-format';
 import { spentToday, spentTotal } from './developer-format';
 
 function limitsLine(key: ApiKey): string {
   const parts = [
-    key.limits.daily !== null && `${formatCredits(key.limits.daily)}/day`,
-    key.limits.total !== null && `${formatCredits(key.limits.total)} total`,
-    key.limits.perRequest !== null && `${formatCredits(key.limits.perRequest)}/request`,
+    key.limits.daily !== null && t('developer.limit.daily', { amount: formatCredits(key.limits.daily) }),
+    key.limits.total !== null && t('developer.limit.total', { amount: formatCredits(key.limits.total) }),
+    key.limits.perRequest !== null && t('developer.limit.perRequest', { amount: formatCredits(key.limits.perRequest) }),
   ].filter((p): p is string => typeof p === 'string');
-  return parts.length > 0 ? `Limits: ${parts.join(' · ')}` : 'No limits';
+  return parts.length > 0 ? t('developer.limits', { list: parts.join(' · ') }) : t('developer.noLimits');
 }
 
 function KeyRow({ apiKey, now, onRevoke, onEditLimits }: { apiKey: ApiKey; now: Date; onRevoke: () => void; onEditLimits: () => void }) {
   const revoked = apiKey.revokedAt !== null;
-  const lastUsed = apiKey.lastUsedAt ? `Last used ${formatWhen(apiKey.lastUsedAt, now)}` : 'Never used';
+  const lastUsed = apiKey.lastUsedAt ? t('developer.lastUsed', { when: formatWhen(apiKey.lastUsedAt, now) }) : t('developer.neverUsed');
   return (
     <div data-testid="api-key-row" data-key-id={apiKey.id} data-revoked={revoked} className={`px-4 py-3 ${revoked ? 'opacity-55' : ''}`}>
       <div className="flex items-baseline justify-between gap-3">
@@ -26,14 +27,14 @@ function KeyRow({ apiKey, now, onRevoke, onEditLimits }: { apiKey: ApiKey; now: 
           {apiKey.name}
         </p>
         {revoked ? (
-          <span className="shrink-0 text-[13px] text-tg-destructive">Revoked</span>
+          <span className="shrink-0 text-[13px] text-tg-destructive">{t('developer.revoked')}</span>
         ) : (
-          <span className="flex shrink-0 gap-4">
-            <button type="button" data-testid="edit-limits-button" onClick={onEditLimits} className="text-[15px] text-tg-link active:opacity-60">
-              Limits
+          <span className="-my-3 flex shrink-0 gap-4">
+            <button type="button" data-testid="edit-limits-button" onClick={onEditLimits} className="min-h-11 text-[15px] text-tg-link active:opacity-60">
+              {t('developer.limitsButton')}
             </button>
-            <button type="button" data-testid="revoke-key-button" onClick={onRevoke} className="text-[15px] text-tg-destructive active:opacity-60">
-              Revoke
+            <button type="button" data-testid="revoke-key-button" onClick={onRevoke} className="min-h-11 text-[15px] text-tg-destructive active:opacity-60">
+              {t('developer.revoke')}
             </button>
           </span>
         )}
@@ -43,8 +44,8 @@ function KeyRow({ apiKey, now, onRevoke, onEditLimits }: { apiKey: ApiKey; now: 
       </p>
       <p className="mt-1 text-[13px] leading-snug text-tg-hint">{limitsLine(apiKey)}</p>
       <p className="text-[13px] leading-snug text-tg-hint" data-testid="api-key-spent" data-today={apiKey.spent.today.toString()} data-total={apiKey.spent.total.toString()}>
-        Spent {spentToday(apiKey)} · {spentTotal(apiKey)}
-        {apiKey.held > 0n && ` · ${formatCredits(apiKey.held)} on hold`}
+        {t('developer.spent', { today: spentToday(apiKey), total: spentTotal(apiKey) })}
+        {apiKey.held > 0n && ` · ${t('developer.keyHeld', { amount: formatCredits(apiKey.held) })}`}
       </p>
       <p className="text-[13px] leading-snug text-tg-hint">{lastUsed}</p>
     </div>
@@ -67,7 +68,7 @@ export function ApiKeysSection({ keys, failed, onRetry, onCreate, onRevoke, onEd
   if (keys === undefined && failed) {
     body = (
       <button type="button" onClick={onRetry} className="w-full px-4 py-4 text-[15px] text-tg-link active:opacity-60">
-        Couldn’t load your keys · Try again
+        {t('developer.keysFailed')}
       </button>
     );
   } else if (keys === undefined) {
@@ -75,7 +76,7 @@ export function ApiKeysSection({ keys, failed, onRetry, onCreate, onRevoke, onEd
   } else if (keys.length === 0) {
     body = (
       <p data-testid="api-keys-empty" className="px-4 py-4 text-[15px] leading-snug text-tg-hint">
-        No keys yet. A key lets your code call the models through the encrypting proxy, billed to this balance.
+        {t('developer.keysEmpty')}
       </p>
     );
   } else {
@@ -83,11 +84,11 @@ export function ApiKeysSection({ keys, failed, onRetry, onCreate, onRevoke, onEd
     body = ordered.map((k) => <KeyRow key={k.id} apiKey={k} now={now} onRevoke={() => onRevoke(k)} onEditLimits={() => onEditLimits(k)} />);
   }
   return (
-    <Section title="API keys">
+    <Section title={t('developer.keys')}>
       {body}
       <button type="button" data-testid="create-key-button" onClick={onCreate} className="flex w-full items-center gap-2 px-4 py-3 text-[16px] text-tg-link active:opacity-60">
-        <PlusIcon className="size-5" />
-        Create API key
+        <PlusIcon className="size-5" aria-hidden="true" />
+        {t('developer.createKey')}
       </button>
     </Section>
   );

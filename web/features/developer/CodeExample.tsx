@@ -1,3 +1,4 @@
+import { t } from '../../i18n';
 import { useModels } from '../../api/queries';
 import { brokerUrl } from '../../api/broker-url';
 import { ALLOW_SIMULATED_TEE, POLICY_KEYS } from '../../config';
@@ -12,12 +13,12 @@ function CodeBlock({ label, code, testId }: { label: string; code: string; testI
     <div className="px-4 py-2.5" data-testid={testId}>
       <div className="mb-1.5 flex items-center justify-between">
         <span className="text-[13px] text-tg-hint">{label}</span>
-        <button type="button" onClick={() => void copy()} className={`flex items-center gap-1 text-[13px] active:opacity-60 ${copied ? 'text-success' : 'text-tg-link'}`}>
+        <button type="button" onClick={() => void copy()} className={`flex items-center gap-1 text-[13px] active:opacity-60 ${copied ? 'text-success-text' : 'text-tg-link'}`}>
           {copied ? <CheckIcon className="size-4" /> : <CopyIcon className="size-4" />}
-          {copied ? 'Copied' : 'Copy'}
+          {copied ? t('developer.copied') : t('developer.copy')}
         </button>
       </div>
-      <pre className="overflow-x-auto rounded-[10px] bg-tg-secondary-bg px-3 py-2 font-mono text-[12px] leading-relaxed whitespace-pre">{code}</pre>
+      <pre tabIndex={0} className="overflow-x-auto rounded-[10px] bg-tg-secondary-bg px-3 py-2 font-mono text-[12px] leading-relaxed whitespace-pre">{code}</pre>
     </div>
   );
 }
@@ -31,12 +32,11 @@ export function CodeExample() {
   const model = models.data?.models.find((m) => m.hostCount > 0)?.name ?? models.data?.models[0]?.name ?? 'MODEL';
   const brokerOrigin = new URL(brokerUrl('/'), window.location.href).origin;
   return (
-    <Section title="Use it from your code">
+    <Section title={t('developer.code.title')}>
       <p className="px-4 py-2.5 text-[14px] leading-snug text-tg-hint">
-        Run the encrypting proxy on your machine: it checks each GPU host’s attestation and encrypts your requests to its enclave,
-        so only you and the enclave see prompts and answers. Then use any OpenAI client with your key.
+        {t('developer.code.body')}
       </p>
-      <CodeBlock label="Terminal" testId="proxy-command" code={proxyCommand({ brokerOrigin, policyKeys: POLICY_KEYS, allowSimulated: ALLOW_SIMULATED_TEE })} />
+      <CodeBlock label={t('developer.code.terminal')} testId="proxy-command" code={proxyCommand({ brokerOrigin, policyKeys: POLICY_KEYS, allowSimulated: ALLOW_SIMULATED_TEE })} />
       <CodeBlock label="Python (openai)" testId="sdk-example" code={sdkExample(model)} />
     </Section>
   );

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { ApiKeyNameSchema } from '@cocoon/shared/protocol/developer';
+import { t } from '../../i18n';
 import { haptics } from '../../telegram/haptics';
 import { CheckIcon, CopyIcon, WarningIcon } from '../../ui/icons';
 import { Section } from '../../ui/Section';
@@ -20,10 +21,10 @@ function RevealKey({ secret, name, onDone }: { secret: string; name: string; onD
       <div className="mb-4 flex gap-3 rounded-xl bg-warning/15 px-4 py-3 text-[14px] leading-snug text-warning-text">
         <WarningIcon className="mt-0.5 size-5 shrink-0 text-warning" />
         <p>
-          Copy <b>{name}</b> now and keep it secret: it is shown only this once. Anyone with it can spend your credits up to its limits.
+          {t('developer.reveal.before')}<b>{name}</b>{t('developer.reveal.after')}
         </p>
       </div>
-      <Section title="Your API key">
+      <Section title={t('developer.reveal.title')}>
         <p data-testid="new-key-secret" className="px-4 py-3 font-mono text-[13px] leading-snug break-all select-all">
           {secret}
         </p>
@@ -31,14 +32,14 @@ function RevealKey({ secret, name, onDone }: { secret: string; name: string; onD
           type="button"
           data-testid="copy-key-button"
           onClick={() => void copy()}
-          className={`flex w-full items-center justify-center gap-1.5 px-4 py-3 text-[16px] active:opacity-60 ${copied ? 'text-success' : 'text-tg-link'}`}
+          className={`flex w-full items-center justify-center gap-1.5 px-4 py-3 text-[16px] active:opacity-60 ${copied ? 'text-success-text' : 'text-tg-link'}`}
         >
           {copied ? <CheckIcon className="size-5" /> : <CopyIcon className="size-5" />}
-          {copied ? 'Copied' : 'Copy key'}
+          {copied ? t('developer.copied') : t('developer.copyKey')}
         </button>
       </Section>
       <PrimaryButton testId="new-key-done" onClick={onDone}>
-        Done
+        {t('developer.done')}
       </PrimaryButton>
     </div>
   );
@@ -67,29 +68,29 @@ export function CreateKeySheet({ open, onClose }: { open: boolean; onClose: () =
   };
   const created = create.data;
   return (
-    <Sheet open={open} onClose={close} title={created ? 'Key created' : 'New API key'} testId="create-key-sheet">
+    <Sheet open={open} onClose={close} title={created ? t('developer.keyCreated') : t('developer.newKey')} testId="create-key-sheet">
       {created ? (
         <RevealKey secret={created.secret} name={created.key.name} onDone={close} />
       ) : (
         <>
-          <Section title="Name">
+          <Section title={t('developer.name')}>
             <input
               data-testid="key-name-input"
               autoComplete="off"
               maxLength={64}
               placeholder="e.g. ci-bot"
-              aria-label="Key name"
+              aria-label={t('developer.keyName')}
               value={name}
               disabled={create.isPending}
               onChange={(e) => setName(e.target.value)}
               className="h-12 w-full bg-transparent px-4 text-[16px] text-tg-text outline-none placeholder:text-tg-hint"
             />
           </Section>
-          <Section title="Spending limits">
+          <Section title={t('developer.spendingLimits')}>
             <LimitsFields value={limits} onChange={setLimits} disabled={create.isPending} />
           </Section>
           <p className="-mt-3 mb-4 px-4 text-[13px] leading-snug text-tg-hint">
-            A request is refused, and nothing charged, when its worst case would pass a limit. Leave a field empty for no limit.
+            {t('developer.limitsHint')}
           </p>
           {create.isError && (
             <p data-testid="create-key-error" className="mb-3 px-4 text-[14px] text-tg-destructive">
@@ -97,7 +98,7 @@ export function CreateKeySheet({ open, onClose }: { open: boolean; onClose: () =
             </p>
           )}
           <PrimaryButton testId="create-key-submit" onClick={submit} disabled={!validName || !parsed} busy={create.isPending}>
-            Create key
+            {t('developer.create')}
           </PrimaryButton>
         </>
       )}

@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import type { ApiKey } from '@cocoon/shared/protocol/developer';
-import { formatCredits } from '@cocoon/shared/pricing';
 import { useMe } from '../../api/queries';
+import { t } from '../../i18n';
 import { haptics } from '../../telegram/haptics';
 import { CoinIcon } from '../../ui/icons';
 import { PushedScreen } from '../../ui/PushedScreen';
 import { Section } from '../../ui/Section';
 import { Skeleton } from '../../ui/Skeleton';
+import { creditCount, localCredits as formatCredits } from '../credits/credit-format';
 import { ApiKeysSection } from './ApiKeysSection';
 import { CodeExample } from './CodeExample';
 import { CreateKeySheet } from './CreateKeySheet';
@@ -20,9 +21,9 @@ function BalanceRow({ onTopUp }: { onTopUp: () => void }) {
   const me = useMe();
   const balance = me.data?.balance;
   return (
-    <Section title="Balance">
+    <Section title={t('developer.balance')}>
       <div className="flex items-center gap-3 px-4 py-3">
-        <CoinIcon className="size-7 shrink-0 text-warning" />
+        <CoinIcon className="size-7 shrink-0 text-warning" aria-hidden="true" />
         {balance === undefined ? (
           <Skeleton className="h-7 w-24" />
         ) : (
@@ -30,7 +31,7 @@ function BalanceRow({ onTopUp }: { onTopUp: () => void }) {
             <span data-testid="developer-balance" data-micro={balance.toString()}>
               {formatCredits(balance)}
             </span>{' '}
-            <span className="text-[15px] font-normal text-tg-hint">credits</span>
+            <span className="text-[15px] font-normal text-tg-hint">{t('developer.creditsUnit', { count: creditCount(balance) })}</span>
           </p>
         )}
         <button
@@ -40,12 +41,12 @@ function BalanceRow({ onTopUp }: { onTopUp: () => void }) {
             haptics.tap();
             onTopUp();
           }}
-          className="ml-auto shrink-0 text-[16px] text-tg-link active:opacity-60"
+          className="-my-1.5 ml-auto min-h-11 shrink-0 px-1 text-[16px] text-tg-link active:opacity-60"
         >
-          Top up
+          {t('developer.topUp')}
         </button>
       </div>
-      {me.data && me.data.held > 0n && <p className="px-4 py-2 text-[13px] text-tg-hint">{formatCredits(me.data.held)} on hold for requests in progress</p>}
+      {me.data && me.data.held > 0n && <p className="px-4 py-2 text-[13px] text-tg-hint">{t('developer.held', { amount: formatCredits(me.data.held) })}</p>}
     </Section>
   );
 }
@@ -63,7 +64,7 @@ export function DeveloperScreen({ onBack, onTopUp }: DeveloperScreenProps) {
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const [editing, setEditing] = useState<ApiKey | null>(null);
   return (
-    <PushedScreen title="Developer" testId="developer-screen" backTestId="developer-back-button" onBack={onBack}>
+    <PushedScreen title={t('developer.title')} testId="developer-screen" backTestId="developer-back-button" onBack={onBack}>
       <div className="pt-5" />
       <BalanceRow onTopUp={onTopUp} />
       <ApiKeysSection

@@ -3,6 +3,7 @@ import type { ApiKey } from '@cocoon/shared/protocol/developer';
 import { formatCredits } from '@cocoon/shared/pricing';
 import { haptics } from '../../telegram/haptics';
 import { Section } from '../../ui/Section';
+import { t } from '../../i18n';
 import { Sheet } from '../../ui/Sheet';
 import { errorText } from './error-text';
 import { LimitsFields, parsedLimits, type LimitsText } from './LimitsFields';
@@ -17,7 +18,7 @@ function LimitsForm({ apiKey, onDone }: { apiKey: ApiKey; onDone: () => void }) 
   const parsed = parsedLimits(limits);
   return (
     <>
-      <Section title={`Limits of ${apiKey.name}`}>
+      <Section title={t('developer.limitsOf', { name: apiKey.name })}>
         <LimitsFields value={limits} onChange={setLimits} disabled={update.isPending} />
       </Section>
       {update.isError && <p className="mb-3 px-4 text-[14px] text-tg-destructive">{errorText(update.error)}</p>}
@@ -34,7 +35,7 @@ function LimitsForm({ apiKey, onDone }: { apiKey: ApiKey; onDone: () => void }) 
           update.mutate({ keyId: apiKey.id, limits: parsed }, { onSuccess, onError: () => haptics.error() });
         }}
       >
-        Save limits
+        {t('developer.saveLimits')}
       </PrimaryButton>
     </>
   );
@@ -43,7 +44,7 @@ function LimitsForm({ apiKey, onDone }: { apiKey: ApiKey; onDone: () => void }) 
 /** Changes a key's spending limits; the next request is checked against the new ones. */
 export function LimitsSheet({ apiKey, onClose }: { apiKey: ApiKey | null; onClose: () => void }) {
   return (
-    <Sheet open={apiKey !== null} onClose={onClose} title="Spending limits" testId="limits-sheet">
+    <Sheet open={apiKey !== null} onClose={onClose} title={t('developer.spendingLimits')} testId="limits-sheet">
       {apiKey && <LimitsForm key={apiKey.id} apiKey={apiKey} onDone={onClose} />}
     </Sheet>
   );

@@ -1,5 +1,6 @@
 import type { ApiKey } from '@cocoon/shared/protocol/developer';
 import { haptics } from '../../telegram/haptics';
+import { t } from '../../i18n';
 import { Sheet } from '../../ui/Sheet';
 import { errorText } from './error-text';
 import { PrimaryButton } from './PrimaryButton';
@@ -13,12 +14,11 @@ export function RevokeKeySheet({ apiKey, onClose }: { apiKey: ApiKey | null; onC
     onClose();
   };
   return (
-    <Sheet open={apiKey !== null} onClose={close} title="Revoke key" testId="revoke-key-sheet">
+    <Sheet open={apiKey !== null} onClose={close} title={t('developer.revokeTitle')} testId="revoke-key-sheet">
       {apiKey && (
         <>
           <p className="mb-4 px-1 text-[15px] leading-snug">
-            Revoke <b>{apiKey.name}</b> (<span className="font-mono text-[13px]">{apiKey.prefix}…</span>)? Every program using it stops working
-            at once; requests already running finish and are billed. This cannot be undone.
+            {t('developer.revokeBefore')}<b>{apiKey.name}</b> (<span className="font-mono text-[13px]">{apiKey.prefix}…</span>){t('developer.revokeAfter')}
           </p>
           {revoke.isError && <p className="mb-3 px-1 text-[14px] text-tg-destructive">{errorText(revoke.error)}</p>}
           <PrimaryButton
@@ -30,7 +30,7 @@ export function RevokeKeySheet({ apiKey, onClose }: { apiKey: ApiKey | null; onC
               revoke.mutate(apiKey.id, { onSuccess: close, onError: () => haptics.error() });
             }}
           >
-            Revoke key
+            {t('developer.revokeTitle')}
           </PrimaryButton>
         </>
       )}

@@ -5,6 +5,7 @@ import { ChevronDownIcon } from '../../ui/icons';
 import { Section } from '../../ui/Section';
 import { Skeleton } from '../../ui/Skeleton';
 import { Spinner } from '../../ui/Spinner';
+import { t } from '../../i18n';
 import { formatWhen } from '../credits/history-format';
 import { usageCost, usageDetail, utcToday } from './developer-format';
 import { errorText } from './error-text';
@@ -33,15 +34,15 @@ function UsageRow({ item, now }: { item: UsageItem; now: Date }) {
 }
 
 function Filters({ keys, keyId, day, onKey, onDay }: { keys: ApiKey[]; keyId: string | null; day: string | null; onKey: (k: string | null) => void; onDay: (d: string | null) => void }) {
-  const field = 'relative flex h-9 min-w-0 flex-1 items-center rounded-[10px] bg-tg-secondary-bg px-3 text-[15px]';
+  const field = 'relative flex h-11 min-w-0 flex-1 items-center rounded-[10px] bg-tg-secondary-bg px-3 text-[15px]';
   return (
     <div className="flex gap-2 px-4 py-2.5">
       <label className={field}>
-        <span className="truncate">{keys.find((k) => k.id === keyId)?.name ?? 'All keys'}</span>
+        <span className="truncate">{keys.find((k) => k.id === keyId)?.name ?? t('developer.allKeys')}</span>
         <ChevronDownIcon className="ml-auto size-4 shrink-0 text-tg-hint" />
         <select
           data-testid="usage-key-filter"
-          aria-label="Filter by key"
+          aria-label={t('developer.filterKey')}
           value={keyId ?? ''}
           onChange={(e) => {
             haptics.select();
@@ -49,7 +50,7 @@ function Filters({ keys, keyId, day, onKey, onDay }: { keys: ApiKey[]; keyId: st
           }}
           className="absolute inset-0 size-full cursor-pointer opacity-0"
         >
-          <option value="">All keys</option>
+          <option value="">{t('developer.allKeys')}</option>
           {keys.map((k) => (
             <option key={k.id} value={k.id}>
               {k.name}
@@ -57,11 +58,11 @@ function Filters({ keys, keyId, day, onKey, onDay }: { keys: ApiKey[]; keyId: st
           ))}
         </select>
       </label>
-      <label className="flex h-9 shrink-0 items-center rounded-[10px] bg-tg-secondary-bg px-2">
+      <label className="flex h-11 shrink-0 items-center rounded-[10px] bg-tg-secondary-bg px-2">
         <input
           data-testid="usage-day-filter"
           type="date"
-          aria-label="Filter by day (UTC)"
+          aria-label={t('developer.filterDay')}
           max={utcToday()}
           value={day ?? ''}
           onChange={(e) => onDay(e.target.value || null)}
@@ -91,13 +92,13 @@ export function UsageSection({ keys }: { keys: ApiKey[] | undefined }) {
   else if (items.length === 0) {
     body = (
       <p data-testid="usage-empty" className="px-4 py-4 text-[15px] text-tg-hint">
-        {keyId || day ? 'No requests match these filters.' : 'No requests yet. Requests made with your keys appear here with their exact cost.'}
+        {keyId || day ? t('developer.usageNoMatch') : t('developer.usageEmpty')}
       </p>
     );
   } else body = items.map((i) => <UsageRow key={i.id} item={i} now={now} />);
 
   return (
-    <Section title="Usage">
+    <Section title={t('developer.usage')}>
       <Filters keys={keys ?? []} keyId={keyId} day={day} onKey={setKeyId} onDay={setDay} />
       {body}
       {usage.hasNextPage && (
@@ -109,7 +110,7 @@ export function UsageSection({ keys }: { keys: ApiKey[] | undefined }) {
           className="flex w-full items-center justify-center gap-2 px-4 py-3 text-[15px] text-tg-link active:opacity-60"
         >
           {usage.isFetchingNextPage && <Spinner />}
-          Show more
+          {t('developer.showMore')}
         </button>
       )}
       <button
@@ -120,7 +121,7 @@ export function UsageSection({ keys }: { keys: ApiKey[] | undefined }) {
         className="flex w-full items-center justify-center gap-2 px-4 py-3 text-[15px] text-tg-link active:opacity-60"
       >
         {exporter.isPending && <Spinner />}
-        Export CSV{day ? ` (${day})` : ''}
+        {day ? t('developer.exportDay', { day }) : t('developer.export')}
       </button>
       {exporter.isError && <p className="px-4 pb-3 text-[13px] text-tg-destructive">{errorText(exporter.error)}</p>}
     </Section>

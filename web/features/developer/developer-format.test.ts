@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiKey, UsageItem } from '@cocoon/shared/protocol/developer';
 import { limitText, parseLimit, spentToday, spentTotal, usageCost, usageDetail, utcToday } from './developer-format';
+import { loadAreas } from '../../i18n';
+
+beforeAll(() => loadAreas(['developer']));
 
 const key = (over: Partial<ApiKey> = {}): ApiKey => ({
   id: '00000000-0000-4000-8000-000000000001',

@@ -1,5 +1,7 @@
-import { formatCredits, MICRO_PER_CREDIT } from '@cocoon/shared/pricing';
+import { MICRO_PER_CREDIT } from '@cocoon/shared/pricing';
 import type { ApiKey, UsageItem } from '@cocoon/shared/protocol/developer';
+import { formatNumber, t } from '../../i18n';
+import { creditCount, localCredits as formatCredits } from '../credits/credit-format';
 
 /** The largest limit a person can type: a billion credits. */
 const MAX_LIMIT = 1_000_000_000n * MICRO_PER_CREDIT;
@@ -18,24 +20,24 @@ export function parseLimit(text: string): bigint | null | undefined {
 }
 
 /** "5 credits", or "No limit". */
-export const limitText = (micro: bigint | null): string => (micro === null ? 'No limit' : `${formatCredits(micro)} credits`);
+export const limitText = (micro: bigint | null): string => (micro === null ? t('developer.noLimit') : t('developer.credits', { count: creditCount(micro), amount: formatCredits(micro) }));
 
 /** "1.2 of 5 today", "1.2 today": what the key spent against its daily budget. */
 export function spentToday(key: ApiKey): string {
   const spent = formatCredits(key.spent.today);
-  return key.limits.daily === null ? `${spent} today` : `${spent} of ${formatCredits(key.limits.daily)} today`;
+  return key.limits.daily === null ? t('developer.spentToday', { spent }) : t('developer.spentTodayOf', { spent, limit: formatCredits(key.limits.daily) });
 }
 
 /** "3.4 of 10 total", "3.4 total". */
 export function spentTotal(key: ApiKey): string {
   const spent = formatCredits(key.spent.total);
-  return key.limits.total === null ? `${spent} total` : `${spent} of ${formatCredits(key.limits.total)} total`;
+  return key.limits.total === null ? t('developer.spentTotal', { spent }) : t('developer.spentTotalOf', { spent, limit: formatCredits(key.limits.total) });
 }
 
 /** The usage row's second line: tokens, the key, the outcome when it is not a plain success. */
 export function usageDetail(item: UsageItem): string {
-  const tokens = item.promptTokens === null ? null : `${item.promptTokens} + ${item.completionTokens ?? 0} tokens`;
-  const outcome = item.status === 'failed' ? `failed${item.errorCode ? ` (${item.errorCode})` : ''}` : item.status === 'settled' ? null : 'in progress';
+  const tokens = item.promptTokens === null ? null : t('developer.tokens', { prompt: formatNumber(item.promptTokens), completion: formatNumber(item.completionTokens ?? 0), count: item.completionTokens ?? 0 });
+  const outcome = item.status === 'failed' ? (item.errorCode ? t('developer.failedCode', { code: item.errorCode }) : t('developer.failed')) : item.status === 'settled' ? null : t('developer.inProgress');
   return [tokens, item.keyName, outcome].filter((p): p is string => p !== null).join(' · ');
 }
 

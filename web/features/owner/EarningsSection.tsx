@@ -1,6 +1,7 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import type { OwnerResponse } from '@cocoon/shared/protocol/owner';
 import { formatCredits } from '@cocoon/shared/pricing';
+import { t } from '../../i18n';
 import { haptics } from '../../telegram/haptics';
 import { formatTon } from '../../ton/amount';
 import { CoinIcon, GiftIcon } from '../../ui/icons';
@@ -64,7 +65,7 @@ function Chart() {
         <Period days={days} onChange={setDays} />
       </div>
       {earnings.isError && !earnings.data ? (
-        <LoadError what="the chart" onRetry={() => void earnings.refetch()} />
+        <LoadError message={t('owner.earnings.chartFailed')} onRetry={() => void earnings.refetch()} />
       ) : series ? (
         <Suspense fallback={<Skeleton className="h-40" />}>
           <EarningsChart series={series} label={label} />

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Machine } from '@cocoon/shared/protocol/owner';
+import { t } from '../../i18n';
 import { haptics } from '../../telegram/haptics';
 import { ChipIcon, PlusIcon } from '../../ui/icons';
 import { Skeleton } from '../../ui/Skeleton';
@@ -54,24 +55,24 @@ export function MachinesSection({ machines, failed, onRetry, onAdd }: MachinesSe
       }}
       className="-my-3 flex min-h-11 items-center gap-1 px-1 text-[15px] text-tg-link normal-case active:opacity-60"
     >
-      <PlusIcon className="size-4" />
-      Add machine
+      <PlusIcon className="size-4" aria-hidden="true" />
+      {t('owner.machines.add')}
     </button>
   );
   return (
     <section className="mb-5" data-testid="machines-section">
-      <SectionHeader title={machines ? `Machines · ${machines.length}` : 'Machines'} action={addButton} />
+      <SectionHeader title={machines ? t('owner.machines.headingCount', { count: machines.length }) : t('owner.machines.heading')} action={addButton} />
       {machines === undefined && failed && (
         <div className="rounded-xl bg-tg-section-bg">
-          <LoadError what="your machines" onRetry={onRetry} testId="machines-error" />
+          <LoadError message={t('owner.machines.loadFailed')} onRetry={onRetry} testId="machines-error" />
         </div>
       )}
       {machines === undefined && !failed && <MachineSkeleton />}
       {machines?.length === 0 && (
         <div data-testid="machines-empty" className="flex flex-col items-center gap-1 rounded-xl bg-tg-section-bg px-6 py-7 text-center">
-          <ChipIcon className="mb-1 size-9 text-tg-hint" />
-          <p className="text-[15px] font-semibold">No machines yet</p>
-          <p className="text-[14px] leading-snug text-tg-hint">Add your first machine: you get one command to run on it, and it shows up here when it connects.</p>
+          <ChipIcon className="mb-1 size-9 text-tg-hint" aria-hidden="true" />
+          <p className="text-[15px] font-semibold">{t('owner.machines.empty')}</p>
+          <p className="text-[14px] leading-snug text-tg-hint">{t('owner.machines.emptyBody')}</p>
         </div>
       )}
       {machines?.map((m) => <MachineCard key={m.id} machine={m} now={now} onRename={setRenaming} />)}

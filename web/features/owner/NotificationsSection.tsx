@@ -1,3 +1,4 @@
+import { t } from '../../i18n';
 import { haptics } from '../../telegram/haptics';
 import { BellIcon } from '../../ui/icons';
 import { requestErrorText } from './owner-errors';
@@ -12,10 +13,10 @@ export function NotificationsSection({ enabled }: { enabled: boolean }) {
     <section className="mb-5">
       <div className="overflow-hidden rounded-xl bg-tg-section-bg">
         <label data-testid="owner-notifications-toggle" className="flex min-h-11 cursor-pointer items-center gap-3 px-4 py-3">
-          <BellIcon className="size-6 shrink-0 text-tg-hint" />
+          <BellIcon className="size-6 shrink-0 text-tg-hint" aria-hidden="true" />
           <span className="min-w-0 flex-1">
-            <span className="block text-[16px]">Notifications</span>
-            <span className="block text-[13px] leading-snug text-tg-hint">A message from the bot when a machine goes offline or comes back, and when a payout is sent</span>
+            <span className="block text-[16px]">{t('owner.notifications.title')}</span>
+            <span className="block text-[13px] leading-snug text-tg-hint">{t('owner.notifications.body')}</span>
           </span>
           <input
             type="checkbox"

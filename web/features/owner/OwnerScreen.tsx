@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useTonConnectUI } from '@tonconnect/ui-react';
 import { useCallback, useEffect, useState } from 'react';
+import { t } from '../../i18n';
 import { useBackButton } from '../../telegram/hooks';
 import { TonConnectProvider } from '../../ton/TonConnectProvider';
 import { useTonProof } from '../../ton/use-ton-proof';
@@ -9,7 +10,7 @@ import { AddMachineSheet } from './AddMachineSheet';
 import { EarningsSection } from './EarningsSection';
 import { MachinesSection } from './MachinesSection';
 import { NotificationsSection } from './NotificationsSection';
-import { OWNER_TITLE, OwnerSkeleton } from './OwnerSkeleton';
+import { OwnerSkeleton, ownerTitle } from './OwnerSkeleton';
 import { OwnerOnboarding, PayoutWalletSection } from './PayoutWallet';
 import { PayoutsSection } from './PayoutsSection';
 import { ownerKeys, payoutOnItsWay, useMachines, useOwner, usePayouts, useSetPayoutWallet } from './queries';
@@ -47,12 +48,12 @@ function OwnerContent({ onClose, inPageBack }: OwnerScreenProps) {
   useBackButton(true, back);
   const onBack = inPageBack ? back : null;
 
-  if (owner.isPending) return <OwnerSkeleton onBack={onBack} />;
+  if (owner.isPending) return <OwnerSkeleton onBack={onBack} title={ownerTitle()} />;
   return (
-    <PushedScreen title={OWNER_TITLE} testId="owner-screen" backTestId="owner-back-button" onBack={onBack}>
+    <PushedScreen title={ownerTitle()} testId="owner-screen" backTestId="owner-back-button" onBack={onBack}>
       {owner.isError || !owner.data ? (
         <div className="mt-5 rounded-xl bg-tg-section-bg">
-          <LoadError what="your machines" onRetry={() => void owner.refetch()} testId="owner-error" />
+          <LoadError message={t('owner.machines.loadFailed')} onRetry={() => void owner.refetch()} testId="owner-error" />
         </div>
       ) : owner.data.owner === null ? (
         <OwnerOnboarding proof={proof} network={owner.data.payoutRules.network} />

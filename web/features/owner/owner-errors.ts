@@ -1,42 +1,44 @@
 import { isCocoonError } from '@cocoon/shared/errors';
 import { NetworkError } from '../../api/http';
+import { t } from '../../i18n';
 
-const generic = 'Something went wrong. Please try again.';
+const generic = (): string => t('owner.error.generic');
+const tooMany = (retryAfterS: number | undefined): string => (retryAfterS ? t('owner.error.rateLimitedIn', { seconds: retryAfterS }) : t('owner.error.rateLimited'));
 
 /** A failed write on the owner screens (rename, coefficient, remove, settings, Add machine) in plain words. */
 export function requestErrorText(e: unknown): string {
-  if (e instanceof NetworkError) return 'The server could not be reached. Check your connection and try again.';
-  if (!isCocoonError(e)) return generic;
+  if (e instanceof NetworkError) return t('owner.error.network');
+  if (!isCocoonError(e)) return generic();
   switch (e.code) {
     case 'host.not_found':
-      return 'This machine is no longer yours or was removed.';
+      return t('owner.error.hostNotFound');
     case 'owner.no_payout_wallet':
-      return 'Connect a payout wallet first.';
+      return t('owner.error.noWallet');
     case 'protocol.malformed_message':
-      return 'Check what you entered.';
+      return t('owner.error.malformed');
     case 'rate_limited':
-      return e.retryAfterS ? `Too many requests. Try again in ${e.retryAfterS} s.` : 'Too many requests. Please wait a moment and try again.';
+      return tooMany(e.retryAfterS);
     default:
-      return generic;
+      return generic();
   }
 }
 
 /** A failed quote or withdrawal in plain words, by the broker's stable code. */
 export function payoutErrorText(e: unknown): string {
-  if (e instanceof NetworkError) return 'The server could not be reached. Check your connection and try again: the same request is sent, so it is never paid twice.';
-  if (!isCocoonError(e)) return generic;
+  if (e instanceof NetworkError) return t('owner.error.payoutNetwork');
+  if (!isCocoonError(e)) return generic();
   switch (e.code) {
     case 'payout.below_minimum':
-      return 'This is below the smallest withdrawal. Withdraw a larger amount.';
+      return t('owner.error.belowMinimum');
     case 'payout.insufficient':
-      return 'This is more than you can withdraw right now. Your withdrawable balance may have changed: check it and try again.';
+      return t('owner.error.insufficient');
     case 'owner.no_payout_wallet':
-      return 'Connect a payout wallet first: the TON is sent to it.';
+      return t('owner.error.noWalletPayout');
     case 'rate_limited':
-      return e.retryAfterS ? `Too many requests. Try again in ${e.retryAfterS} s.` : 'Too many requests. Please wait a moment and try again.';
+      return tooMany(e.retryAfterS);
     case 'payout.chain_unavailable':
-      return 'The TON network could not be reached. Your withdrawal is recorded and will be sent when it is back.';
+      return t('owner.error.chainUnavailable');
     default:
-      return generic;
+      return generic();
   }
 }

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { t } from '../../i18n';
 import { WarningIcon } from '../../ui/icons';
 import type { Tone } from './owner-format';
 
@@ -31,14 +32,14 @@ export function SectionHeader({ title, action }: { title: string; action?: React
   );
 }
 
-/** A failed load, with a retry. */
-export function LoadError({ what, onRetry, testId }: { what: string; onRetry: () => void; testId?: string }) {
+/** A failed load, with a retry; `message`: what failed, in words ("Couldn’t load your machines"). */
+export function LoadError({ message, onRetry, testId }: { message: string; onRetry: () => void; testId?: string }) {
   return (
     <div role="alert" data-testid={testId} className="flex flex-col items-center gap-1 px-6 py-6 text-center">
-      <WarningIcon className="mb-1 size-7 text-tg-hint" />
-      <p className="text-[15px]">Couldn’t load {what}</p>
+      <WarningIcon className="mb-1 size-7 text-tg-hint" aria-hidden="true" />
+      <p className="text-[15px]">{message}</p>
       <button type="button" onClick={onRetry} className="min-h-11 px-4 text-[15px] text-tg-link active:opacity-60">
-        Try again
+        {t('owner.retry')}
       </button>
     </div>
   );

@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CocoonError } from '@cocoon/shared/errors';
 import { NetworkError } from '../../api/http';
 import { payoutErrorText, requestErrorText } from './owner-errors';
 import { checkAmount, creditsInput, newIdempotencyKey, parseCredits } from './withdraw-state';
+import { loadAreas } from '../../i18n';
+
+beforeAll(() => loadAreas(['owner']));
 
 describe('withdraw amounts', () => {
   it('parses credits exactly to micro-credits', () => {
