@@ -27,8 +27,10 @@ test.describe('Russian', () => {
 test.describe('320 px', () => {
   test.use({ viewport: { width: 320, height: 640 } });
 
-  test('pack names are whole on a narrow phone, in English and in Russian', async ({ openApp }) => {
+  test('pack names are whole on a narrow phone, in English and in Russian', async ({ openApp, page: tab }) => {
     for (const languageCode of ['en', 'ru']) {
+      // A new load for the second language: opening the app again changes only the URL's hash.
+      await tab.goto('about:blank');
       const page = await openApp({ id: 9502, first_name: 'Narrow' }, { languageCode });
       await page.getByTestId('credits-pill').click();
       const names = page.getByTestId('credit-pack-name');
