@@ -94,7 +94,8 @@ test('a socket that goes silent is noticed within seconds: the message fails cle
   await reconnect.click();
   await expect(page.getByTestId('connection-banner')).toHaveCount(0);
   await chatWorks(page, 'Say hello again');
-  expect(routes.length).toBeGreaterThanOrEqual(3);
+  // A new connection answered it (how many refused attempts came before depends on the backoff's timing).
+  expect(routes.length).toBeGreaterThanOrEqual(2);
 
   // The lost message never reached the broker: only the answered one was charged.
   const cost = BigInt((await page.getByTestId('job-cost').last().getAttribute('data-micro')) ?? 'NaN');

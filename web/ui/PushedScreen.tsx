@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { t } from '../i18n';
 import { ChevronLeftIcon } from './icons';
 
 interface PushedScreenProps {
@@ -23,10 +24,10 @@ export function PushedScreen({ title, testId, backTestId, onBack, children, busy
               type="button"
               data-testid={backTestId}
               onClick={onBack}
-              className="absolute left-2 flex items-center gap-0.5 px-1 py-2 text-[17px] text-tg-link active:opacity-60"
+              className="absolute left-2 flex min-h-11 items-center gap-0.5 px-1 py-2 text-[17px] text-tg-link active:opacity-60"
             >
               <ChevronLeftIcon className="size-5" />
-              Chat
+              {t('common.backToChat')}
             </button>
           )}
           <h1 className="text-[17px] font-semibold">{title}</h1>

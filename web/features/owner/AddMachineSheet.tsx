@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import type { EnrollmentResponse, Machine } from '@cocoon/shared/protocol/owner';
+import { t } from '../../i18n';
 import { haptics } from '../../telegram/haptics';
 import { CheckIcon, ClockIcon, CopyIcon } from '../../ui/icons';
 import { QrCode } from '../../ui/QrCode';
@@ -30,7 +31,7 @@ function CommandBlock({ command }: { command: string }) {
         className={`flex min-h-11 w-full items-center justify-center gap-1.5 border-t border-tg-separator text-[15px] active:bg-tg-hint/10 ${copied ? 'text-success-text' : 'text-tg-link'}`}
       >
         {copied ? <CheckIcon className="size-4" /> : <CopyIcon className="size-4" />}
-        {copied ? 'Copied' : 'Copy command'}
+        {copied ? t('owner.copied') : t('owner.add.copyCommand')}
       </button>
     </div>
   );
@@ -40,21 +41,20 @@ function Waiting({ enrollment, phase }: { enrollment: EnrollmentResponse; phase:
   return (
     <>
       <p className="mb-2 px-1 text-[15px] leading-snug">
-        On the machine (Linux with Intel TDX and an NVIDIA GPU in confidential-computing mode), run this once. It checks the machine, creates its own node key
-        and connects:
+        {t('owner.add.instructions')}
       </p>
       <CommandBlock command={enrollment.command} />
       <div className="my-4 flex flex-col items-center gap-2">
-        <QrCode text={enrollment.command} label="QR code of the command" testId="enroll-qr" className="size-44" />
-        <p className="text-[13px] text-tg-hint">Scan it on a computer next to the machine</p>
+        <QrCode text={enrollment.command} label={t('owner.add.qrLabel')} testId="enroll-qr" className="size-44" />
+        <p className="text-[13px] text-tg-hint">{t('owner.add.scan')}</p>
       </div>
       <div className="flex items-center gap-3 rounded-xl bg-tg-section-bg px-4 py-3" aria-live="polite" data-testid="enroll-waiting">
         <Spinner className="size-5 text-tg-link" />
         <div className="min-w-0 flex-1">
-          <p className="text-[15px] font-medium">Waiting for your machine…</p>
+          <p className="text-[15px] font-medium">{t('owner.add.waiting')}</p>
           <p className="flex items-center gap-1 text-[13px] text-tg-hint tabular-nums" data-testid="enroll-expiry">
             <ClockIcon className="size-3.5" />
-            The command works once, for {formatCountdown(phase.secondsLeft)} more
+            {t('owner.add.expiry', { time: formatCountdown(phase.secondsLeft) })}
           </p>
         </div>
       </div>
@@ -106,13 +106,13 @@ export function AddMachineSheet({ open, onClose, machines }: AddMachineSheetProp
   };
 
   return (
-    <Sheet open={open} onClose={close} title="Add machine" testId="add-machine-sheet">
+    <Sheet open={open} onClose={close} title={t('owner.add.title')} testId="add-machine-sheet">
       {create.isError && (
         <>
           <InlineError testId="enroll-error">{requestErrorText(create.error)}</InlineError>
           <div className="mt-3">
             <PrimaryButton testId="enroll-retry" onClick={make}>
-              Try again
+              {t('owner.retry')}
             </PrimaryButton>
           </div>
         </>
@@ -128,11 +128,11 @@ export function AddMachineSheet({ open, onClose, machines }: AddMachineSheetProp
       {!create.isPending && phase?.phase === 'expired' && (
         <div data-testid="enroll-expired" className="flex flex-col items-center gap-2 py-4 text-center">
           <ClockIcon className="size-9 text-tg-hint" />
-          <p className="text-[17px] font-semibold">This command expired</p>
-          <p className="text-[14px] leading-snug text-tg-hint">For safety a command works for 30 minutes only. Make a new one and run it on the machine.</p>
+          <p className="text-[17px] font-semibold">{t('owner.add.expired')}</p>
+          <p className="text-[14px] leading-snug text-tg-hint">{t('owner.add.expiredBody')}</p>
           <div className="mt-3 w-full">
             <PrimaryButton testId="enroll-new" onClick={make}>
-              Make a new one
+              {t('owner.add.makeNew')}
             </PrimaryButton>
           </div>
         </div>
@@ -141,11 +141,11 @@ export function AddMachineSheet({ open, onClose, machines }: AddMachineSheetProp
         <div data-testid="enroll-done" aria-live="polite">
           <p className="mb-3 flex items-center gap-2 px-1 text-[17px] font-semibold text-success-text">
             <CheckIcon className="size-5" />
-            Your machine is connected
+            {t('owner.add.connected')}
           </p>
           {machine ? <MachineCard machine={machine} now={now} /> : <Skeleton className="mb-3 h-40 rounded-xl" />}
           <PrimaryButton testId="enroll-finish" onClick={close}>
-            Done
+            {t('owner.add.done')}
           </PrimaryButton>
         </div>
       )}

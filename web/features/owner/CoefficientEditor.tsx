@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { t } from '../../i18n';
 import { haptics } from '../../telegram/haptics';
 import { MinusIcon, PlusIcon } from '../../ui/icons';
 import { Spinner } from '../../ui/Spinner';
@@ -35,11 +36,11 @@ export function CoefficientEditor({ machineId, milli, saving, error, onSave }: C
     <div className="px-4 py-3">
       <div className="flex items-center justify-between gap-2">
         <label htmlFor={inputId} className="min-w-0 text-[15px]">
-          Price coefficient
-          <span className="block text-[12px] leading-tight text-tg-hint">× the model’s base price</span>
+          {t('owner.coefficient.label')}
+          <span className="block text-[12px] leading-tight text-tg-hint">{t('owner.coefficient.hint')}</span>
         </label>
         <div className="flex shrink-0 items-center gap-1">
-          <button type="button" aria-label="Lower the price coefficient" className={stepButton} disabled={saving || (parsed.ok && parsed.milli <= COEFFICIENT_MIN_MILLI)} onClick={() => step(-1)}>
+          <button type="button" aria-label={t('owner.coefficient.lower')} className={stepButton} disabled={saving || (parsed.ok && parsed.milli <= COEFFICIENT_MIN_MILLI)} onClick={() => step(-1)}>
             <MinusIcon className="size-4" />
           </button>
           <div className="relative">
@@ -55,7 +56,7 @@ export function CoefficientEditor({ machineId, milli, saving, error, onSave }: C
             />
             <span aria-hidden className="pointer-events-none absolute top-1/2 right-2 -translate-y-1/2 text-[15px] text-tg-hint">×</span>
           </div>
-          <button type="button" aria-label="Raise the price coefficient" className={stepButton} disabled={saving || (parsed.ok && parsed.milli >= COEFFICIENT_MAX_MILLI)} onClick={() => step(1)}>
+          <button type="button" aria-label={t('owner.coefficient.raise')} className={stepButton} disabled={saving || (parsed.ok && parsed.milli >= COEFFICIENT_MAX_MILLI)} onClick={() => step(1)}>
             <PlusIcon className="size-4" />
           </button>
         </div>
@@ -65,7 +66,7 @@ export function CoefficientEditor({ machineId, milli, saving, error, onSave }: C
       {changed && (
         <div className="mt-2 flex items-center justify-end gap-2">
           <button type="button" onClick={() => setDraft(null)} disabled={saving} className="min-h-11 px-3 text-[15px] text-tg-link active:opacity-60">
-            Cancel
+            {t('owner.coefficient.cancel')}
           </button>
           <button
             type="button"
@@ -82,7 +83,7 @@ export function CoefficientEditor({ machineId, milli, saving, error, onSave }: C
             className="flex min-h-11 items-center gap-2 rounded-xl bg-tg-button px-4 text-[15px] font-semibold text-tg-button-text active:opacity-80 disabled:opacity-50"
           >
             {saving && <Spinner />}
-            Save {parsed.ok ? formatCoefficient(parsed.milli) : ''}
+            {t('owner.coefficient.save', { value: parsed.ok ? formatCoefficient(parsed.milli) : '' })}
           </button>
         </div>
       )}

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { currentLocale, formatNumber, t } from '../../i18n';
 import type { ChartSeries } from './chart-data';
 
 /**
@@ -28,6 +29,8 @@ function withAlpha(hex: string, alpha: number): string {
 }
 
 function options(width: number, colours: string, days: number): uPlot.Options {
+  // Day before month in English too ("3 Dec"), as the rest of the owner screens write dates.
+  const dateLocale = currentLocale() === 'en' ? 'en-GB' : currentLocale();
   const [accent = '#007aff', hint = '#8e8e93'] = colours.split(' ');
   const bars = uPlot.paths.bars?.({ size: [days > 7 ? 0.7 : 0.5, 28], gap: 1 });
   const axis: uPlot.Axis = { stroke: hint, grid: { stroke: withAlpha(hint, 0.18), width: 1 }, ticks: { show: false }, font: '11px -apple-system, system-ui, sans-serif' };
@@ -41,13 +44,13 @@ function options(width: number, colours: string, days: number): uPlot.Options {
     // Half a day either side, so the first and last bars are whole.
     scales: { x: { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
     axes: [
-      { ...axis, grid: { show: false }, space: 36, values: (_u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' })) },
-      { ...axis, size: 40, values: (_u, ticks) => ticks.map((t) => (t >= 1000 ? `${t / 1000}K` : String(t))) },
+      { ...axis, grid: { show: false }, space: 36, values: (_u, ticks) => ticks.map((tick) => new Date(tick * 1000).toLocaleDateString(dateLocale, { day: 'numeric', month: 'short', timeZone: 'UTC' })) },
+      { ...axis, size: 40, values: (_u, ticks) => ticks.map((tick) => (tick >= 1000 ? t('owner.chart.thousands', { value: formatNumber(tick / 1000) }) : formatNumber(tick))) },
     ],
     series: [
       {},
-      { label: 'All earnings', fill: withAlpha(hint, 0.35), stroke: 'transparent', width: 0, paths: bars, points: { show: false } },
-      { label: 'Paid', fill: accent, stroke: accent, width: 0, paths: bars, points: { show: false } },
+      { label: t('owner.chart.all'), fill: withAlpha(hint, 0.35), stroke: 'transparent', width: 0, paths: bars, points: { show: false } },
+      { label: t('owner.chart.paid'), fill: accent, stroke: accent, width: 0, paths: bars, points: { show: false } },
     ],
   };
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { MachineUpdateRequestSchema, type Machine } from '@cocoon/shared/protocol/owner';
+import { t } from '../../i18n';
 import { haptics } from '../../telegram/haptics';
 import { Sheet } from '../../ui/Sheet';
 import { PrimaryButton } from '../developer/PrimaryButton';
@@ -26,7 +27,7 @@ function RenameForm({ machine, onDone }: { machine: Machine; onDone: () => void 
       }}
     >
       <label htmlFor="machine-name-input" className="mb-1.5 block px-1 text-[13px] text-tg-hint">
-        A name only you see, such as where the machine is
+        {t('owner.rename.hint')}
       </label>
       <input
         id="machine-name-input"
@@ -38,11 +39,11 @@ function RenameForm({ machine, onDone }: { machine: Machine; onDone: () => void 
         onChange={(e) => setName(e.target.value)}
         className="h-12 w-full rounded-xl bg-tg-section-bg px-4 text-[16px] outline-none focus:ring-2 focus:ring-tg-button"
       />
-      {name.length > 0 && !valid && <InlineError>Use 1–48 characters, without control characters.</InlineError>}
+      {name.length > 0 && !valid && <InlineError>{t('owner.rename.invalid')}</InlineError>}
       {update.isError && <InlineError>{requestErrorText(update.error)}</InlineError>}
       <div className="mt-4">
         <PrimaryButton testId="machine-name-save" disabled={!valid} busy={update.isPending} onClick={save}>
-          Save
+          {t('owner.rename.save')}
         </PrimaryButton>
       </div>
     </form>
@@ -52,7 +53,7 @@ function RenameForm({ machine, onDone }: { machine: Machine; onDone: () => void 
 /** Renames a machine (PATCH /api/owner/machines/:id). */
 export function RenameSheet({ machine, onClose }: { machine: Machine | null; onClose: () => void }) {
   return (
-    <Sheet open={machine !== null} onClose={onClose} title="Rename machine" testId="rename-machine-sheet">
+    <Sheet open={machine !== null} onClose={onClose} title={t('owner.rename.title')} testId="rename-machine-sheet">
       {machine && <RenameForm key={machine.id} machine={machine} onDone={onClose} />}
     </Sheet>
   );

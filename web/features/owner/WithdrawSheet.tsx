@@ -1,24 +1,25 @@
 import { useDeferredValue, useState } from 'react';
 import type { OwnerResponse } from '@cocoon/shared/protocol/owner';
-import { formatCredits } from '@cocoon/shared/pricing';
+import { t } from '../../i18n';
 import { haptics } from '../../telegram/haptics';
 import { useMainButton } from '../../telegram/main-button';
 import { shortAddress } from '../../ton/address';
-import { formatTon } from '../../ton/amount';
 import { Row } from '../../ui/Section';
 import { Sheet } from '../../ui/Sheet';
 import { Skeleton } from '../../ui/Skeleton';
+import { creditCount, localCredits, localTon } from '../credits/credit-format';
 import { PrimaryButton } from '../developer/PrimaryButton';
 import { payoutErrorText } from './owner-errors';
 import { usePayoutQuote, useWithdraw } from './queries';
 import { InlineError } from './ui';
 import { checkAmount, creditsInput, newIdempotencyKey } from './withdraw-state';
 
+/** Message ids of why an amount can't be withdrawn (read when shown, in the active language). */
 const reasonText = {
-  invalid: 'Enter an amount in credits, such as 12.5',
-  below_minimum: 'Below the smallest withdrawal',
-  insufficient: 'More than you can withdraw',
-  nothing: 'Nothing to withdraw yet',
+  invalid: 'owner.withdraw.invalid',
+  below_minimum: 'owner.withdraw.belowMinimum',
+  insufficient: 'owner.withdraw.insufficient',
+  nothing: 'owner.withdraw.nothing',
 } as const;
 
 function WithdrawForm({ owner, payoutFriendly, onDone }: { owner: OwnerResponse; payoutFriendly: string; onDone: () => void }) {
@@ -47,13 +48,13 @@ function WithdrawForm({ owner, payoutFriendly, onDone }: { owner: OwnerResponse;
       },
     );
   };
-  const text = quoted ? `Withdraw ${formatTon(quoted.valueNano)} TON` : 'Withdraw';
+  const text = quoted ? t('owner.withdraw.buttonTon', { amount: localTon(quoted.valueNano) }) : t('owner.withdraw.button');
   const native = useMainButton({ text, visible: true, enabled: quoted !== undefined, loading: withdraw.isPending, onClick: confirm });
 
   return (
     <div data-testid="withdraw-form">
       <label htmlFor="withdraw-amount" className="mb-1.5 block px-1 text-[13px] text-tg-hint">
-        Amount in credits (at most {formatCredits(withdrawable)})
+        {t('owner.withdraw.amountLabel', { max: localCredits(withdrawable) })}
       </label>
       <div className="flex gap-2">
         <input
@@ -79,27 +80,27 @@ function WithdrawForm({ owner, payoutFriendly, onDone }: { owner: OwnerResponse;
           }}
           className="h-12 shrink-0 rounded-xl bg-tg-section-bg px-4 text-[15px] text-tg-link active:opacity-60"
         >
-          All
+          {t('owner.withdraw.all')}
         </button>
       </div>
-      {!check.ok && <InlineError testId="withdraw-amount-error">{reasonText[check.reason]}</InlineError>}
-      <p className="mt-1.5 px-1 text-[12px] text-tg-hint">The smallest withdrawal is {formatCredits(minWithdraw)} {minWithdraw === 1_000_000n ? 'credit' : 'credits'}.</p>
+      {!check.ok && <InlineError testId="withdraw-amount-error">{t(reasonText[check.reason])}</InlineError>}
+      <p className="mt-1.5 px-1 text-[12px] text-tg-hint">{t('owner.withdraw.minimum', { count: creditCount(minWithdraw), amount: localCredits(minWithdraw) })}</p>
 
       <div className="mt-4 divide-y divide-tg-separator overflow-hidden rounded-xl bg-tg-section-bg" data-testid="withdraw-quote" aria-live="polite">
         {quoted ? (
           <>
-            <Row label="You withdraw">{formatCredits(quoted.amount)} credits</Row>
-            <Row label="Network fee">
+            <Row label={t('owner.withdraw.youWithdraw')}>{t('owner.withdraw.credits', { count: creditCount(quoted.amount), amount: localCredits(quoted.amount) })}</Row>
+            <Row label={t('owner.withdraw.fee')}>
               <span data-testid="withdraw-fee" data-nano={quoted.feeNano.toString()}>
-                {formatTon(quoted.feeNano)} TON
+                {t('owner.ton', { amount: localTon(quoted.feeNano) })}
               </span>
             </Row>
-            <Row label="Arrives">
+            <Row label={t('owner.withdraw.arrives')}>
               <b className="font-semibold text-tg-text" data-testid="withdraw-arrives" data-nano={quoted.valueNano.toString()}>
-                {formatTon(quoted.valueNano)} TON
+                {t('owner.ton', { amount: localTon(quoted.valueNano) })}
               </b>
             </Row>
-            <Row label="To">
+            <Row label={t('owner.withdraw.to')}>
               <span className="font-mono" title={payoutFriendly}>
                 {shortAddress(payoutFriendly, 6)}
               </span>
@@ -118,7 +119,7 @@ function WithdrawForm({ owner, payoutFriendly, onDone }: { owner: OwnerResponse;
       </div>
       {withdraw.isError && <InlineError testId="withdraw-error">{payoutErrorText(withdraw.error)}</InlineError>}
       <p className="mt-3 px-1 text-[13px] leading-snug text-tg-hint">
-        Sent from the network’s wallet to your payout wallet. It shows in the history as soon as it is recorded, and as paid once the chain confirms it.
+        {t('owner.withdraw.note')}
       </p>
       {!native && (
         <div className="mt-4">
@@ -136,7 +137,7 @@ export function WithdrawSheet({ open, onClose, owner }: { open: boolean; onClose
   const payout = owner.owner;
   // The form mounts with each opening: a fresh amount and a fresh attempt key.
   return (
-    <Sheet open={open} onClose={onClose} title="Withdraw TON" testId="withdraw-sheet">
+    <Sheet open={open} onClose={onClose} title={t('owner.withdraw.title')} testId="withdraw-sheet">
       {payout && <WithdrawForm owner={owner} payoutFriendly={payout.payoutFriendly} onDone={onClose} />}
     </Sheet>
   );

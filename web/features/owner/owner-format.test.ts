@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ago,
   elapsed,
@@ -17,6 +17,9 @@ import {
   shortDate,
   stepCoefficient,
 } from './owner-format';
+import { loadAreas } from '../../i18n';
+
+beforeAll(() => loadAreas(['owner']));
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 
