@@ -2,11 +2,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { z } from 'zod';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBotApiStandin, type BotApiStandin } from '@cocoon/dev/telegram/bot-api-standin';
 import { UpdateSchema, type PreCheckoutQuery, type RefundedPayment, type SuccessfulPayment } from '../types';
 import { createCocoonBot, MENU_BUTTON_TEXT, type CocoonBot } from './bot';
 import type { PreCheckoutVerdict, StarsUpdates } from './stars';
+
+/** A pino log line, as the tests read it. */
+const LogLine = z.looseObject({ msg: z.string().optional() });
 
 /**
  * The bot against the Bot API stand-in over real HTTP, without a broker: what each command
@@ -148,7 +152,7 @@ describe('/paysupport', () => {
     const from = user();
     await bot.handleUpdate(command('/paysupport my card ends 4242, refund please', from));
     expect(sentTo(from.id)[0]?.text).toMatch(/^Payment support\n\nYour request has been recorded/);
-    const record = logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'payment support requested (/paysupport)');
+    const record = logs.map((l) => LogLine.parse(JSON.parse(l))).find((l) => l.msg === 'payment support requested (/paysupport)');
     expect(record).toMatchObject({ telegramId: from.id, locale: 'en' });
     expect(logs.join('\n')).not.toMatch(/4242|refund please/);
   });
@@ -212,7 +216,7 @@ describe('profile at start', () => {
   it('without a reachable Bot API: resolves, each failure logged, nothing thrown', async () => {
     const { bot, logs } = makeBot({ apiRoot: UNREACHABLE, known: false });
     await expect(bot.setUp()).resolves.toBeUndefined();
-    const warned = logs.filter((l) => l.includes('bot profile not set')).map((l) => (JSON.parse(l) as { step: string }).step).sort();
+    const warned = logs.filter((l) => l.includes('bot profile not set')).map((l) => LogLine.extend({ step: z.string() }).parse(JSON.parse(l)).step).sort();
     expect(warned).toEqual(['setChatMenuButton', 'setMyCommands(en)', 'setMyCommands(ru)']);
     expect(logs.join('\n')).not.toContain(TOKEN.split(':')[1]);
   });
