@@ -80,16 +80,20 @@ describe.skipIf(!postgresReachable)('fault matrix on PostgreSQL', () => {
       client.send({ type: 'job.create', meta: job.meta, request: job.request });
       await client.next('job.accepted');
       await client.next('job.chunk');
-
-      await dead.kill();
-      expect((await client.closed).code).toBe(1006);
-      await host.socket.closed;
-      // What the dead broker left: an active hold and a streaming job, no transfer.
       const probe = new pg.Client({ connectionString: url });
       await probe.connect();
       try {
+        // The streaming status is written beside the answer, never before it: wait for it, so the kill finds a streaming job.
+        await expect.poll(async () => (await probe.query('select status from jobs where id = $1', [jobId])).rows, { timeout: 10_000, interval: 50 })
+          .toEqual([{ status: 'streaming' }]);
+
+        await dead.kill();
+        expect((await client.closed).code).toBe(1006);
+        await host.socket.closed;
+        // What the dead broker left: an active hold and a streaming job, no transfer.
         expect((await probe.query('select status from holds where job_id = $1', [jobId])).rows).toEqual([{ status: 'active' }]);
         expect((await probe.query('select status from jobs where id = $1', [jobId])).rows).toEqual([{ status: 'streaming' }]);
+        expect((await probe.query('select count(*)::int as n from transfers where job_id = $1', [jobId])).rows).toEqual([{ n: 0 }]);
       } finally {
         await probe.end();
       }
