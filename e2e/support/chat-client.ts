@@ -67,6 +67,8 @@ export async function chat(
     suite?: RequestSuite;
     /** Called after each opened delta; `cancel` sends `job.cancel` for the job. */
     onDelta?: (cancel: () => void) => void;
+    /** Told when each step of the job reached the client, in ms from job.create: accepted, start, first token. */
+    trace?: (step: 'accepted' | 'start' | 'first token', ms: number) => void;
   },
 ): Promise<ChatResult> {
   const headers = { authorization: `Bearer ${token}` };
@@ -98,13 +100,16 @@ export async function chat(
       send({ type: 'auth', token });
     });
     const cancel = () => send({ type: 'job.cancel', jobId: meta.jobId });
-    return await stream(ws, opener, verified.claims.signingPublicKey, () => send({ type: 'job.create', meta, request: sealed }), opts.onDelta && (() => opts.onDelta!(cancel)));
+    return await stream(ws, opener, verified.claims.signingPublicKey, () => send({ type: 'job.create', meta, request: sealed }), opts.onDelta && (() => opts.onDelta!(cancel)), opts.trace);
   } finally {
     ws.close();
   }
 }
 
-function stream(ws: WebSocket, opener: ResponseOpener, signingKey: string, begin: () => void, onDelta?: () => void): Promise<ChatResult> {
+function stream(
+  ws: WebSocket, opener: ResponseOpener, signingKey: string, begin: () => void, onDelta?: () => void,
+  trace?: (step: 'accepted' | 'start' | 'first token', ms: number) => void,
+): Promise<ChatResult> {
   return new Promise((resolve, reject) => {
     let text = '';
     let hold = 0n;
@@ -122,7 +127,10 @@ function stream(ws: WebSocket, opener: ResponseOpener, signingKey: string, begin
           const frame = decodeChunkFrame(bytes);
           const p = await opener.open(frame);
           if (p.type === 'delta') {
-            if (ttft < 0) ttft = performance.now() - t0;
+            if (ttft < 0) {
+              ttft = performance.now() - t0;
+              trace?.('first token', ttft);
+            }
             last = performance.now() - t0;
             text += p.text;
             deltas += frame.pieces;
@@ -131,8 +139,13 @@ function stream(ws: WebSocket, opener: ResponseOpener, signingKey: string, begin
           return;
         }
         const msg = BrokerToClientSchema.parse(JSON.parse(data.toString()));
-        if (msg.type === 'job.accepted') hold = msg.hold;
-        else if (msg.type === 'job.start') await opener.start(msg.responseNonce);
+        if (msg.type === 'job.accepted') {
+          hold = msg.hold;
+          trace?.('accepted', performance.now() - t0);
+        } else if (msg.type === 'job.start') {
+          trace?.('start', performance.now() - t0);
+          await opener.start(msg.responseNonce);
+        }
         else if (msg.type === 'job.settled') {
           opener.end();
           if (!(await verifyReceipt(msg.receipt, fromB64u(signingKey)))) throw new CocoonError('receipt.signature_invalid', 'receipt does not verify');

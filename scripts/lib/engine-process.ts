@@ -1,0 +1,34 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { EngineConfig } from '@cocoon/host/agent/engine-setup';
+
+const ENGINE_MAIN = fileURLToPath(new URL('../../dev/engine/main.ts', import.meta.url));
+
+/**
+ * The demo engine in a process of its own, as production runs vLLM beside the host agent: a
+ * benchmark that ran it inside the broker's process would make the engine and the relay share one
+ * event loop, and charge the broker for the engine's work (and the engine for the broker's).
+ */
+export async function startEngineProcess(timeoutMs = 120_000): Promise<{ config: EngineConfig; child: ChildProcess; close(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENGINE_MAIN, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const config = await new Promise<EngineConfig>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the demo engine did not start in ${timeoutMs} ms`)), timeoutMs);
+    child.once('exit', (code) => reject(new Error(`the demo engine exited (${code}) before it listened`)));
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      try {
+        resolve((JSON.parse(line) as { engine: EngineConfig }).engine);
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  });
+  const close = () => new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+  return { config, child, close };
+}
