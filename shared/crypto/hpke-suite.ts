@@ -1,6 +1,6 @@
 import { Aes256Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core';
-import { XWing } from '@hpke/hybridkem-x-wing';
 import { RequestSuites, type RequestSuite } from '../protocol/request-suite';
+import { NativeXWing } from './xwing-native';
 
 /**
  * The request suites of the product (RFC 9180 base mode), by the id a sealed request names
@@ -15,9 +15,12 @@ export const hpkeSuite = new CipherSuite({
   aead: new Aes256Gcm(),
 });
 
-/** X-Wing (ML-KEM-768 + X25519) 0x647a, HKDF-SHA256 0x0001, AES-256-GCM 0x0002: `RequestSuites.xwing`. */
+/**
+ * X-Wing (ML-KEM-768 + X25519) 0x647a, HKDF-SHA256 0x0001, AES-256-GCM 0x0002: `RequestSuites.xwing`.
+ * On Node's native ML-KEM where it has it (xwing-native.ts), else pure JS.
+ */
 export const xwingSuite = new CipherSuite({
-  kem: new XWing(),
+  kem: new NativeXWing(),
   kdf: new HkdfSha256(),
   aead: new Aes256Gcm(),
 });
