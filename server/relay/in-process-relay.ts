@@ -14,7 +14,7 @@ import type { PriceBook } from '../pricing/price-book';
 import { CreationGate } from './creation-gate';
 import { JobCloser } from './job-closer';
 import { JobSlots } from './job-slots';
-import { insertJob, markFailed, markFirstToken, markStreaming } from './jobs-repo';
+import { insertJob, markFailed, markFirstToken } from './jobs-repo';
 import { LiveJob } from './live-job';
 import type { ClientLink, HostJobMessage, Relay } from './relay';
 
@@ -187,8 +187,6 @@ export class InProcessRelay implements Relay {
         if (job.started) return this.end(job, 'protocol.malformed_message', 'response started twice', true);
         job.started = true;
         job.client.send(msg);
-        // A status for the owner's pages and the sweeper; the answer never waits for it.
-        void markStreaming(this.d.db, job.jobId).catch((err: unknown) => this.statNotRecorded(job, 'streaming status', err));
         return;
       case 'job.end':
         if (!this.take(job)) return;
@@ -237,8 +235,9 @@ export class InProcessRelay implements Relay {
     }
     job.client.sendChunk(frame);
     this.d.metrics?.chunkRelayed();
-    // After the client has it: the machine's time to first token (server/hosts/host-stats.ts). A
-    // statistic only: a database that is away costs the number, never the answer, nor its pace.
+    // After the client has it: the job's `streaming` status and the machine's time to first token
+    // (server/hosts/host-stats.ts). Statistics only: a database that is away costs the numbers,
+    // never the answer, nor its pace.
     if (frame.seq === 0 && !frame.final) {
       this.d.metrics?.firstTokenRelayed(job.openedAt);
       void markFirstToken(this.d.db, job.jobId, new Date()).catch((err: unknown) => this.statNotRecorded(job, 'time to first token', err));

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { ErrorCode } from '@cocoon/shared/errors';
 import type { JobMeta } from '@cocoon/shared/protocol/jobs';
 import type { SignedReceipt } from '@cocoon/shared/protocol/receipt';
@@ -31,16 +31,16 @@ export async function insertJob(exec: Executor, j: NewJob): Promise<void> {
   });
 }
 
-export async function markStreaming(exec: Executor, jobId: string): Promise<void> {
+/**
+ * When the host's first answer chunk passed the broker (once): the job is `streaming` from then,
+ * in the same statement (one write on the hot path, not one at job.start and one here).
+ */
+export async function markFirstToken(exec: Executor, jobId: string, at: Date): Promise<void> {
   await exec
     .update(jobs)
-    .set({ status: JobStatuses.streaming, updatedAt: new Date() })
-    .where(and(eq(jobs.id, jobId), eq(jobs.status, JobStatuses.open)));
-}
-
-/** When the host's first answer chunk passed the broker (once). */
-export async function markFirstToken(exec: Executor, jobId: string, at: Date): Promise<void> {
-  await exec.update(jobs).set({ firstTokenAt: at }).where(and(eq(jobs.id, jobId), isNull(jobs.firstTokenAt)));
+    // A job settled or failed before this write landed keeps its status, and still gets its time.
+    .set({ firstTokenAt: at, status: sql`case when ${jobs.status} = ${JobStatuses.open} then ${JobStatuses.streaming} else ${jobs.status} end` })
+    .where(and(eq(jobs.id, jobId), isNull(jobs.firstTokenAt)));
 }
 
 /**
