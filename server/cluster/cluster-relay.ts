@@ -59,8 +59,8 @@ export class ClusterRelay implements Relay {
     while (this.chains.size > 0) await Promise.all(this.chains.values());
   }
 
-  openJob(client: ClientLink, meta: JobMeta, request: SealedRequest): Promise<void> {
-    return this.d.local.openJob(client, meta, request);
+  openJob(client: ClientLink, meta: JobMeta, request: SealedRequest, authorized?: Promise<unknown>): Promise<void> {
+    return this.d.local.openJob(client, meta, request, authorized);
   }
 
   cancelJob(client: ClientLink, jobId: string): void {

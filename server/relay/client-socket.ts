@@ -66,8 +66,11 @@ export function registerClientSocket(app: FastifyInstance, services: () => Servi
         try {
           if (msg.type === 'job.cancel') return s.relay.cancelJob(link, msg.jobId);
           s.limits.job(link.userId); // rate_limited, with retryAfterS, before anything is looked up or held
-          await authenticateToken(s, token!); // a session that expired, or a key revoked, while connected opens no new jobs
-          await s.relay.openJob(link, msg.meta, msg.request);
+          // A session that expired, or a key revoked, while connected opens no new jobs: checked
+          // while the job opens (a user's job may reach its host meanwhile), awaited before its hold.
+          const authorized = authenticateToken(s, token!);
+          authorized.catch(() => {}); // observed by openJob, or moot if it refuses the job first
+          await s.relay.openJob(link, msg.meta, msg.request, authorized);
         } catch (e) {
           const failure = toFailure(e);
           if (failure.status >= 500) log.error({ err: e, jobId }, 'job request failed');

@@ -60,7 +60,7 @@ export class InProcessRelay implements Relay {
     this.slots = new JobSlots(d.maxJobsPerUser);
   }
 
-  async openJob(client: ClientLink, meta: JobMeta, request: SealedRequest): Promise<void> {
+  async openJob(client: ClientLink, meta: JobMeta, request: SealedRequest, authorized?: Promise<unknown>): Promise<void> {
     const host = this.d.registry.get(meta.hostId);
     if (!host || !takesJobsFor(host, meta.model)) throw new CocoonError('job.model_unavailable', 'no online host takes jobs for this model under this host id');
     if (this.jobs.has(meta.jobId) || this.heldJobIds.has(meta.jobId)) throw new CocoonError('job.invalid_state', 'job id already used');
@@ -103,6 +103,7 @@ export class InProcessRelay implements Relay {
     const early = !client.apiKeyId && this.fundedUsers.has(client.userId);
     if (early) this.forward(job, request);
     try {
+      await authorized;
       // One creation per user in the database at a time (creation-gate.ts); the rest wait in memory.
       await this.creations.run(client.userId, () => this.d.db.transaction(async (tx) => {
         // A developer's key: its per-request cap and budgets, before the hold (server/developer/key-budget.ts).

@@ -24,9 +24,11 @@ export type HostJobMessage = Extract<HostToBroker, { type: 'job.start' | 'job.en
 export interface Relay {
   /**
    * Holds credits (the job's worst case, never above its `maxCharge`), records the job and forwards
-   * it to its host with the model's price. Throws a CocoonError when refused.
+   * it to its host with the model's price. Throws a CocoonError when refused. `authorized`: the
+   * client's session or key checked again, awaited before the hold is placed; its refusal ends the
+   * job as a refused hold does.
    */
-  openJob(client: ClientLink, meta: JobMeta, request: SealedRequest): Promise<void>;
+  openJob(client: ClientLink, meta: JobMeta, request: SealedRequest, authorized?: Promise<unknown>): Promise<void>;
   /**
    * Asks the host to stop; the host still ends with a receipt, which is settled normally (the prompt
    * and the tokens streamed), unless no answer chunk was relayed: then the hold is released.
