@@ -190,8 +190,12 @@ function zodWithoutJsonSchema(): Plugin {
   const left = (names: string[]) =>
     `const left = () => { throw new Error('zod JSON Schema is left out of the Mini App build (vite.config.ts)'); };\n` +
     names.map((name) => `export const ${name} = left;`).join('\n');
+  // Every name zod's module exports (its schemas link one processor each), so none is undefined.
+  const processorNames = [...readFileSync('node_modules/zod/v4/core/json-schema-processors.js', 'utf8').matchAll(/^export (?:const|function) (\w+)/gm)]
+    .map((m) => m[1]!)
+    .filter((name) => name !== 'allProcessors');
   const stubs: Record<string, string> = {
-    'json-schema-processors.js': left(['aggregateChecks', 'toJSONSchema']) + '\nexport const allProcessors = {};',
+    'json-schema-processors.js': left(processorNames) + '\nexport const allProcessors = {};',
     'to-json-schema.js':
       left(['extractDefs', 'finalize', 'initializeContext', 'processSchema', 'handleUnrepresentable']) +
       '\nexport const createToJSONSchemaMethod = () => left;\nexport const createStandardJSONSchemaMethod = () => left;',
