@@ -11,10 +11,15 @@ if ! command -v chromium >/dev/null 2>&1; then
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
-echo "== typecheck"
-npx tsc -b
-echo "== lint"
-npx eslint .
+# Typecheck and lint side by side: each runs on one core.
+echo "== typecheck and lint"
+npx tsc -b > /tmp/cocoon-tsc.$$.log 2>&1 & tsc_pid=$!
+lint_status=0; npx eslint . || lint_status=$?
+tsc_status=0; wait "$tsc_pid" || tsc_status=$?
+cat /tmp/cocoon-tsc.$$.log; rm -f /tmp/cocoon-tsc.$$.log
+if [ "$tsc_status" -ne 0 ] || [ "$lint_status" -ne 0 ]; then
+  echo "typecheck exit $tsc_status, lint exit $lint_status"; exit 1
+fi
 echo "== unit and integration tests"
 npx vitest run
 echo "== end-to-end tests"
