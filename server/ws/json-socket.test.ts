@@ -1,10 +1,11 @@
+import type { Socket } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { RawWsClient, until } from '../tests/support/raw-ws';
-import { sendJson, serveJsonSocket } from './json-socket';
+import { sendBinary, sendJson, serveJsonSocket } from './json-socket';
 import { SocketSet } from './socket-set';
 import type { WsLimits } from './ws-limits';
 
@@ -133,5 +134,37 @@ describe('serveJsonSocket', () => {
     raw.announce(400 * 1024); // a client frame may be 345 KiB; only the header is sent
     await raw.closed;
     expect(s.handled).toEqual([]);
+  });
+
+  it('binary frames sent to a socket in one tick leave in one write, whole and in order', async () => {
+    const s = await serve();
+    const client = new WebSocket(s.url);
+    const got: number[] = [];
+    client.on('message', (data: Buffer) => got.push(data.readUInt32BE(0)));
+    await new Promise((r) => client.once('open', r));
+    await until(() => s.served.length === 1);
+    const server = s.served[0]!;
+    const raw = (server as unknown as { _socket: Socket })._socket;
+    // What the stream hands the socket: one call per write system call (_writev for a batch).
+    const stream = raw as unknown as Record<'_write' | '_writev', (...args: unknown[]) => void>;
+    let writes = 0;
+    for (const name of ['_write', '_writev'] as const) {
+      const original = stream[name].bind(raw);
+      stream[name] = (...args: unknown[]) => {
+        writes++;
+        original(...args);
+      };
+    }
+    for (let i = 0; i < 50; i++) {
+      const frame = new Uint8Array(80);
+      new DataView(frame.buffer).setUint32(0, i);
+      sendBinary(server, frame);
+    }
+    expect(raw.writableCorked).toBe(1);
+    await until(() => got.length === 50);
+    expect(got).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(raw.writableCorked).toBe(0);
+    expect(writes).toBe(1);
+    client.close();
   });
 });

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import type { z } from 'zod';
@@ -200,9 +201,26 @@ export function sendJson(socket: WebSocket, msg: unknown): void {
   sendFrame(socket, JSON.stringify(msg));
 }
 
-/** `sendJson` for a binary frame, sent as the bytes given (a relayed chunk frame is never copied or re-encoded). */
+/**
+ * `sendJson` for a binary frame, sent as the bytes given (a relayed chunk frame is never copied or
+ * re-encoded). The frames sent to one socket in one tick (a host's run of chunks for a client's
+ * several streams) leave in one write: the socket is corked at the first and uncorked once the
+ * tick's work is done (Node's cork/nextTick idiom), a system call for the lot instead of one each.
+ */
 export function sendBinary(socket: WebSocket, bytes: Uint8Array): void {
+  const raw = (socket as unknown as { _socket?: Socket })._socket;
+  if (raw && !corked.has(raw) && socket.readyState === socket.OPEN) {
+    raw.cork();
+    if (corked.size === 0) process.nextTick(uncorkAll);
+    corked.add(raw);
+  }
   sendFrame(socket, bytes);
+}
+
+const corked = new Set<Socket>();
+function uncorkAll(): void {
+  for (const raw of corked) raw.uncork();
+  corked.clear();
 }
 
 function sendFrame(socket: WebSocket, data: string | Uint8Array): void {
