@@ -5,6 +5,7 @@ import type { JobMeta, SealedRequest } from '@cocoon/shared/protocol/jobs';
 import { BrokerToHostSchema, type BrokerToHost } from '@cocoon/shared/protocol/ws-messages';
 import type { OnlineHost } from '../hosts/registry';
 import type { ClientLink, HostJobMessage, Relay } from '../relay/relay';
+import { BATCH_MAGIC, BatchingPublisher, decodeBatch } from './batch';
 import type { Bus } from './bus';
 import { decodeJson, encodeJson, ToHostMessageSchema, ToOwnerMessageSchema, type subjects, type ToHostMessage, type ToOwnerMessage } from './cluster-messages';
 import { isRemote, type ClusterRegistry, type RemoteLink } from './cluster-registry';
@@ -39,7 +40,12 @@ export class ClusterRelay implements Relay {
   private readonly chains = new Map<string, Promise<void>>();
   private subscriptions: (() => void)[] = [];
 
-  constructor(private readonly d: ClusterRelayDeps) {}
+  /** What goes to an owner broker (chunk frames, job messages), one bus message per owner per tick, in order (batch.ts). */
+  private readonly toOwners: BatchingPublisher;
+
+  constructor(private readonly d: ClusterRelayDeps) {
+    this.toOwners = new BatchingPublisher(d.bus);
+  }
 
   start(): void {
     this.subscriptions = [
@@ -50,6 +56,7 @@ export class ClusterRelay implements Relay {
 
   /** Stops listening; what is queued for the local relay still runs (see `idle`). */
   stop(): void {
+    this.toOwners.flush();
     this.subscriptions.forEach((unsubscribe) => unsubscribe());
     this.subscriptions = [];
   }
@@ -85,7 +92,7 @@ export class ClusterRelay implements Relay {
   async hostChunk(host: OnlineHost, frame: ChunkFrame): Promise<void> {
     const f = this.forwarded.get(frame.jobId);
     if (!f || f.host !== host) return this.d.local.hostChunk(host, frame);
-    this.d.bus.publish(this.d.subjects.toOwner(f.owner), frame.bytes);
+    this.toOwners.publish(this.d.subjects.toOwner(f.owner), frame.bytes);
   }
 
   async hostGone(host: OnlineHost): Promise<void> {
@@ -155,7 +162,7 @@ export class ClusterRelay implements Relay {
   }
 
   private toOwner(owner: string, m: ToOwnerMessage): void {
-    this.d.bus.publish(this.d.subjects.toOwner(owner), encodeJson(m));
+    this.toOwners.publish(this.d.subjects.toOwner(owner), encodeJson(m));
   }
 
   /** Host broker side: an owner's message for one of this broker's hosts. */
@@ -199,6 +206,13 @@ export class ClusterRelay implements Relay {
 
   /** Owner side: a host's job message or chunk frame, from the broker with its socket. */
   private fromHostBroker(data: Uint8Array): void {
+    if (data[0] === BATCH_MAGIC) {
+      const parts = decodeBatch(data);
+      if (!parts) return this.d.log.warn({ bytes: data.length }, 'cluster: malformed batch');
+      // One level only: a batch inside a batch is not something a broker sends.
+      for (const part of parts) if (part[0] !== BATCH_MAGIC) this.fromHostBroker(part);
+      return;
+    }
     if (data[0] === CHUNK_FRAME_MAGIC) {
       const jobId = chunkFrameJobId(data);
       const r = jobId === undefined ? undefined : this.remote.get(jobId);
