@@ -1,16 +1,16 @@
 import type { Bus } from './bus';
 
 /**
- * What one broker sends another in one tick, as one bus message: a host's chunk frames and job
+ * What one broker sends another in one turn of the event loop, as one bus message: a host's chunk frames and job
  * messages for jobs another broker owns go out together, in order, so the bus carries one message
- * (and the socket to NATS one write) per owner per tick instead of one per chunk.
+ * (and the socket to NATS one write) per owner per turn instead of one per chunk.
  *
  * Format: the byte BATCH_MAGIC, then for each message its length (u32, big-endian) and its bytes.
  * A message alone is sent as itself. The first byte tells the three apart: BATCH_MAGIC, a chunk
  * frame's CHUNK_FRAME_MAGIC (0xc1), or `{` for JSON.
  */
 export const BATCH_MAGIC = 0xb7;
-/** Enough that a tick's worth of chunks to one broker goes in a few messages, well under NATS's 1 MiB default payload limit. */
+/** Enough that a turn's worth of chunks to one broker goes in a few messages, well under NATS's 1 MiB default payload limit. */
 const MAX_BATCH_BYTES = 256 * 1024;
 
 export class BatchingPublisher {
@@ -19,7 +19,10 @@ export class BatchingPublisher {
 
   constructor(private readonly bus: Pick<Bus, 'publish'>) {}
 
-  /** Queues `data` for `subject`; sent, in the order queued, once the tick's work is done. */
+  /**
+   * Queues `data` for `subject`; sent, in the order queued, after this turn of the event loop
+   * (setImmediate: every socket read in it adds to the same message).
+   */
   publish(subject: string, data: Uint8Array): void {
     let q = this.pending.get(subject);
     if (q && q.bytes + data.length + 4 > MAX_BATCH_BYTES) {
@@ -34,7 +37,7 @@ export class BatchingPublisher {
     q.bytes += data.length + 4;
     if (!this.scheduled) {
       this.scheduled = true;
-      process.nextTick(() => this.flush());
+      setImmediate(() => this.flush());
     }
   }
 

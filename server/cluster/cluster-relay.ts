@@ -40,7 +40,7 @@ export class ClusterRelay implements Relay {
   private readonly chains = new Map<string, Promise<void>>();
   private subscriptions: (() => void)[] = [];
 
-  /** What goes to an owner broker (chunk frames, job messages), one bus message per owner per tick, in order (batch.ts). */
+  /** What goes to an owner broker (chunk frames, job messages), one bus message per owner per turn of the event loop, in order (batch.ts). */
   private readonly toOwners: BatchingPublisher;
 
   constructor(private readonly d: ClusterRelayDeps) {
