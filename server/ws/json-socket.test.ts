@@ -136,7 +136,7 @@ describe('serveJsonSocket', () => {
     expect(s.handled).toEqual([]);
   });
 
-  it('binary frames sent to a socket in one tick leave in one write, whole and in order', async () => {
+  it('binary frames sent to a socket in one turn of the event loop leave in one write, whole and in order', async () => {
     const s = await serve();
     const client = new WebSocket(s.url);
     const got: number[] = [];
