@@ -167,4 +167,35 @@ describe('serveJsonSocket', () => {
     expect(writes).toBe(1);
     client.close();
   });
+
+  it('holds back at most 16 KiB: what would pass it goes out at once, not at the end of the turn', async () => {
+    const s = await serve();
+    const client = new WebSocket(s.url);
+    let got = 0;
+    client.on('message', () => void got++);
+    await new Promise((r) => client.once('open', r));
+    await until(() => s.served.length === 1);
+    const server = s.served[0]!;
+    const raw = (server as unknown as { _socket: Socket })._socket;
+    const stream = raw as unknown as Record<'_write' | '_writev', (...args: unknown[]) => void>;
+    let writes = 0;
+    for (const name of ['_write', '_writev'] as const) {
+      const original = stream[name].bind(raw);
+      stream[name] = (...args: unknown[]) => {
+        writes++;
+        original(...args);
+      };
+    }
+    // 10 KiB each: the second would pass 16 KiB, so the first leaves when it is sent, and so on.
+    for (let i = 0; i < 3; i++) sendBinary(server, new Uint8Array(10 * 1024));
+    expect(writes).toBe(2);
+    expect(raw.writableCorked).toBe(1);
+    // A frame of 16 KiB or more is never held back.
+    sendBinary(server, new Uint8Array(20 * 1024));
+    expect(writes).toBe(4);
+    expect(raw.writableCorked).toBe(0);
+    await until(() => got === 4);
+    expect(writes).toBe(4);
+    client.close();
+  });
 });

@@ -210,7 +210,13 @@ export function sendJson(socket: WebSocket, msg: unknown): void {
  */
 export function sendBinary(socket: WebSocket, bytes: Uint8Array): void {
   const raw = (socket as unknown as { _socket?: Socket })._socket;
-  if (raw && !corked.has(raw) && socket.readyState === socket.OPEN) {
+  // At most CORK_BYTES held back: what would pass it goes first, and a frame that large goes at
+  // once, so the slow-consumer bound (sendFrame) counts hardly anything the reader could have taken.
+  if (raw && corked.has(raw) && raw.writableLength + bytes.length > CORK_BYTES) {
+    corked.delete(raw);
+    raw.uncork();
+  }
+  if (raw && bytes.length < CORK_BYTES && !corked.has(raw) && socket.readyState === socket.OPEN) {
     raw.cork();
     if (corked.size === 0) setImmediate(uncorkAll);
     corked.add(raw);
@@ -218,6 +224,8 @@ export function sendBinary(socket: WebSocket, bytes: Uint8Array): void {
   sendFrame(socket, bytes);
 }
 
+/** A quarter of the smallest slow-consumer bound (WS_CLIENT_MAX_BUFFERED_BYTES ≥ 64 KiB); a few hundred sealed deltas. */
+const CORK_BYTES = 16 * 1024;
 const corked = new Set<Socket>();
 function uncorkAll(): void {
   for (const raw of corked) raw.uncork();
