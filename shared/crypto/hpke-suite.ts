@@ -1,5 +1,6 @@
-import { Aes256Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core';
+import { CipherSuite, DhkemX25519HkdfSha256 } from '@hpke/core';
 import { RequestSuites, type RequestSuite } from '../protocol/request-suite';
+import { NativeAes256Gcm, NativeHkdfSha256 } from './hpke-native';
 import { NativeXWing } from './xwing-native';
 
 /**
@@ -11,8 +12,8 @@ import { NativeXWing } from './xwing-native';
 /** DHKEM(X25519, HKDF-SHA256) 0x0020, HKDF-SHA256 0x0001, AES-256-GCM 0x0002: `RequestSuites.x25519`. */
 export const hpkeSuite = new CipherSuite({
   kem: new DhkemX25519HkdfSha256(),
-  kdf: new HkdfSha256(),
-  aead: new Aes256Gcm(),
+  kdf: new NativeHkdfSha256(),
+  aead: new NativeAes256Gcm(),
 });
 
 /**
@@ -21,8 +22,8 @@ export const hpkeSuite = new CipherSuite({
  */
 export const xwingSuite = new CipherSuite({
   kem: new NativeXWing(),
-  kdf: new HkdfSha256(),
-  aead: new Aes256Gcm(),
+  kdf: new NativeHkdfSha256(),
+  aead: new NativeAes256Gcm(),
 });
 
 export const hpkeSuites: Record<RequestSuite, CipherSuite> = {

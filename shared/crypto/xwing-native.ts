@@ -1,4 +1,5 @@
 import { XWing } from '@hpke/hybridkem-x-wing';
+import { bytesOf, nodeCrypto, toArrayBuffer, type NodeCrypto, type NodeKeyObject as KeyObject } from './node-crypto';
 
 /**
  * X-Wing (draft-connolly-cfrg-xwing-kem) on the runtime's own ML-KEM-768, X25519 and SHA3-256 where
@@ -12,20 +13,6 @@ import { XWing } from '@hpke/hybridkem-x-wing';
  * is about 0.1 ms (`npm run bench`'s time to first token). Checked against the JS one and the
  * draft's vectors in xwing-native.test.ts.
  */
-
-/** The parts of `node:crypto` used here; `shared` is compiled without Node's types. */
-interface KeyObject {
-  export(options: { format: 'der'; type: 'spki' }): Uint8Array;
-}
-interface NodeCrypto {
-  createPrivateKey(key: { key: Uint8Array; format: 'der'; type: 'pkcs8' }): KeyObject;
-  createPublicKey(key: { key: Uint8Array; format: 'der'; type: 'spki' } | KeyObject): KeyObject;
-  generateKeyPairSync(type: 'x25519'): { privateKey: KeyObject; publicKey: KeyObject };
-  diffieHellman(options: { privateKey: KeyObject; publicKey: KeyObject }): Uint8Array;
-  decapsulate(key: KeyObject, ciphertext: Uint8Array): Uint8Array;
-  encapsulate(key: KeyObject): { sharedKey: Uint8Array; ciphertext: Uint8Array };
-  createHash(algorithm: 'sha3-256' | 'shake256', options?: { outputLength: number }): { update(data: Uint8Array): { digest(): Uint8Array } };
-}
 
 type DecapParams = Parameters<XWing['decap']>[0];
 type EncapParams = Parameters<XWing['encap']>[0];
@@ -67,13 +54,12 @@ const rawX25519Public = (key: KeyObject) => key.export({ format: 'der', type: 's
 
 /** `node:crypto` when this runtime has it with ML-KEM (Node ≥ 24.7 on OpenSSL 3.5), else undefined. */
 function nodeCryptoWithMlKem(): NodeCrypto | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const crypto = proc?.getBuiltinModule?.('node:crypto') as Partial<NodeCrypto> | undefined;
+  const crypto = nodeCrypto();
   if (!crypto || typeof crypto.decapsulate !== 'function' || typeof crypto.encapsulate !== 'function') return undefined;
   try {
     // A runtime whose OpenSSL lacks ML-KEM or its seed form refuses this key.
-    crypto.createPrivateKey!({ key: mlKemPkcs8(new Uint8Array(64)), format: 'der', type: 'pkcs8' });
-    return crypto as NodeCrypto;
+    crypto.createPrivateKey({ key: mlKemPkcs8(new Uint8Array(64)), format: 'der', type: 'pkcs8' });
+    return crypto;
   } catch {
     return undefined;
   }
@@ -159,12 +145,3 @@ export class NativeXWing extends XWing {
 function combine(crypto: NodeCrypto, ssM: Uint8Array, ssX: Uint8Array, ctX: Uint8Array, pkX: Uint8Array): ArrayBuffer {
   return toArrayBuffer(crypto.createHash('sha3-256').update(concat(ssM, ssX, ctX, pkX, XWING_LABEL)).digest());
 }
-
-const bytesOf = (v: ArrayBufferLike | ArrayBufferView): Uint8Array =>
-  ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : new Uint8Array(v);
-
-const toArrayBuffer = (b: Uint8Array): ArrayBuffer => {
-  const out = new ArrayBuffer(b.length);
-  new Uint8Array(out).set(b);
-  return out;
-};
