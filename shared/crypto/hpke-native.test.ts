@@ -2,6 +2,7 @@ import { Aes256Gcm, HkdfSha256 } from '@hpke/core';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../protocol/encoding';
 import { NativeAes256Gcm, NativeHkdfSha256 } from './hpke-native';
+import { ResponseOpener, ResponseSealer } from './response-stream';
 import { nodeCrypto } from './node-crypto';
 
 const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
@@ -43,5 +44,21 @@ describe("HPKE's KDF and AEAD on Node's synchronous primitives", () => {
     await expect(native.open(iv, flipped.buffer, aad)).rejects.toThrow();
     await expect(native.open(iv, sealed, ab(random(9)))).rejects.toThrow();
     await expect(native.open(iv, new ArrayBuffer(15), aad)).rejects.toThrow(/shorter than its tag/);
+  });
+
+  it('the response stream: chunks a native sealer seals open with WebCrypto, and the other way round; tampering is still caught', async () => {
+    const secret = random(32);
+    const enc = random(1120);
+    for (const [sealNative, openNative] of [[true, false], [false, true]] as const) {
+      const sealer = await ResponseSealer.create(secret, enc, { native: sealNative });
+      const opener = new ResponseOpener(secret, enc, { native: openNative });
+      await opener.start(sealer.responseNonce);
+      const first = await sealer.seal({ type: 'delta', text: 'Hello' }, false);
+      expect(await opener.open(first)).toEqual({ type: 'delta', text: 'Hello' });
+      const last = await sealer.seal({ type: 'error', code: 'internal', message: 'x' }, true);
+      const tampered = { ...last, data: last.data.slice() };
+      tampered.data[0]! ^= 1;
+      await expect(opener.open(tampered)).rejects.toMatchObject({ code: 'envelope.chunk_tampered' });
+    }
   });
 });

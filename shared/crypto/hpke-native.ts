@@ -1,5 +1,5 @@
 import { Aes256Gcm, HkdfSha256 } from '@hpke/core';
-import { bytesOf, nodeCrypto, toArrayBuffer, type NodeCrypto } from './node-crypto';
+import { aesGcmOpen, aesGcmSeal, bytesOf, hkdfExpand, hkdfExtract, nodeCrypto, toArrayBuffer, type NodeCrypto } from './node-crypto';
 
 /**
  * HKDF-SHA256 and AES-256-GCM for the HPKE suites on Node's synchronous primitives where the code
@@ -12,7 +12,6 @@ import { bytesOf, nodeCrypto, toArrayBuffer, type NodeCrypto } from './node-cryp
 
 type Bytes = ArrayBufferLike | ArrayBufferView;
 const HASH_BYTES = 32;
-const TAG_BYTES = 16;
 
 export class NativeHkdfSha256 extends HkdfSha256 {
   readonly #crypto: NodeCrypto | undefined = nodeCrypto();
@@ -22,21 +21,13 @@ export class NativeHkdfSha256 extends HkdfSha256 {
     const s = bytesOf(salt);
     // An empty salt is a zero one (RFC 5869); any other length is the library's error to raise.
     if (!crypto || (s.length !== 0 && s.length !== HASH_BYTES)) return super.extract(salt, ikm);
-    return toArrayBuffer(crypto.createHmac('sha256', s.length === 0 ? new Uint8Array(HASH_BYTES) : s).update(bytesOf(ikm)).digest());
+    return toArrayBuffer(hkdfExtract(crypto, s, bytesOf(ikm)));
   }
 
   override async expand(prk: ArrayBuffer, info: ArrayBuffer, len: number): Promise<ArrayBuffer> {
     const crypto = this.#crypto;
     if (!crypto || len > 255 * HASH_BYTES) return super.expand(prk, info, len);
-    const key = bytesOf(prk);
-    const okm = new Uint8Array(len);
-    let previous = new Uint8Array(0);
-    for (let i = 1, at = 0; at < len; i++) {
-      previous = new Uint8Array(crypto.createHmac('sha256', key).update(previous).update(bytesOf(info)).update(new Uint8Array([i])).digest());
-      okm.set(previous.subarray(0, Math.min(previous.length, len - at)), at);
-      at += previous.length;
-    }
-    return okm.buffer;
+    return toArrayBuffer(hkdfExpand(crypto, bytesOf(prk), bytesOf(info), len));
   }
 }
 
@@ -53,31 +44,8 @@ export class NativeAes256Gcm extends Aes256Gcm {
     if (!crypto) return super.createEncryptionContext(key);
     const k = bytesOf(key).slice();
     return {
-      seal: async (iv: Bytes, data: Bytes, aad: Bytes) => {
-        const cipher = crypto.createCipheriv('aes-256-gcm', k, bytesOf(iv));
-        cipher.setAAD(bytesOf(aad));
-        const body = cipher.update(bytesOf(data));
-        const last = cipher.final();
-        const tag = cipher.getAuthTag();
-        const out = new Uint8Array(body.length + last.length + tag.length);
-        out.set(body, 0);
-        out.set(last, body.length);
-        out.set(tag, body.length + last.length);
-        return out.buffer;
-      },
-      open: async (iv: Bytes, data: Bytes, aad: Bytes) => {
-        const d = bytesOf(data);
-        if (d.length < TAG_BYTES) throw new Error('AES-GCM: ciphertext shorter than its tag');
-        const decipher = crypto.createDecipheriv('aes-256-gcm', k, bytesOf(iv));
-        decipher.setAAD(bytesOf(aad));
-        decipher.setAuthTag(d.subarray(d.length - TAG_BYTES));
-        const body = decipher.update(d.subarray(0, d.length - TAG_BYTES));
-        const last = decipher.final(); // throws when the tag does not verify
-        const out = new Uint8Array(body.length + last.length);
-        out.set(body, 0);
-        out.set(last, body.length);
-        return out.buffer;
-      },
+      seal: async (iv: Bytes, data: Bytes, aad: Bytes) => toArrayBuffer(aesGcmSeal(crypto, k, bytesOf(iv), bytesOf(aad), bytesOf(data))),
+      open: async (iv: Bytes, data: Bytes, aad: Bytes) => toArrayBuffer(aesGcmOpen(crypto, k, bytesOf(iv), bytesOf(aad), bytesOf(data))),
     };
   }
 }

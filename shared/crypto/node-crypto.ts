@@ -51,3 +51,50 @@ export const toArrayBuffer = (b: Uint8Array): ArrayBuffer => {
   new Uint8Array(out).set(b);
   return out;
 };
+
+/** HKDF-SHA256 expand (RFC 5869) from a pseudorandom key, with HMAC from `crypto`. */
+export function hkdfExpand(crypto: NodeCrypto, prk: Uint8Array, info: Uint8Array, len: number): Uint8Array {
+  if (len > 255 * 32) throw new Error('HKDF: output too long');
+  const okm = new Uint8Array(len);
+  let previous = new Uint8Array(0);
+  for (let i = 1, at = 0; at < len; i++) {
+    previous = new Uint8Array(crypto.createHmac('sha256', prk).update(previous).update(info).update(new Uint8Array([i])).digest());
+    okm.set(previous.subarray(0, Math.min(previous.length, len - at)), at);
+    at += previous.length;
+  }
+  return okm;
+}
+
+/** HKDF-SHA256 extract: HMAC(salt, ikm), a zero salt when empty. */
+export const hkdfExtract = (crypto: NodeCrypto, salt: Uint8Array, ikm: Uint8Array): Uint8Array =>
+  new Uint8Array(crypto.createHmac('sha256', salt.length === 0 ? new Uint8Array(32) : salt).update(ikm).digest());
+
+const TAG_BYTES = 16;
+
+/** AES-256-GCM: ciphertext then the 16-byte tag, as WebCrypto returns it. */
+export function aesGcmSeal(crypto: NodeCrypto, key: Uint8Array, iv: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+  const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(aad);
+  const body = cipher.update(plaintext);
+  const last = cipher.final();
+  const tag = cipher.getAuthTag();
+  const out = new Uint8Array(body.length + last.length + tag.length);
+  out.set(body, 0);
+  out.set(last, body.length);
+  out.set(tag, body.length + last.length);
+  return out;
+}
+
+/** AES-256-GCM open of `aesGcmSeal`'s output; throws when it does not authenticate. */
+export function aesGcmOpen(crypto: NodeCrypto, key: Uint8Array, iv: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array {
+  if (sealed.length < TAG_BYTES) throw new Error('AES-GCM: ciphertext shorter than its tag');
+  const decipher = crypto.createDecipheriv('aes-256-gcm', key, iv);
+  decipher.setAAD(aad);
+  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+  const body = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
+  const last = decipher.final();
+  const out = new Uint8Array(body.length + last.length);
+  out.set(body, 0);
+  out.set(last, body.length);
+  return out;
+}
