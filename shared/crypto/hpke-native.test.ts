@@ -12,7 +12,7 @@ const ab = (b: Uint8Array) => b.slice().buffer;
 describe("HPKE's KDF and AEAD on Node's synchronous primitives", () => {
   it('runs natively here', () => expect(nodeCrypto()).toBeDefined());
 
-  it('HKDF-SHA256 extract and expand agree with the WebCrypto ones, at every output length HPKE uses and past one block', async () => {
+  it('HKDF-SHA256 extract, expand and extract-and-expand agree with the WebCrypto ones, at every output length HPKE uses and past one block', async () => {
     const native = new NativeHkdfSha256();
     const web = new HkdfSha256();
     for (const salt of [new Uint8Array(0), random(32)]) {
@@ -23,6 +23,11 @@ describe("HPKE's KDF and AEAD on Node's synchronous primitives", () => {
     for (const len of [1, 12, 32, 33, 64, 100]) {
       const info = random(20);
       expect(hex(await native.expand(ab(prk), ab(info), len))).toBe(hex(await web.expand(ab(prk), ab(info), len)));
+    }
+    for (const salt of [new Uint8Array(0), random(32), random(7)]) {
+      const ikm = random(40);
+      const info = random(30);
+      expect(hex(await native.extractAndExpand(ab(salt), ab(ikm), ab(info), 44))).toBe(hex(await web.extractAndExpand(ab(salt), ab(ikm), ab(info), 44)));
     }
     // A salt of the wrong length is the library's error, as before.
     await expect(native.extract(ab(random(31)), ab(random(8)))).rejects.toThrow();

@@ -29,6 +29,13 @@ export class NativeHkdfSha256 extends HkdfSha256 {
     if (!crypto || len > 255 * HASH_BYTES) return super.expand(prk, info, len);
     return toArrayBuffer(hkdfExpand(crypto, bytesOf(prk), bytesOf(info), len));
   }
+
+  /** The key schedule's secret, key and nonce (RFC 9180, 5.1): extract, then expand. */
+  override async extractAndExpand(salt: ArrayBuffer, ikm: ArrayBuffer, info: ArrayBuffer, len: number): Promise<ArrayBuffer> {
+    const crypto = this.#crypto;
+    if (!crypto || len > 255 * HASH_BYTES) return super.extractAndExpand(salt, ikm, info, len);
+    return toArrayBuffer(hkdfExpand(crypto, hkdfExtract(crypto, bytesOf(salt), bytesOf(ikm)), bytesOf(info), len));
+  }
 }
 
 interface EncryptionContext {
