@@ -1,4 +1,5 @@
 import { XWing } from '@hpke/hybridkem-x-wing';
+import { concatBytes } from '../protocol/encoding';
 import { bytesOf, nodeCrypto, toArrayBuffer, type NodeCrypto, type NodeKeyObject as KeyObject } from './node-crypto';
 
 /**
@@ -29,15 +30,7 @@ const ML_KEM_768_OID = new Uint8Array([0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65,
 const X25519_PKCS8_PREFIX = new Uint8Array([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20]);
 const X25519_SPKI_PREFIX = new Uint8Array([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x03, 0x21, 0x00]);
 
-const concat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
+const concat = concatBytes;
 
 /** A DER TLV (lengths below 65,536, all this file needs). */
 const der = (tag: number, body: Uint8Array): Uint8Array => {
