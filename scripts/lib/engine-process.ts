@@ -1,7 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import type { EngineConfig } from '@cocoon/host/agent/engine-setup';
+
+/** The one line `dev/engine/main.ts --json` prints. */
+const EngineLineSchema = z.object({
+  engine: z.object({
+    url: z.string().url(),
+    apiKey: z.string().optional(),
+    name: z.string(),
+    imageDigest: z.string(),
+    version: z.string(),
+    args: z.array(z.string()),
+    modelDigests: z.record(z.string(), z.string()),
+  }),
+}) satisfies z.ZodType<{ engine: EngineConfig }>;
 
 const ENGINE_MAIN = fileURLToPath(new URL('../../dev/engine/main.ts', import.meta.url));
 
@@ -19,7 +33,7 @@ export async function startEngineProcess(timeoutMs = 120_000): Promise<{ config:
     lines.once('line', (line) => {
       clearTimeout(timer);
       try {
-        resolve((JSON.parse(line) as { engine: EngineConfig }).engine);
+        resolve(EngineLineSchema.parse(JSON.parse(line)).engine);
       } catch (e) {
         reject(e instanceof Error ? e : new Error(String(e)));
       }

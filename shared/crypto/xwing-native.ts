@@ -30,19 +30,18 @@ const ML_KEM_768_OID = new Uint8Array([0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65,
 const X25519_PKCS8_PREFIX = new Uint8Array([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20]);
 const X25519_SPKI_PREFIX = new Uint8Array([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x03, 0x21, 0x00]);
 
-const concat = concatBytes;
 
 /** A DER TLV (lengths below 65,536, all this file needs). */
 const der = (tag: number, body: Uint8Array): Uint8Array => {
   const n = body.length;
   const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
-  return concat(new Uint8Array([tag, ...length]), body);
+  return concatBytes(new Uint8Array([tag, ...length]), body);
 };
-const sequence = (...parts: Uint8Array[]) => der(0x30, concat(...parts));
+const sequence = (...parts: Uint8Array[]) => der(0x30, concatBytes(...parts));
 
 /** An ML-KEM-768 private key as PKCS#8 in its seed form (`[0]` d ‖ z, RFC 9935's ML-KEM-PrivateKey). */
 const mlKemPkcs8 = (seed: Uint8Array) => sequence(new Uint8Array([0x02, 0x01, 0x00]), sequence(ML_KEM_768_OID), der(0x04, der(0x80, seed)));
-const mlKemSpki = (publicKey: Uint8Array) => sequence(sequence(ML_KEM_768_OID), der(0x03, concat(new Uint8Array([0]), publicKey)));
+const mlKemSpki = (publicKey: Uint8Array) => sequence(sequence(ML_KEM_768_OID), der(0x03, concatBytes(new Uint8Array([0]), publicKey)));
 const rawX25519Public = (key: KeyObject) => key.export({ format: 'der', type: 'spki' }).subarray(X25519_SPKI_PREFIX.length);
 
 /** `node:crypto` when this runtime has it with ML-KEM (Node ≥ 24.7 on OpenSSL 3.5), else undefined. */
@@ -89,7 +88,7 @@ export class NativeXWing extends XWing {
     const ctM = enc.subarray(0, ML_KEM_CT);
     const ctX = enc.subarray(ML_KEM_CT);
     const ssM = crypto.decapsulate(sk.mlKem, ctM);
-    const ssX = crypto.diffieHellman({ privateKey: sk.x25519, publicKey: crypto.createPublicKey({ key: concat(X25519_SPKI_PREFIX, ctX), format: 'der', type: 'spki' }) });
+    const ssX = crypto.diffieHellman({ privateKey: sk.x25519, publicKey: crypto.createPublicKey({ key: concatBytes(X25519_SPKI_PREFIX, ctX), format: 'der', type: 'spki' }) });
     return combine(crypto, ssM, ssX, ctX, sk.pkX);
   }
 
@@ -104,7 +103,7 @@ export class NativeXWing extends XWing {
       const rawX = raw.slice(ML_KEM_PK);
       pk = {
         mlKem: crypto.createPublicKey({ key: mlKemSpki(raw.subarray(0, ML_KEM_PK)), format: 'der', type: 'spki' }),
-        pkX: crypto.createPublicKey({ key: concat(X25519_SPKI_PREFIX, rawX), format: 'der', type: 'spki' }),
+        pkX: crypto.createPublicKey({ key: concatBytes(X25519_SPKI_PREFIX, rawX), format: 'der', type: 'spki' }),
         rawX,
       };
       this.#publicKeys.set(params.recipientPublicKey, pk);
@@ -113,7 +112,7 @@ export class NativeXWing extends XWing {
     const ephemeral = crypto.generateKeyPairSync('x25519');
     const ctX = rawX25519Public(ephemeral.publicKey);
     const ssX = crypto.diffieHellman({ privateKey: ephemeral.privateKey, publicKey: pk.pkX });
-    return { sharedSecret: combine(crypto, ssM, ssX, ctX, pk.rawX), enc: toArrayBuffer(concat(ctM, ctX)) };
+    return { sharedSecret: combine(crypto, ssM, ssX, ctX, pk.rawX), enc: toArrayBuffer(concatBytes(ctM, ctX)) };
   }
 
   async #expand(crypto: NodeCrypto, key: CryptoKey): Promise<ExpandedKey> {
@@ -122,7 +121,7 @@ export class NativeXWing extends XWing {
     const seed = new Uint8Array(await this.serializePrivateKey(key));
     if (seed.length !== 32) throw new Error('X-Wing: invalid length of the private key');
     const expanded = crypto.createHash('shake256', { outputLength: 96 }).update(seed).digest();
-    const x25519 = crypto.createPrivateKey({ key: concat(X25519_PKCS8_PREFIX, expanded.subarray(64)), format: 'der', type: 'pkcs8' });
+    const x25519 = crypto.createPrivateKey({ key: concatBytes(X25519_PKCS8_PREFIX, expanded.subarray(64)), format: 'der', type: 'pkcs8' });
     const sk = {
       mlKem: crypto.createPrivateKey({ key: mlKemPkcs8(expanded.subarray(0, 64)), format: 'der', type: 'pkcs8' }),
       x25519,
@@ -136,5 +135,5 @@ export class NativeXWing extends XWing {
 
 /** X-Wing's combiner: SHA3-256(ss_M ‖ ss_X ‖ ct_X ‖ pk_X ‖ XWingLabel). */
 function combine(crypto: NodeCrypto, ssM: Uint8Array, ssX: Uint8Array, ctX: Uint8Array, pkX: Uint8Array): ArrayBuffer {
-  return toArrayBuffer(crypto.createHash('sha3-256').update(concat(ssM, ssX, ctX, pkX, XWING_LABEL)).digest());
+  return toArrayBuffer(crypto.createHash('sha3-256').update(concatBytes(ssM, ssX, ctX, pkX, XWING_LABEL)).digest());
 }
