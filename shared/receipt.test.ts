@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateSigningKeyPair } from './crypto/ed25519';
 import type { Receipt } from './protocol/receipt';
-import { toB64u } from './protocol/encoding';
+import { concatBytes, toB64u, toHex } from './protocol/encoding';
 import { RequestSuites } from './protocol/request-suite';
-import { requestDigest, ResponseDigest, signHostHello, signReceipt, verifyHostHello, verifyReceipt } from './receipt';
+import { nativeSha256, requestDigest, ResponseDigest, signHostHello, signReceipt, verifyHostHello, verifyReceipt } from './receipt';
 
 const receipt: Receipt = {
   version: 1,
@@ -58,15 +58,19 @@ describe('receipts', () => {
     await b.update(c1);
     expect(a.hex()).not.toBe(b.hex());
     // The synchronous form (node:crypto, as the broker and host agent use) gives the same chain.
-    const sync = new ResponseDigest((parts) => {
-      const h = createHash('sha256');
-      for (const p of parts) h.update(p);
-      return h.digest();
-    });
+    const sync = new ResponseDigest(nativeSha256());
     sync.updateSync(c1);
     await sync.update(c2);
     expect(sync.hex()).toBe(a.hex());
     expect(() => new ResponseDigest().updateSync(c1)).toThrow();
-    expect(await requestDigest({ suite: RequestSuites.x25519, enc: toB64u(new Uint8Array(32)), ciphertext: 'AQ' })).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('digests a sealed request as SHA-256(enc || ciphertext), natively on Node as WebCrypto would', async () => {
+    const enc = new Uint8Array(32).fill(7);
+    const ciphertext = new Uint8Array([1, 2, 3, 250]);
+    const expected = createHash('sha256').update(enc).update(ciphertext).digest('hex');
+    expect(await requestDigest({ suite: RequestSuites.x25519, enc: toB64u(enc), ciphertext: toB64u(ciphertext) })).toBe(expected);
+    expect(toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', concatBytes(enc, ciphertext))))).toBe(expected);
+    expect(toHex(nativeSha256()!([enc, ciphertext]))).toBe(expected);
   });
 });

@@ -2,6 +2,7 @@ import { ReceiptSchema, type Receipt, type SignedReceipt } from './protocol/rece
 import type { SealedChunk, SealedRequest } from './protocol/jobs';
 import { canonicalJson, concatBytes, fromB64u, sha256, toB64u, toHex, utf8 } from './protocol/encoding';
 import { sign, verify } from './crypto/ed25519';
+import { nodeCrypto, sha256Parts } from './crypto/node-crypto';
 
 /**
  * Usage receipts and the digests they commit to (ARCHITECTURE.md, step 8). Every signature has
@@ -23,12 +24,21 @@ export async function verifyReceipt(signed: SignedReceipt, signingPublicKey: Uin
   return verify(signingPublicKey, fromB64u(signed.signature), receiptBytes(parsed.data));
 }
 
-/** Hex SHA-256(enc || ciphertext) of a sealed request, as relayed. */
-export const requestDigest = async (sealed: SealedRequest): Promise<string> =>
-  toHex(await sha256(concatBytes(fromB64u(sealed.enc), fromB64u(sealed.ciphertext))));
+/** Hex SHA-256(enc || ciphertext) of a sealed request, as relayed: natively on Node (the broker computes it before a job leaves for its host), else WebCrypto. */
+export async function requestDigest(sealed: SealedRequest): Promise<string> {
+  const parts = [fromB64u(sealed.enc), fromB64u(sealed.ciphertext)];
+  const hashSync = nativeSha256();
+  return toHex(hashSync ? hashSync(parts) : await sha256(concatBytes(...parts)));
+}
 
 /** SHA-256 of byte strings, in order, computed at once: node:crypto's `createHash` where there is one. */
 export type SyncSha256 = (parts: readonly Uint8Array[]) => Uint8Array;
+
+/** node:crypto's SHA-256 as a `SyncSha256`; undefined outside Node (browsers keep WebCrypto). */
+export function nativeSha256(): SyncSha256 | undefined {
+  const crypto = nodeCrypto();
+  return crypto && ((parts) => sha256Parts(crypto, parts));
+}
 
 /**
  * A hash chain over the non-final sealed chunks of a response, in order:
@@ -38,7 +48,7 @@ export type SyncSha256 = (parts: readonly Uint8Array[]) => Uint8Array;
  * The broker and the host agent pass a synchronous SHA-256 (`hashSync`): one `await` of WebCrypto
  * per chunk on the hot path costs more than the hash itself. Browsers have only WebCrypto and use
  * `update`. Both give the same chain.
- * @example const d = new ResponseDigest((parts) => { const h = createHash('sha256'); parts.forEach((p) => h.update(p)); return h.digest(); });
+ * @example const d = new ResponseDigest(nativeSha256()); // on Node; `new ResponseDigest()` in a browser
  */
 export class ResponseDigest {
   private state: Uint8Array = new Uint8Array(32);

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { ResponseSealer } from '@cocoon/shared/crypto/response-stream';
 import { encodeChunkFrame } from '@cocoon/shared/protocol/chunk-frame';
 import type { ChunkPayload } from '@cocoon/shared/protocol/jobs';
-import { ResponseDigest, type SyncSha256 } from '@cocoon/shared/receipt';
+import { nativeSha256, ResponseDigest } from '@cocoon/shared/receipt';
 
 /**
  * How long engine deltas that follow the first are gathered into one sealed chunk. An engine
@@ -14,12 +13,6 @@ import { ResponseDigest, type SyncSha256 } from '@cocoon/shared/receipt';
 export const COALESCE_WINDOW_MS = 2;
 /** A frame's `pieces` is a u16: a chunk gathering this many deltas goes at once. */
 const MAX_PIECES = 0xffff;
-
-const sha256Sync: SyncSha256 = (parts) => {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return h.digest();
-};
 
 /**
  * Backpressure for one job: the broker says `job.pause` when the job's reader has too much unread
@@ -67,7 +60,7 @@ export class JobGate {
  * cancelled receipt may bill) cover exactly the chunks sent.
  */
 export class ChunkStream {
-  readonly digest = new ResponseDigest(sha256Sync);
+  readonly digest = new ResponseDigest(nativeSha256());
   /** Engine deltas in the answer chunks sent so far. */
   sentPieces = 0;
   private started = false;

@@ -14,7 +14,8 @@ import type { PriceBook } from '../pricing/price-book';
 import { CreationGate } from './creation-gate';
 import { JobCloser } from './job-closer';
 import { JobSlots } from './job-slots';
-import { insertJob, markFailed, markFirstToken } from './jobs-repo';
+import { FirstTokenMarks } from './first-token-marks';
+import { insertJob, markFailed } from './jobs-repo';
 import { LiveJob } from './live-job';
 import type { ClientLink, HostJobMessage, Relay } from './relay';
 
@@ -45,6 +46,7 @@ export class InProcessRelay implements Relay {
   /** Clients whose socket has too much unread (clientCongestion): a job they open starts paused. */
   private readonly congested = new WeakSet<ClientLink>();
   private readonly closer: JobCloser;
+  private readonly firstTokens: FirstTokenMarks;
   private readonly slots: JobSlots;
   private readonly creations = new CreationGate();
   /** Users whose last hold on this broker was placed: their next job goes to its host while its hold commits. */
@@ -56,7 +58,8 @@ export class InProcessRelay implements Relay {
   private readonly heldJobIds = new Set<string>();
 
   constructor(private readonly d: InProcessRelayDeps) {
-    this.closer = new JobCloser(d);
+    this.firstTokens = new FirstTokenMarks(d.db, (jobIds, err) => d.log.warn({ jobs: jobIds.length, err: err instanceof Error ? err.message : String(err) }, 'time to first token not recorded'));
+    this.closer = new JobCloser(d, this.firstTokens);
     this.slots = new JobSlots(d.maxJobsPerUser);
   }
 
@@ -237,16 +240,11 @@ export class InProcessRelay implements Relay {
     job.client.sendChunk(frame);
     this.d.metrics?.chunkRelayed();
     // After the client has it: the job's `streaming` status and the machine's time to first token
-    // (server/hosts/host-stats.ts). Statistics only: a database that is away costs the numbers,
-    // never the answer, nor its pace.
+    // (server/hosts/host-stats.ts), written later, off the hot path (first-token-marks.ts).
     if (frame.seq === 0 && !frame.final) {
       this.d.metrics?.firstTokenRelayed(job.openedAt);
-      void markFirstToken(this.d.db, job.jobId, new Date()).catch((err: unknown) => this.statNotRecorded(job, 'time to first token', err));
+      this.firstTokens.mark(job.jobId, new Date());
     }
-  }
-
-  private statNotRecorded(job: LiveJob, what: string, err: unknown): void {
-    this.d.log.warn({ jobId: job.jobId, err: err instanceof Error ? err.message : String(err) }, `${what} not recorded`);
   }
 
   private requestCancel(job: LiveJob): void {

@@ -8,6 +8,7 @@ import type { Ledger } from '../ledger/ledger';
 import type { SettlementRequest } from '../ledger/settle-batch';
 import type { BrokerMetrics } from '../metrics/broker-metrics';
 import type { PriceBook } from '../pricing/price-book';
+import type { FirstTokenMarks } from './first-token-marks';
 import { markFailed, markSettled } from './jobs-repo';
 import type { LiveJob } from './live-job';
 import { checkReceipt } from './receipt-check';
@@ -30,6 +31,8 @@ export interface JobCloserDeps {
 interface ToSettle extends SettlementRequest {
   job: LiveJob;
   signed: SignedReceipt;
+  /** Its first token's time, not written yet: written with the settlement. */
+  firstTokenAt?: Date;
 }
 
 export class JobCloser {
@@ -41,23 +44,23 @@ export class JobCloser {
    */
   private readonly group: SettlementGroupCommit<ToSettle, { charged: bigint; balance: bigint }>;
 
-  constructor(private readonly d: JobCloserDeps) {
+  constructor(private readonly d: JobCloserDeps, private readonly firstTokens: FirstTokenMarks) {
     this.group = new SettlementGroupCommit({
       db: d.db,
       settleBatch: (tx, requests) => d.ledger.settleBatch(requests, tx),
       after: async (tx, settled) => {
         const balances = new Map<string, bigint>();
         for (const { item, settlement } of settled) {
-          await markSettled(tx, item.jobId, item.signed, settlement.charged);
+          await markSettled(tx, item.jobId, item.signed, settlement.charged, item.firstTokenAt);
           if (!balances.has(settlement.userId)) balances.set(settlement.userId, (await d.ledger.userFunds(settlement.userId, tx)).balance);
         }
         return new Map(settled.map(({ item, settlement }) => [item.jobId, { charged: settlement.charged, balance: balances.get(settlement.userId)! }]));
       },
-      alone: ({ job, signed, charged }) =>
+      alone: ({ job, signed, charged, firstTokenAt }) =>
         // Retried through a lost connection: a retry after a commit whose answer was lost returns the first settlement.
         this.retry(job, () => d.db.transaction(async (tx) => {
           const s = await d.ledger.settle(job.jobId, job.meta.hostId, charged, tx);
-          await markSettled(tx, job.jobId, signed, s.charged);
+          await markSettled(tx, job.jobId, signed, s.charged, firstTokenAt);
           return { charged: s.charged, balance: (await d.ledger.userFunds(job.client.userId, tx)).balance };
         })),
       onBatchError: (err, size) => d.log.warn({ err, size }, 'settlement batch failed; its jobs settle one by one'),
@@ -81,9 +84,11 @@ export class JobCloser {
       return this.fail(job, e.code, e.message);
     }
     let settled: { charged: bigint; balance: bigint };
+    const firstTokenAt = this.firstTokens.take(job.jobId);
     try {
-      settled = await this.group.settle({ jobId: job.jobId, hostId: job.meta.hostId, charged, job, signed });
+      settled = await this.group.settle({ jobId: job.jobId, hostId: job.meta.hostId, charged, job, signed, firstTokenAt });
     } catch (e) {
+      if (firstTokenAt) this.firstTokens.mark(job.jobId, firstTokenAt);
       return this.notRecorded(job, e);
     }
     this.d.log.info({ jobId: job.jobId, charged: String(settled.charged), finishReason: signed.receipt.finishReason }, 'job settled');

@@ -32,22 +32,11 @@ export async function insertJob(exec: Executor, j: NewJob): Promise<void> {
 }
 
 /**
- * When the host's first answer chunk passed the broker (once): the job is `streaming` from then,
- * in the same statement (one write on the hot path, not one at job.start and one here).
- */
-export async function markFirstToken(exec: Executor, jobId: string, at: Date): Promise<void> {
-  await exec
-    .update(jobs)
-    // A job settled or failed before this write landed keeps its status, and still gets its time.
-    .set({ firstTokenAt: at, status: sql`case when ${jobs.status} = ${JobStatuses.open} then ${JobStatuses.streaming} else ${jobs.status} end` })
-    .where(and(eq(jobs.id, jobId), isNull(jobs.firstTokenAt)));
-}
-
-/**
  * Records the settlement on the job (once: a settled job is left as it is) and, for a job that
  * came with an API key, adds the charge to the key's spend; run in the ledger's settling transaction.
+ * `firstTokenAt`: the first token's time when it was not written yet (first-token-marks.ts).
  */
-export async function markSettled(exec: Executor, jobId: string, signed: SignedReceipt, charged: bigint): Promise<void> {
+export async function markSettled(exec: Executor, jobId: string, signed: SignedReceipt, charged: bigint, firstTokenAt?: Date): Promise<void> {
   const now = new Date();
   const [row] = await exec
     .update(jobs)
@@ -59,6 +48,7 @@ export async function markSettled(exec: Executor, jobId: string, signed: SignedR
       receipt: signed,
       updatedAt: now,
       finishedAt: now,
+      ...(firstTokenAt && { firstTokenAt: sql`coalesce(${jobs.firstTokenAt}, ${firstTokenAt.toISOString()}::timestamptz)` }),
     })
     .where(and(eq(jobs.id, jobId), ne(jobs.status, JobStatuses.settled)))
     .returning({ apiKeyId: jobs.apiKeyId, createdAt: jobs.createdAt });

@@ -1,20 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { ErrorCode } from '@cocoon/shared/errors';
 import type { JobMeta } from '@cocoon/shared/protocol/jobs';
-import { ResponseDigest, type SyncSha256 } from '@cocoon/shared/receipt';
+import { nativeSha256, ResponseDigest } from '@cocoon/shared/receipt';
 import type { OnlineHost } from '../hosts/registry';
 import type { ClientLink } from './relay';
 
-/** node:crypto's SHA-256: the response digest is updated per chunk with no await on the relay's hot path. */
-const sha256Sync: SyncSha256 = (parts) => {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return h.digest();
-};
-
 /** What the broker tracks of a job in flight: who, where, and the digests the receipt must match. */
 export class LiveJob {
-  readonly response = new ResponseDigest(sha256Sync);
+  readonly response = new ResponseDigest(nativeSha256());
   /** Seq of the next chunk the host may send. */
   nextSeq = 0;
   /**

@@ -24,7 +24,7 @@ export interface NodeCrypto {
   diffieHellman(options: { privateKey: NodeKeyObject; publicKey: NodeKeyObject }): Uint8Array;
   decapsulate(key: NodeKeyObject, ciphertext: Uint8Array): Uint8Array;
   encapsulate(key: NodeKeyObject): { sharedKey: Uint8Array; ciphertext: Uint8Array };
-  createHash(algorithm: 'sha3-256' | 'shake256', options?: { outputLength: number }): Hash;
+  createHash(algorithm: 'sha256' | 'sha3-256' | 'shake256', options?: { outputLength: number }): Hash;
   createHmac(algorithm: 'sha256', key: Uint8Array): Hash;
   createCipheriv(algorithm: 'aes-256-gcm', key: Uint8Array, iv: Uint8Array): Cipher & { getAuthTag(): Uint8Array };
   createDecipheriv(algorithm: 'aes-256-gcm', key: Uint8Array, iv: Uint8Array): Cipher & { setAuthTag(tag: Uint8Array): unknown };
@@ -40,6 +40,13 @@ export function nodeCrypto(): NodeCrypto | undefined {
     found = crypto && typeof crypto.createHmac === 'function' && typeof crypto.createCipheriv === 'function' ? (crypto as NodeCrypto) : null;
   }
   return found ?? undefined;
+}
+
+/** SHA-256 of byte strings, in order, natively and at once: what the hot path hashes on Node without a WebCrypto round trip. */
+export function sha256Parts(crypto: NodeCrypto, parts: readonly Uint8Array[]): Uint8Array {
+  const h = crypto.createHash('sha256');
+  for (const p of parts) h.update(p);
+  return new Uint8Array(h.digest());
 }
 
 export const bytesOf = (v: ArrayBufferLike | ArrayBufferView): Uint8Array =>
