@@ -44,9 +44,18 @@ export const AccountKinds = {
 export type AccountKind = (typeof AccountKinds)[keyof typeof AccountKinds];
 
 /** Ledger accounts, with deterministic ids (`user:<uuid>`, `host:<hostId>`, `network:fees`, …). */
+/**
+ * A ledger account. On a user's account (`user:…`) the database also keeps `balance` (the sum of
+ * its transfers) and `held` (the sum of its active holds), by triggers on `transfers` and `holds`
+ * (migration 0007), so a hold is checked against one row in one statement. Elsewhere both stay 0:
+ * those balances are sums of their transfers, and a shared account such as `network:fees` is never
+ * a row every settlement would queue on.
+ */
 export const accounts = pgTable('accounts', {
   id: text('id').primaryKey(),
   kind: text('kind').$type<AccountKind>().notNull(),
+  balance: money('balance').notNull().default(sql`0`),
+  held: money('held').notNull().default(sql`0`),
   createdAt: createdAt(),
 });
 

@@ -40,12 +40,14 @@ export async function ensureAccounts(exec: Executor, refs: AccountRef[]): Promis
 }
 
 /**
- * Locks the account row until the transaction ends, so balance checks and debits serialize; false
- * when there is no such account.
+ * Locks a user's account row until the transaction ends, so balance checks and debits serialize,
+ * and returns its kept balance − held credits (schema.ts, accounts), read under the lock;
+ * undefined when there is no such account.
  * `for no key update`, not `for update`: a transfer row's foreign-key check takes a key-share lock
  * on both accounts, and with `for update` two users paying each other deadlock on PostgreSQL.
  */
-export async function lockAccount(exec: Executor, ref: AccountRef): Promise<boolean> {
-  const result = await exec.execute(sql`select id from ${accounts} where ${accounts.id} = ${ref.id} for no key update`);
-  return ((result as { rows?: unknown[] }).rows ?? []).length > 0;
+export async function lockAvailable(exec: Executor, ref: AccountRef): Promise<bigint | undefined> {
+  const result = await exec.execute(sql`select ${accounts.balance} - ${accounts.held} as available from ${accounts} where ${accounts.id} = ${ref.id} for no key update`);
+  const row = ((result as { rows?: { available: unknown }[] }).rows ?? [])[0];
+  return row && BigInt(String(row.available));
 }

@@ -1,11 +1,10 @@
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, lt, sql, type SQL } from 'drizzle-orm';
 import { CocoonError } from '@cocoon/shared/errors';
-import type { Tx } from '../db/client';
-import { holds, HoldStatuses } from '../db/schema';
+import type { Executor, Tx } from '../db/client';
+import { accounts, holds, HoldStatuses } from '../db/schema';
 import { Accounts } from './accounts';
+import { rowsOf } from './balances';
 import { assertAvailable } from './transfers';
-
-export type HoldRow = typeof holds.$inferSelect;
 
 export interface PlaceHoldInput {
   jobId: string;
@@ -14,17 +13,41 @@ export interface PlaceHoldInput {
   expiresAt: Date;
 }
 
-/** Reserves `amount` of the user's credits for a job; fails and changes nothing when short. */
-export async function placeHoldIn(tx: Tx, h: PlaceHoldInput): Promise<HoldRow> {
+/**
+ * Places the hold in one statement, in no transaction of its own: it locks the user's account
+ * row, checks its kept balance − held credits (a lock that waited re-reads the row as the
+ * transaction before it left it), inserts the hold (whose trigger adds it to `held`) and, only
+ * when the hold was placed, runs `alongside`: a data-modifying statement that may read the CTE
+ * `placed (job_id)`, such as the relay's job row (server/relay/jobs-repo.ts). False, with nothing
+ * changed, when the hold was not placed (short of credits, no account yet, or the job id used):
+ * placeHoldIn then says which.
+ */
+export async function tryPlaceHold(exec: Executor, h: PlaceHoldInput, alongside?: SQL): Promise<boolean> {
+  if (h.amount < 0n) throw new CocoonError('ledger.invariant_violated', 'hold amount must not be negative');
+  const result = await exec.execute(sql`
+    with ok as (
+      select ${accounts.id} from ${accounts}
+      where ${accounts.id} = ${Accounts.user(h.userId).id} and ${accounts.balance} - ${accounts.held} >= ${h.amount}
+      for no key update
+    ), placed as (
+      insert into ${holds} (job_id, user_id, amount, expires_at)
+      select ${h.jobId}::uuid, ${h.userId}::uuid, ${h.amount}::bigint, ${h.expiresAt.toISOString()}::timestamptz from ok
+      on conflict (job_id) do nothing
+      returning job_id
+    )${alongside ? sql`, alongside as (${alongside})` : sql``}
+    select count(*)::int as placed from placed`);
+  return rowsOf<{ placed: number }>(result)[0]?.placed === 1;
+}
+
+/**
+ * Reserves `amount` of the user's credits for a job, in the caller's transaction, step by step: a
+ * new user's account is created, and a refusal says why. Fails and changes nothing when short.
+ * `alongside`: as for tryPlaceHold, run once the hold is placed.
+ */
+export async function placeHoldIn(tx: Tx, h: PlaceHoldInput, alongside?: SQL): Promise<void> {
   if (h.amount < 0n) throw new CocoonError('ledger.invariant_violated', 'hold amount must not be negative');
   await assertAvailable(tx, Accounts.user(h.userId), h.amount);
-  const [row] = await tx
-    .insert(holds)
-    .values({ jobId: h.jobId, userId: h.userId, amount: h.amount, expiresAt: h.expiresAt })
-    .onConflictDoNothing({ target: holds.jobId })
-    .returning();
-  if (!row) throw new CocoonError('job.invalid_state', 'job id already used');
-  return row;
+  if (!(await tryPlaceHold(tx, h, alongside))) throw new CocoonError('job.invalid_state', 'job id already used');
 }
 
 /** Releases an active hold; false when it was not active (already settled, released or unknown). */

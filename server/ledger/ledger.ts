@@ -1,9 +1,10 @@
+import type { SQL } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/client';
 import { Accounts, type AccountRef } from './accounts';
 import { balanceOf, fundsOf, sumOfBalances, type Funds } from './balances';
 import { addPromoIn } from './promo';
-import { placeHoldIn, releaseExpiredIn, releaseIn, type HoldRow, type PlaceHoldInput } from './holds';
+import { placeHoldIn, releaseExpiredIn, releaseIn, tryPlaceHold, type PlaceHoldInput } from './holds';
 import { settleBatchIn, type SettlementRequest } from './settle-batch';
 import { settleIn, type Settlement } from './settlement';
 import { transferIn, TransferKinds, type TransferInput, type TransferResult } from './transfers';
@@ -56,12 +57,17 @@ export class Ledger {
   }
 
   /**
-   * @throws CocoonError('ledger.insufficient_credits') and changes nothing when short. In the
-   * caller's transaction it takes no savepoint (two round trips on a job's critical path): a
-   * refusal fails the caller's whole transaction, which is what the relay wants of it.
+   * One statement when the user has the credits (tryPlaceHold), in the caller's transaction or in
+   * none, with `alongside` (see there) in the same statement; else step by step, which creates a
+   * new user's account and says why it refused. In the caller's transaction it takes no savepoint:
+   * a refusal fails the caller's whole transaction, which is what the relay wants of it.
+   * @throws CocoonError('ledger.insufficient_credits' | 'job.invalid_state') and changes nothing.
    */
-  placeHold(h: PlaceHoldInput, exec: Executor = this.db): Promise<HoldRow> {
-    return this.timed('place_hold', () => (exec instanceof PgTransaction ? placeHoldIn(exec, h) : exec.transaction((tx) => placeHoldIn(tx, h))));
+  placeHold(h: PlaceHoldInput, exec: Executor = this.db, alongside?: SQL): Promise<void> {
+    return this.timed('place_hold', async () => {
+      if (await tryPlaceHold(exec, h, alongside)) return;
+      return exec instanceof PgTransaction ? placeHoldIn(exec, h, alongside) : exec.transaction((tx) => placeHoldIn(tx, h, alongside));
+    });
   }
 
   /** One statement the first time, in no transaction of its own and no savepoint (settlement.ts). */

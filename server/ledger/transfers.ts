@@ -2,8 +2,7 @@ import { eq } from 'drizzle-orm';
 import { CocoonError } from '@cocoon/shared/errors';
 import type { Executor, Tx } from '../db/client';
 import { transfers } from '../db/schema';
-import { ensureAccounts, lockAccount, USER_ACCOUNT_PREFIX, type AccountRef } from './accounts';
-import { fundsOf } from './balances';
+import { ensureAccounts, lockAvailable, type AccountRef } from './accounts';
 
 export const TransferKinds = {
   starterCredits: 'starter_credits',
@@ -42,6 +41,9 @@ export async function transferIn(tx: Tx, t: TransferInput): Promise<TransferResu
   const existing = await findByKey(tx, t.idempotencyKey);
   if (existing) return { transfer: sameMovement(existing, t), created: false };
   await ensureAccounts(tx, [t.debit, t.credit]);
+  // A user credited has their row locked by the balance trigger (migration 0007), after the debited
+  // user's: two users paying each other would deadlock, so the credited row comes first when its id does.
+  if (t.debit.kind === 'user' && t.credit.kind === 'user' && t.credit.id < t.debit.id) await lockAvailable(tx, t.credit);
   if (t.debit.kind === 'user') await assertAvailable(tx, t.debit, t.amount);
   const [row] = await tx
     .insert(transfers)
@@ -83,16 +85,16 @@ async function findByKey(exec: Executor, key: string): Promise<TransferRow | und
 }
 
 /**
- * Locks the user's account (creating it first if it is new) and checks balance − active holds ≥
- * amount. The funds are read by the statement after the lock, so they include every debit and
- * hold committed before it: read in the same statement, they would be as of before the wait.
+ * Locks the user's account (creating it first if it is new) and checks its kept balance − held
+ * credits ≥ amount, in the statement that takes the lock: a lock that had to wait returns the row
+ * as the transaction before it left it.
  */
 export async function assertAvailable(tx: Tx, account: AccountRef, amount: bigint): Promise<void> {
-  if (!(await lockAccount(tx, account))) {
+  let available = await lockAvailable(tx, account);
+  if (available === undefined) {
     await ensureAccounts(tx, [account]);
-    await lockAccount(tx, account);
+    available = (await lockAvailable(tx, account)) ?? 0n;
   }
-  const { available } = await fundsOf(tx, account.id.slice(USER_ACCOUNT_PREFIX.length));
   if (available < amount) {
     throw new CocoonError('ledger.insufficient_credits', `available ${available} < required ${amount}`);
   }

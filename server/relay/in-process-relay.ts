@@ -15,7 +15,7 @@ import { CreationGate } from './creation-gate';
 import { JobCloser } from './job-closer';
 import { JobSlots } from './job-slots';
 import { FirstTokenMarks } from './first-token-marks';
-import { insertJob, markFailed } from './jobs-repo';
+import { insertJobAlongsideHold, markFailed } from './jobs-repo';
 import { LiveJob } from './live-job';
 import type { ClientLink, HostJobMessage, Relay } from './relay';
 
@@ -108,12 +108,17 @@ export class InProcessRelay implements Relay {
     try {
       await authorized;
       // One creation per user in the database at a time (creation-gate.ts); the rest wait in memory.
-      await this.creations.run(client.userId, () => this.d.db.transaction(async (tx) => {
-        // A developer's key: its per-request cap and budgets, before the hold (server/developer/key-budget.ts).
-        if (client.apiKeyId) await checkKeyBudget(tx, client.apiKeyId, hold);
-        await this.d.ledger.placeHold({ jobId: meta.jobId, userId: client.userId, amount: hold, expiresAt: new Date(Date.now() + this.d.holdTtlMs) }, tx);
-        await insertJob(tx, { meta, userId: client.userId, apiKeyId: client.apiKeyId ?? null, requestBytes, hold });
-      }));
+      // The hold and the job's row in one statement (Ledger.placeHold), in a transaction only
+      // with a developer's key: its per-request cap and budgets come first (server/developer/key-budget.ts).
+      const placed = { jobId: meta.jobId, userId: client.userId, amount: hold, expiresAt: new Date(Date.now() + this.d.holdTtlMs) };
+      const row = insertJobAlongsideHold({ meta, userId: client.userId, apiKeyId: client.apiKeyId ?? null, requestBytes, hold });
+      const apiKeyId = client.apiKeyId;
+      await this.creations.run(client.userId, () => apiKeyId
+        ? this.d.db.transaction(async (tx) => {
+          await checkKeyBudget(tx, apiKeyId, hold);
+          await this.d.ledger.placeHold(placed, tx, row);
+        })
+        : this.d.ledger.placeHold(placed, this.d.db, row));
     } catch (e) {
       this.fundedUsers.delete(client.userId);
       this.take(job);

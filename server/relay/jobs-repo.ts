@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { ErrorCode } from '@cocoon/shared/errors';
 import type { JobMeta } from '@cocoon/shared/protocol/jobs';
 import type { SignedReceipt } from '@cocoon/shared/protocol/receipt';
@@ -29,6 +29,18 @@ export async function insertJob(exec: Executor, j: NewJob): Promise<void> {
     status: JobStatuses.open,
     hold: j.hold,
   });
+}
+
+/**
+ * The job's row as the statement that goes with its hold (Ledger.placeHold's `alongside`): written
+ * in the hold's statement, and only if the hold was placed.
+ */
+export function insertJobAlongsideHold(j: NewJob): SQL {
+  return sql`
+    insert into ${jobs} (id, user_id, api_key_id, host_id, model, max_tokens, request_bytes, status, hold)
+    select job_id, ${j.userId}::uuid, ${j.apiKeyId ?? null}::uuid, ${j.meta.hostId}, ${j.meta.model}, ${j.meta.maxTokens}::int,
+      ${j.requestBytes}::int, ${JobStatuses.open}, ${j.hold}::bigint
+    from placed`;
 }
 
 /**
