@@ -11,6 +11,8 @@ import type { UserRow } from './sessions';
 export interface Principal {
   user: UserRow;
   apiKey: ApiKeyRow | null;
+  /** A session's expiry (sessions are never revoked: sessions.ts); null for an API key, which may be revoked at any time. */
+  sessionExpiresAt: Date | null;
 }
 
 /**
@@ -20,7 +22,8 @@ export interface Principal {
 export async function authenticateToken(s: Pick<Services, 'sessions' | 'apiKeys'>, token: string): Promise<Principal> {
   if (isApiKeyToken(token)) {
     const { user, key } = await s.apiKeys.authenticate(token);
-    return { user, apiKey: key };
+    return { user, apiKey: key, sessionExpiresAt: null };
   }
-  return { user: await s.sessions.authenticate(token), apiKey: null };
+  const { user, expiresAt } = await s.sessions.authenticateUntil(token);
+  return { user, apiKey: null, sessionExpiresAt: expiresAt };
 }

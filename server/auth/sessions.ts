@@ -42,6 +42,16 @@ export class SessionStore {
    *   CocoonError('apikey.forbidden') for an API key (server/auth/principal.ts accepts those where they may be used).
    */
   async authenticate(token: string, now = new Date()): Promise<UserRow> {
+    return (await this.authenticateUntil(token, now)).user;
+  }
+
+  /**
+   * As `authenticate`, with the session's expiry. A session is never revoked, only expires (and is
+   * then purged): a connection that checked it once needs only its expiry to know it still holds
+   * (server/relay/client-socket.ts checks it per job, in memory). Revoking sessions would have to
+   * change that.
+   */
+  async authenticateUntil(token: string, now = new Date()): Promise<{ user: UserRow; expiresAt: Date }> {
     if (isApiKeyToken(token)) throw new CocoonError('apikey.forbidden', 'this needs the Telegram session; API keys work for the developer API only');
     const [row] = await this.db
       .select({ user: users, expiresAt: sessions.expiresAt })
@@ -50,7 +60,7 @@ export class SessionStore {
       .where(eq(sessions.tokenHash, hashToken(token)));
     if (!row) throw new CocoonError('auth.session_invalid', 'unknown session');
     if (row.expiresAt.getTime() <= now.getTime()) throw new CocoonError('auth.session_expired', 'session expired');
-    return row.user;
+    return { user: row.user, expiresAt: row.expiresAt };
   }
 
   /** Deletes expired sessions; run by the sweeper. */

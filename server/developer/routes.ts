@@ -77,7 +77,7 @@ export function registerDeveloperRoutes(app: FastifyInstance, services: () => Se
   });
 
   /** Whose usage a principal may read: a key only its own; the session any of the user's keys. */
-  const usageFilter = async (s: Services, who: Principal, q: { key?: string | undefined; day?: string | undefined }): Promise<UsageFilter> => {
+  const usageFilter = async (s: Services, who: Pick<Principal, 'user' | 'apiKey'>, q: { key?: string | undefined; day?: string | undefined }): Promise<UsageFilter> => {
     if (who.apiKey && q.key !== undefined && q.key !== who.apiKey.id) throw new CocoonError('apikey.not_found', 'no such key');
     if (!who.apiKey && q.key !== undefined) await s.apiKeys.get(who.user.id, q.key);
     return { userId: who.user.id, keyId: who.apiKey?.id ?? q.key, day: q.day };

@@ -33,6 +33,7 @@ export function registerClientSocket(app: FastifyInstance, services: () => Servi
     };
     const timer = setTimeout(() => reject(new CocoonError('auth.session_invalid', 'no auth in time')), AUTH_TIMEOUT_MS);
     let token: string | undefined;
+    let sessionExpiresAt: Date | null = null;
     let link: ClientLink | undefined;
     const pressure = new Backpressure(socket, backpressureMarks(sockets.limits.maxBufferedBytes.client), (congested) => {
       if (link) s.relay.clientCongestion(link, congested);
@@ -57,6 +58,7 @@ export function registerClientSocket(app: FastifyInstance, services: () => Servi
           const principal = await authenticateToken(s, msg.token).catch((e: unknown) => void reject(e));
           if (!principal) return;
           token = msg.token;
+          sessionExpiresAt = principal.sessionExpiresAt;
           link = { userId: principal.user.id, apiKeyId: principal.apiKey?.id, send, sendChunk };
           return send({ type: 'auth.ok' });
         }
@@ -66,10 +68,16 @@ export function registerClientSocket(app: FastifyInstance, services: () => Servi
         try {
           if (msg.type === 'job.cancel') return s.relay.cancelJob(link, msg.jobId);
           s.limits.job(link.userId); // rate_limited, with retryAfterS, before anything is looked up or held
-          // A session that expired, or a key revoked, while connected opens no new jobs: checked
-          // while the job opens (a user's job may reach its host meanwhile), awaited before its hold.
-          const authorized = authenticateToken(s, token!);
-          authorized.catch(() => {}); // observed by openJob, or moot if it refuses the job first
+          // A session that expired while connected opens no new jobs: its expiry, in memory (a
+          // session is never revoked: server/auth/sessions.ts). A key may be revoked at any time:
+          // looked up again while the job opens (a job may reach its host meanwhile), awaited before its hold.
+          let authorized: Promise<unknown> | undefined;
+          if (sessionExpiresAt) {
+            if (Date.now() >= sessionExpiresAt.getTime()) throw new CocoonError('auth.session_expired', 'session expired');
+          } else {
+            authorized = authenticateToken(s, token!);
+            authorized.catch(() => {}); // observed by openJob, or moot if it refuses the job first
+          }
           await s.relay.openJob(link, msg.meta, msg.request, authorized);
         } catch (e) {
           const failure = toFailure(e);
