@@ -48,8 +48,9 @@ describe('receipts', () => {
   });
 
   it('digests commit to order and content', async () => {
-    const a = new ResponseDigest();
-    const b = new ResponseDigest();
+    // WebCrypto, as a browser computes it.
+    const a = new ResponseDigest(null);
+    const b = new ResponseDigest(null);
     const c1 = { seq: 0, final: false, data: new Uint8Array([1]) };
     const c2 = { seq: 1, final: false, data: new Uint8Array([2]) };
     await a.update(c1);
@@ -57,12 +58,12 @@ describe('receipts', () => {
     await b.update(c2);
     await b.update(c1);
     expect(a.hex()).not.toBe(b.hex());
-    // The synchronous form (node:crypto, as the broker and host agent use) gives the same chain.
+    // The synchronous form (node:crypto, the default on Node) gives the same chain.
     const sync = new ResponseDigest(nativeSha256());
     sync.updateSync(c1);
     await sync.update(c2);
     expect(sync.hex()).toBe(a.hex());
-    expect(() => new ResponseDigest().updateSync(c1)).toThrow();
+    expect(() => new ResponseDigest(null).updateSync(c1)).toThrow();
   });
 
   it('digests a sealed request as SHA-256(enc || ciphertext), natively on Node as WebCrypto would', async () => {

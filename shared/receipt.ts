@@ -45,15 +45,20 @@ export function nativeSha256(): SyncSha256 | undefined {
  * h0 = 32 zero bytes, h(i+1) = SHA-256(h(i) || u32 seq || chunk bytes). Host, broker and client
  * each compute it over what they sent or saw.
  *
- * The broker and the host agent pass a synchronous SHA-256 (`hashSync`): one `await` of WebCrypto
- * per chunk on the hot path costs more than the hash itself. Browsers have only WebCrypto and use
- * `update`. Both give the same chain.
- * @example const d = new ResponseDigest(nativeSha256()); // on Node; `new ResponseDigest()` in a browser
+ * On Node (broker, host agent, developer proxy) it hashes with node:crypto at once (`updateSync`):
+ * one `await` of WebCrypto per chunk on the hot path costs more than the hash itself. Browsers have
+ * only WebCrypto and use `update`. Both give the same chain.
+ * @example const d = new ResponseDigest(); // node:crypto's SHA-256 on Node, WebCrypto in a browser
  */
 export class ResponseDigest {
   private state: Uint8Array = new Uint8Array(32);
 
-  constructor(private readonly hashSync?: SyncSha256) {}
+  /** `hashSync`: native SHA-256 by default where there is one (Node); null for WebCrypto only. */
+  private readonly hashSync: SyncSha256 | undefined;
+
+  constructor(hashSync: SyncSha256 | null = nativeSha256() ?? null) {
+    this.hashSync = hashSync ?? undefined;
+  }
 
   async update(chunk: Pick<SealedChunk, 'seq' | 'data'>): Promise<void> {
     if (this.hashSync) return this.updateSync(chunk);

@@ -1,7 +1,7 @@
 import type { ResponseSealer } from '@cocoon/shared/crypto/response-stream';
 import { encodeChunkFrame } from '@cocoon/shared/protocol/chunk-frame';
 import type { ChunkPayload } from '@cocoon/shared/protocol/jobs';
-import { nativeSha256, ResponseDigest } from '@cocoon/shared/receipt';
+import { ResponseDigest } from '@cocoon/shared/receipt';
 
 /**
  * How long engine deltas that follow the first are gathered into one sealed chunk. An engine
@@ -60,7 +60,7 @@ export class JobGate {
  * cancelled receipt may bill) cover exactly the chunks sent.
  */
 export class ChunkStream {
-  readonly digest = new ResponseDigest(nativeSha256());
+  readonly digest = new ResponseDigest();
   /** Engine deltas in the answer chunks sent so far. */
   sentPieces = 0;
   private started = false;

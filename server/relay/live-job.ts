@@ -1,12 +1,12 @@
 import type { ErrorCode } from '@cocoon/shared/errors';
 import type { JobMeta } from '@cocoon/shared/protocol/jobs';
-import { nativeSha256, ResponseDigest } from '@cocoon/shared/receipt';
+import { ResponseDigest } from '@cocoon/shared/receipt';
 import type { OnlineHost } from '../hosts/registry';
 import type { ClientLink } from './relay';
 
 /** What the broker tracks of a job in flight: who, where, and the digests the receipt must match. */
 export class LiveJob {
-  readonly response = new ResponseDigest(nativeSha256());
+  readonly response = new ResponseDigest();
   /** Seq of the next chunk the host may send. */
   nextSeq = 0;
   /**
