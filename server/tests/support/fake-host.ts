@@ -193,6 +193,8 @@ export class FakeHost {
     this.send({ type: 'job.start', jobId, responseNonce: sealer.responseNonce });
     const digest = new ResponseDigest();
     for (const [i, text] of script.deltas.entries()) {
+      // Each delta comes as an engine's would, from I/O: what the broker sent meanwhile (job.pause, job.cancel) is read between them.
+      await new Promise((r) => setImmediate(r));
       if (script.dieAfterDeltas === i) return this.socket.terminate();
       if (!script.ignorePause) await this.whileRunning(jobId);
       const chunk = await sealer.seal({ type: 'delta', text }, false);
