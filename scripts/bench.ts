@@ -15,6 +15,7 @@ import { CreateApiKeyResponseSchema } from '@cocoon/shared/protocol/developer';
 import OpenAI from 'openai';
 import { simulateScheduling, simulationLines } from '@cocoon/server/scheduler/simulation';
 import { benchFirstPaint, buildForBench, firstPaintLines } from './lib/first-paint';
+import { placeForChat } from './lib/cpu-placement';
 import { startEngineProcess } from './lib/engine-process';
 
 /**
@@ -55,8 +56,11 @@ async function direct(engineUrl: string, model: string): Promise<Sample> {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cocoon-bench-'));
-// The engine in its own process, as vLLM runs beside the host agent: both paths call the same one.
+// The engine on a CPU of its own, as vLLM decodes on the host's GPU (scripts/lib/cpu-placement.ts),
+// and in its own process, as vLLM runs beside the host agent: both paths call the same one.
+const placement = placeForChat();
 const engineProcess = await startEngineProcess();
+placement.engine(engineProcess.child.pid!);
 const engineUrl = engineProcess.config.url;
 const stack = await startStack({
   engine: engineProcess.config,
@@ -115,6 +119,7 @@ try {
   const row = (name: string, s: Sample[]) =>
     `${name.padEnd(22)} ttft ${m(s, (x) => x.ttftMs).toFixed(1).padStart(7)} ms   decode ${m(s, tps).toFixed(0).padStart(6)} tokens/s   whole job ${m(s, (x) => x.totalMs).toFixed(1).padStart(7)} ms   (${s[0]!.tokens} tokens, median of ${s.length})`;
   console.log(`\nchat benchmark: model ${model}, ${MAX_TOKENS} max tokens, seed ${request.seed}`);
+  console.log(`  placement: ${placement.describe}`);
   console.log(row('engine direct', d));
   console.log(row('broker + host agent', b));
   console.log(row('proxy (OpenAI SDK)', p));
@@ -130,6 +135,7 @@ try {
 } finally {
   await stack.close();
   await engineProcess.close();
+  placement.release();
   rmSync(dataDir, { recursive: true, force: true });
 }
 // `BENCH_ONLY=chat npm run bench`: the chat paths alone, for working on the hot path.

@@ -80,15 +80,31 @@ export async function runJob(params: {
     send({ type: 'job.error', jobId, error: new CocoonError('job.price_above_limit', message).toWire() });
     return failed('refused', 'job.price_above_limit');
   }
+  // job.start tells the broker this host has the job, and a job sent before its hold has the hold
+  // placed then (server/relay/in-process-relay.ts): it goes once the engine request has left, so
+  // that where they share a machine the broker's work does not delay that request. Always before
+  // the first chunk.
+  let announced = false;
+  const announce = () => {
+    if (announced) return;
+    announced = true;
   send({ type: 'job.start', jobId, responseNonce: sealer.responseNonce });
-  const out = new ChunkStream(jobId, sealer, (frame) => params.channel.sendChunk(frame), gate);
+  };
+  const out = new ChunkStream(jobId, sealer, (frame) => {
+    announce();
+    params.channel.sendChunk(frame);
+  }, gate);
   let finishReason: FinishReason = 'stop';
   let usage: Usage | undefined;
   let ttftMs: number | undefined;
   const engineStart = performance.now();
   const firstPiece = () => (ttftMs ??= performance.now() - began);
+  const events = params.engine.streamChat(engineRequest(meta, messages), signal)[Symbol.asyncIterator]();
+  const first = events.next(); // sends the engine request
+  setImmediate(announce);
   try {
-    for await (const ev of params.engine.streamChat(engineRequest(meta, messages), signal)) {
+    for (let next = await first; !next.done; next = await events.next()) {
+      const ev = next.value;
       if (ev.type === 'delta') {
         firstPiece();
         out.text(ev.content);
@@ -103,6 +119,9 @@ export async function runJob(params: {
       if (signal.aborted) throw signal.reason;
     }
   } catch (e) {
+    // The engine stream is closed whatever ended the loop (a for-await would do it).
+    void events.return?.(undefined).catch(() => undefined);
+    announce();
     if (!signal.aborted) {
       const error = e instanceof CocoonError ? e.toWire() : toWireError(new CocoonError('engine.stream_failed', 'engine failed', { cause: e }));
       await out.finish({ type: 'error', code: error.code, message: error.message });

@@ -35,6 +35,9 @@ export interface InProcessRelayDeps {
   metrics?: BrokerMetrics;
 }
 
+/** How long a job sent to its host before its hold waits for the host's answer before the hold is placed anyway. */
+export const HOLD_AFTER_HOST_MS = 50;
+
 /** How many recently held job ids the relay remembers (a Set of UUID strings: a few MB). */
 const RECENT_JOB_IDS = 65_536;
 
@@ -96,15 +99,26 @@ export class InProcessRelay implements Relay {
     const mine = this.byClient.get(client);
     if (mine) mine.add(job);
     else this.byClient.set(client, new Set([job]));
-    // A user whose last hold here succeeded: the host starts (opening the request, prefill) while
-    // the hold commits, which takes the database round trips off the time to first token. Nothing
+    // A user whose last hold here succeeded: the job goes to its host first, and its hold is placed
+    // once the host has answered (job.start, after opening the request; or an error or ending),
+    // while the engine prefills, which takes the database off the time to first token. Nothing
     // reaches the client before the hold has committed; a hold refused after all cancels the job
     // on the host, which bills nothing for it. A user with no credits never gets here twice: any
     // refused hold makes their next job wait for its hold first.
+    // Waiting for the host's answer, rather than holding at once: where broker, database and host
+    // agent share a machine (the embedded default), the hold's work does not compete with the
+    // host's opening and engine request, the steps the first token waits on. A host that has not
+    // answered within HOLD_AFTER_HOST_MS gets the hold placed all the same (and the client its
+    // job.accepted), as a job not sent early would.
     // Not for a developer's API key: its budgets, checked in the hold's transaction, are limits
     // its owner expects to be met, and a job past them never reaches a host.
     const early = !client.apiKeyId && this.fundedUsers.has(client.userId);
-    if (early) this.forward(job, request);
+    if (early) {
+      this.forward(job, request);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([job.answered, new Promise<void>((r) => (timer = setTimeout(r, HOLD_AFTER_HOST_MS)))]);
+      clearTimeout(timer);
+    }
     try {
       await authorized;
       // One creation per user in the database at a time (creation-gate.ts); the rest wait in memory.
@@ -184,7 +198,10 @@ export class InProcessRelay implements Relay {
       host.link.send({ type: 'error', error: { code: 'job.not_found', message: 'no such job on this host' } });
       return;
     }
-    if (job.draining) return void job.waiting.push(() => handle(job));
+    if (job.draining) {
+      job.markAnswered();
+      return void job.waiting.push(() => handle(job));
+    }
     return handle(job);
   }
 
@@ -274,6 +291,7 @@ export class InProcessRelay implements Relay {
     // Its hold may still be committing: releasing now would miss it, so openJob ends it after.
     if (!job.held) {
       job.endAfterHold ??= { code, message, cancelHost };
+      job.markAnswered();
       return;
     }
     if (!this.take(job)) return;

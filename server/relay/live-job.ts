@@ -26,6 +26,13 @@ export class LiveJob {
   readonly waiting: (() => Promise<void>)[] = [];
   endAfterHold: { code: ErrorCode; message: string; cancelHost: boolean } | undefined;
   lastActivity: number;
+  /**
+   * Resolves once the host has answered the job (its first message or chunk) or the job is ending
+   * before its hold: a job sent to its host before its hold places the hold then (in-process-relay.ts).
+   */
+  readonly answered: Promise<void>;
+  /** Resolves `answered`; idempotent. */
+  readonly markAnswered: () => void;
 
   constructor(
     readonly meta: JobMeta,
@@ -41,6 +48,9 @@ export class LiveJob {
     readonly priceCoefficientMilli: number = host.priceCoefficientMilli,
   ) {
     this.lastActivity = openedAt;
+    let resolve!: () => void;
+    this.answered = new Promise<void>((r) => (resolve = r));
+    this.markAnswered = resolve;
   }
 
   get jobId(): string {

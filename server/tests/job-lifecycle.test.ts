@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { costOf, holdFor } from '@cocoon/shared/pricing';
 import type { SignedReceipt } from '@cocoon/shared/protocol/receipt';
 import { Accounts } from '../ledger/accounts';
+import { HOLD_AFTER_HOST_MS } from '../relay/in-process-relay';
 import { insertJob } from '../relay/jobs-repo';
 import { ciphertextBytes, openClient, sealJob } from './support/client';
 import { createFakeIdentity, defaultScript, FakeHost } from './support/fake-host';
@@ -66,6 +67,27 @@ describe('job lifecycle: refusals, cancellation, failures and timeouts', () => {
     expect(await client.next('error')).toMatchObject({ jobId: next.meta.jobId, error: { code: 'ledger.insufficient_credits' } });
     expect(host.opened.map((m) => m.jobId)).not.toContain(next.meta.jobId);
     expect(await services.ledger.sumOfBalances()).toBe(0n);
+    client.close();
+  });
+
+  it('a funded user\'s job goes to its host first; its hold waits for the host\'s answer, at most HOLD_AFTER_HOST_MS', async () => {
+    const { token, userId } = await signIn(t.server);
+    const client = await openClient(t.wsUrl, token);
+    const first = await sealJob(id);
+    client.send({ type: 'job.create', meta: first.meta, request: first.request });
+    await client.next('job.settled');
+    // A host that never answers: the hold is placed when the wait runs out, as for a job not sent early.
+    host.script = { ...defaultScript, stall: true };
+    const job = await sealJob(id);
+    const sent = performance.now();
+    client.send({ type: 'job.create', meta: job.meta, request: job.request });
+    await expect.poll(() => host.opened.some((m) => m.jobId === job.meta.jobId)).toBe(true);
+    let accepted = await client.next<{ jobId: string; hold: string }>('job.accepted');
+    while (accepted.jobId !== job.meta.jobId) accepted = await client.next<{ jobId: string; hold: string }>('job.accepted'); // the first job's is still in the inbox
+    expect(performance.now() - sent).toBeGreaterThanOrEqual(HOLD_AFTER_HOST_MS - 1);
+    expect((await funds(userId)).held).toBe(BigInt(accepted.hold));
+    expect(await jobRow(job.meta.jobId)).toMatchObject({ status: 'open' });
+    client.send({ type: 'job.cancel', jobId: job.meta.jobId });
     client.close();
   });
 
