@@ -81,9 +81,9 @@ export async function runJob(params: {
     return failed('refused', 'job.price_above_limit');
   }
   // job.start tells the broker this host has the job, and a job sent before its hold has the hold
-  // placed then (server/relay/in-process-relay.ts): it goes once the engine request has left, so
-  // that where they share a machine the broker's work does not delay that request. Always before
-  // the first chunk.
+  // placed then (server/relay/in-process-relay.ts): it goes once the engine has taken the request
+  // and is computing, so that where they share a machine the broker's work does not delay the
+  // request on its way. Always before the first chunk, and before an error.
   let announced = false;
   const announce = () => {
     if (announced) return;
@@ -99,12 +99,8 @@ export async function runJob(params: {
   let ttftMs: number | undefined;
   const engineStart = performance.now();
   const firstPiece = () => (ttftMs ??= performance.now() - began);
-  const events = params.engine.streamChat(engineRequest(meta, messages), signal)[Symbol.asyncIterator]();
-  const first = events.next(); // sends the engine request
-  setImmediate(announce);
   try {
-    for (let next = await first; !next.done; next = await events.next()) {
-      const ev = next.value;
+    for await (const ev of params.engine.streamChat(engineRequest(meta, messages), signal, { onResponse: announce })) {
       if (ev.type === 'delta') {
         firstPiece();
         out.text(ev.content);
@@ -119,8 +115,6 @@ export async function runJob(params: {
       if (signal.aborted) throw signal.reason;
     }
   } catch (e) {
-    // The engine stream is closed whatever ended the loop (a for-await would do it).
-    void events.return?.(undefined).catch(() => undefined);
     announce();
     if (!signal.aborted) {
       const error = e instanceof CocoonError ? e.toWire() : toWireError(new CocoonError('engine.stream_failed', 'engine failed', { cause: e }));

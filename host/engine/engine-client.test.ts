@@ -101,6 +101,29 @@ describe('engine client against recorded engine responses', () => {
     });
   });
 
+  it('says when the engine has taken the request: once, before its first event; never for a refusal', async () => {
+    const seen: string[] = [];
+    const ok = await serveReplay({ status: 200, contentType: SSE, pieces: [await readEngineVector('vllm-chat-stream-usage.sse')] });
+    try {
+      for await (const ev of createEngineClient({ baseUrl: ok.url }).streamChat(request, undefined, { onResponse: () => seen.push('response') })) seen.push(ev.type);
+    } finally {
+      await ok.close();
+    }
+    expect(seen[0]).toBe('response');
+    expect(seen.filter((s) => s === 'response')).toHaveLength(1);
+    expect(seen).toContain('delta');
+    const refused = await serveReplay({ status: 404, contentType: JSON_TYPE, pieces: [await readEngineVector('vllm-error-404-unknown-model.json')] });
+    let called = false;
+    try {
+      await expect((async () => {
+        for await (const _ of createEngineClient({ baseUrl: refused.url }).streamChat(request, undefined, { onResponse: () => (called = true) })) void _;
+      })()).rejects.toMatchObject({ code: 'engine.model_not_found' });
+    } finally {
+      await refused.close();
+    }
+    expect(called).toBe(false);
+  });
+
   it('vllm-error-404-unknown-model.json: engine.model_not_found', () =>
     expectHttpError('vllm-error-404-unknown-model.json', 404, 'engine.model_not_found', 'does-not-exist-model'));
 

@@ -32,8 +32,10 @@ export type EngineClient = {
    * Streams a completion: `delta`s (never empty) and `tool_call` pieces, then exactly one `finish`
    * (the engine's reason: `stop`, `length`, `tool_calls`...) and one `usage`.
    * Throws CocoonError `engine.*`; an abort through `signal` is rethrown as is.
+   * `onResponse`: called once the engine has taken the request (its response headers came), before
+   * any event: from then on it is computing the answer.
    */
-  streamChat(req: EngineChatRequest, signal?: AbortSignal): AsyncIterable<EngineEvent>;
+  streamChat(req: EngineChatRequest, signal?: AbortSignal, opts?: { onResponse?: () => void }): AsyncIterable<EngineEvent>;
   /**
    * The prompt tokens a completion of `messages` counts, from the engine's `POST /tokenize` (vLLM's
    * shape); null when the engine has no such endpoint (404, 405, 501). Throws CocoonError `engine.*`.
@@ -81,7 +83,7 @@ export function createEngineClient(opts: EngineClientOptions): EngineClient {
       return body.data.count;
     },
 
-    async *streamChat(req, signal) {
+    async *streamChat(req, signal, opts) {
       const body = { ...req, stream: true, stream_options: { include_usage: true } };
       const res = await engineRequest(fetchImpl, `${base}/chat/completions`, {
         method: 'POST',
@@ -89,6 +91,7 @@ export function createEngineClient(opts: EngineClientOptions): EngineClient {
         body: JSON.stringify(body),
         signal,
       });
+      opts?.onResponse?.();
       try {
         if (res.headers.get('content-type')?.includes('application/json')) yield* fromCompletion(await res.json());
         else if (res.body) yield* fromStream(readSse(res.body), signal);
