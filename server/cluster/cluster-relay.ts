@@ -4,7 +4,7 @@ import { CHUNK_FRAME_MAGIC, chunkFrameJobId, decodeChunkFrame, type ChunkFrame }
 import type { JobMeta, SealedRequest } from '@cocoon/shared/protocol/jobs';
 import { BrokerToHostSchema, type BrokerToHost } from '@cocoon/shared/protocol/ws-messages';
 import type { OnlineHost } from '../hosts/registry';
-import type { ClientLink, HostJobMessage, Relay } from '../relay/relay';
+import type { ClientLink, HostJobMessage, JobAuthorization, Relay } from '../relay/relay';
 import { BATCH_MAGIC, BatchingPublisher, decodeBatch } from './batch';
 import type { Bus } from './bus';
 import { decodeJson, encodeJson, ToHostMessageSchema, ToOwnerMessageSchema, type subjects, type ToHostMessage, type ToOwnerMessage } from './cluster-messages';
@@ -66,7 +66,7 @@ export class ClusterRelay implements Relay {
     while (this.chains.size > 0) await Promise.all(this.chains.values());
   }
 
-  openJob(client: ClientLink, meta: JobMeta, request: SealedRequest, authorized?: Promise<unknown>): Promise<void> {
+  openJob(client: ClientLink, meta: JobMeta, request: SealedRequest, authorized?: Promise<JobAuthorization>): Promise<void> {
     return this.d.local.openJob(client, meta, request, authorized);
   }
 

@@ -9,7 +9,7 @@ import type { Services } from '../services';
 import { Backpressure, backpressureMarks } from '../ws/backpressure';
 import { CloseCodes, sendBinary, sendJson, serveJsonSocket } from '../ws/json-socket';
 import type { SocketSet } from '../ws/socket-set';
-import type { ClientLink } from './relay';
+import type { ClientLink, JobAuthorization } from './relay';
 
 /** A client must authenticate within this time after connecting. */
 const AUTH_TIMEOUT_MS = 10_000;
@@ -71,7 +71,7 @@ export function registerClientSocket(app: FastifyInstance, services: () => Servi
           // A session that expired while connected opens no new jobs: its expiry, in memory (a
           // session is never revoked: server/auth/sessions.ts). A key may be revoked at any time:
           // looked up again while the job opens (a job may reach its host meanwhile), awaited before its hold.
-          let authorized: Promise<unknown> | undefined;
+          let authorized: Promise<JobAuthorization> | undefined;
           if (sessionExpiresAt) {
             if (Date.now() >= sessionExpiresAt.getTime()) throw new CocoonError('auth.session_expired', 'session expired');
           } else {

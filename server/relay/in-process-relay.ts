@@ -17,7 +17,7 @@ import { JobSlots } from './job-slots';
 import { FirstTokenMarks } from './first-token-marks';
 import { insertJobAlongsideHold, markFailed } from './jobs-repo';
 import { LiveJob } from './live-job';
-import type { ClientLink, HostJobMessage, Relay } from './relay';
+import type { ClientLink, HostJobMessage, JobAuthorization, Relay } from './relay';
 
 export interface InProcessRelayDeps {
   db: Db;
@@ -66,7 +66,7 @@ export class InProcessRelay implements Relay {
     this.slots = new JobSlots(d.maxJobsPerUser);
   }
 
-  async openJob(client: ClientLink, meta: JobMeta, request: SealedRequest, authorized?: Promise<unknown>): Promise<void> {
+  async openJob(client: ClientLink, meta: JobMeta, request: SealedRequest, authorized?: Promise<JobAuthorization>): Promise<void> {
     const host = this.d.registry.get(meta.hostId);
     if (!host || !takesJobsFor(host, meta.model)) throw new CocoonError('job.model_unavailable', 'no online host takes jobs for this model under this host id');
     if (this.jobs.has(meta.jobId) || this.heldJobIds.has(meta.jobId)) throw new CocoonError('job.invalid_state', 'job id already used');
@@ -110,24 +110,31 @@ export class InProcessRelay implements Relay {
     // host's opening and engine request, the steps the first token waits on. A host that has not
     // answered within HOLD_AFTER_HOST_MS gets the hold placed all the same (and the client its
     // job.accepted), as a job not sent early would.
-    // Not for a developer's API key: its budgets, checked in the hold's transaction, are limits
-    // its owner expects to be met, and a job past them never reaches a host.
-    const early = !client.apiKeyId && this.fundedUsers.has(client.userId);
-    if (early) {
-      this.forward(job, request);
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([job.answered, new Promise<void>((r) => (timer = setTimeout(r, HOLD_AFTER_HOST_MS)))]);
-      clearTimeout(timer);
-    }
+    // A developer's key is looked up again first (revoked, or given limits, since it connected?).
+    // One with a per-request cap or a budget never goes early: its limits, checked in the hold's
+    // transaction, are limits its owner expects to be met, and a job past them never reaches a
+    // host. One with none is checked for nothing but what a session is, and goes early like one.
     try {
+      let limitedKey = false;
+      if (client.apiKeyId) {
+        const key = (await authorized)?.apiKey;
+        limitedKey = !key || key.requestLimit !== null || key.totalLimit !== null || key.dailyLimit !== null;
+      }
+      if (!limitedKey && this.fundedUsers.has(client.userId)) {
+        this.forward(job, request);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([job.answered, new Promise<void>((r) => (timer = setTimeout(r, HOLD_AFTER_HOST_MS)))]);
+        clearTimeout(timer);
+      }
       await authorized;
       // One creation per user in the database at a time (creation-gate.ts); the rest wait in memory.
-      // The hold and the job's row in one statement (Ledger.placeHold), in a transaction only
-      // with a developer's key: its per-request cap and budgets come first (server/developer/key-budget.ts).
+      // The hold and the job's row in one statement (Ledger.placeHold), in a transaction only for a
+      // key with limits: its per-request cap and budgets come first, under its row's lock
+      // (server/developer/key-budget.ts).
       const placed = { jobId: meta.jobId, userId: client.userId, amount: hold, expiresAt: new Date(Date.now() + this.d.holdTtlMs) };
       const row = insertJobAlongsideHold({ meta, userId: client.userId, apiKeyId: client.apiKeyId ?? null, requestBytes, hold });
       const apiKeyId = client.apiKeyId;
-      await this.creations.run(client.userId, () => apiKeyId
+      await this.creations.run(client.userId, () => apiKeyId && limitedKey
         ? this.d.db.transaction(async (tx) => {
           await checkKeyBudget(tx, apiKeyId, hold);
           await this.d.ledger.placeHold(placed, tx, row);
@@ -144,7 +151,7 @@ export class InProcessRelay implements Relay {
     if (this.heldJobIds.size > RECENT_JOB_IDS) this.heldJobIds.delete(this.heldJobIds.values().next().value!);
     job.held = true;
     client.send({ type: 'job.accepted', jobId: meta.jobId, hold: String(hold) });
-    this.d.log.info({ jobId: meta.jobId, hostId: meta.hostId, model: meta.model, hold: String(hold), early }, 'job opened');
+    this.d.log.info({ jobId: meta.jobId, hostId: meta.hostId, model: meta.model, hold: String(hold), early: job.forwarded }, 'job opened');
     // The host left while the job was being held (before the relay knew of the job, or after).
     if (this.d.registry.get(host.hostId) !== host) job.endAfterHold ??= { code: 'job.host_gone', message: 'the host disconnected', cancelHost: false };
     if (job.endAfterHold) {

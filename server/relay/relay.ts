@@ -21,14 +21,19 @@ export type HostJobMessage = Extract<HostToBroker, { type: 'job.start' | 'job.en
  * an implementation over NATS (client and host on different broker instances) can replace the
  * in-process one without touching them.
  */
+/** What a job needs of its client's credential, looked up again when it opens: a key's limits as they are now. */
+export interface JobAuthorization {
+  apiKey: { requestLimit: bigint | null; totalLimit: bigint | null; dailyLimit: bigint | null } | null;
+}
+
 export interface Relay {
   /**
    * Holds credits (the job's worst case, never above its `maxCharge`), records the job and forwards
    * it to its host with the model's price. Throws a CocoonError when refused. `authorized`: the
-   * client's session or key checked again, awaited before the hold is placed; its refusal ends the
-   * job as a refused hold does.
+   * client's key looked up again for this job (none for a session, whose expiry the socket
+   * checks), awaited before the hold is placed; its refusal ends the job as a refused hold does.
    */
-  openJob(client: ClientLink, meta: JobMeta, request: SealedRequest, authorized?: Promise<unknown>): Promise<void>;
+  openJob(client: ClientLink, meta: JobMeta, request: SealedRequest, authorized?: Promise<JobAuthorization>): Promise<void>;
   /**
    * Asks the host to stop; the host still ends with a receipt, which is settled normally (the prompt
    * and the tokens streamed), unless no answer chunk was relayed: then the hold is released.

@@ -6,6 +6,7 @@ import { apiKeySpend, jobs, transfers } from '../db/schema';
 import { creditsText } from '../developer/key-budget';
 import { utcDay } from '../developer/key-spending';
 import { Accounts } from '../ledger/accounts';
+import { HOLD_AFTER_HOST_MS } from '../relay/in-process-relay';
 import { ciphertextBytes, openClient, sealJob } from './support/client';
 import { DeveloperApi } from './support/developer';
 import { createFakeIdentity, defaultScript, FakeHost, type FakeIdentity } from './support/fake-host';
@@ -116,6 +117,40 @@ describe.each(backends)('developer usage and budgets on %s', (backend) => {
     // The total budget sees yesterday.
     await api.setLimits(token, key.id, { total: 50_000_000n + 2n * charged + hold - 1n });
     await expectRefused(secret, userId, 'apikey.budget_exceeded');
+  });
+
+  it.skipIf(skip)('a key with no limits goes to its host early, as a session does; once it has limits, its jobs wait for the budget check', async () => {
+    const { token, userId } = await signIn(t.server);
+    const { key, secret } = await api.createKey(token, 'open');
+    const client = await openClient(t.wsUrl, secret);
+    const acceptedFor = async (jobId: string) => {
+      let m = await client.next<{ jobId: string }>('job.accepted');
+      while (m.jobId !== jobId) m = await client.next<{ jobId: string }>('job.accepted');
+    };
+    const first = await sealJob(id);
+    client.send({ type: 'job.create', meta: first.meta, request: first.request });
+    const settled = await client.next<{ charged: string }>('job.settled');
+    // Funded now: the next job reaches a host that never answers before its hold is placed.
+    host.script = { ...defaultScript, stall: true };
+    const early = await sealJob(id);
+    const sent = performance.now();
+    client.send({ type: 'job.create', meta: early.meta, request: early.request });
+    await acceptedFor(early.meta.jobId);
+    // Sent to the host before its hold, which waited HOLD_AFTER_HOST_MS for an answer that never came.
+    expect(host.opened.some((m) => m.jobId === early.meta.jobId)).toBe(true);
+    expect(performance.now() - sent).toBeGreaterThanOrEqual(HOLD_AFTER_HOST_MS - 1);
+    // Limits set while the key is connected (the stalled job's hold counts against them): the next
+    // job is looked up again, and never reaches a host past them.
+    await api.setLimits(token, key.id, { total: BigInt(settled.charged) + holdOf(first) - 1n });
+    const opened = host.opened.length;
+    const before = await funds(userId);
+    const past = await sealJob(id);
+    client.send({ type: 'job.create', meta: past.meta, request: past.request });
+    expect(await client.next('error')).toMatchObject({ jobId: past.meta.jobId, error: { code: 'apikey.budget_exceeded' } });
+    expect(host.opened.length).toBe(opened);
+    expect(await funds(userId)).toEqual(before);
+    expect(await services().ledger.sumOfBalances()).toBe(0n);
+    client.close();
   });
 
   it.skipIf(skip)('counts what the key\'s jobs in flight hold against its budget', async () => {
