@@ -3,7 +3,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hosts, jobs, JobStatuses, users } from '../db/schema';
 import { backends, openTestDatabase, postgresReachable, type TestDatabase } from '../tests/support/test-db';
-import { FirstTokenMarks, markFirstTokens } from './first-token-marks';
+import { FirstTokenMarks, MARKS_PER_STATEMENT, markFirstTokens } from './first-token-marks';
 import { insertJob } from './jobs-repo';
 
 describe.each(backends)('first-token times on %s', (backend) => {
@@ -63,6 +63,17 @@ describe.each(backends)('first-token times on %s', (backend) => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it.skipIf(skip)('a burst larger than one statement takes is written in slices', async () => {
+    const statements: number[] = [];
+    const counting = { execute: (q: unknown) => (statements.push(1), database.db.execute(q as never)) } as unknown as TestDatabase['db'];
+    const marks = new FirstTokenMarks(counting, () => undefined, 100);
+    const ids = await Promise.all(Array.from({ length: 3 }, () => newJob()));
+    for (let i = 0; i < MARKS_PER_STATEMENT * 2; i++) marks.mark(i < 3 ? ids[i]! : randomUUID(), new Date('2026-12-01T13:00:00Z'));
+    await marks.flush();
+    expect(statements).toHaveLength(2);
+    expect((await rows(ids)).every((r) => r.status === JobStatuses.streaming)).toBe(true);
   });
 
   it.skipIf(skip)('a write that fails is reported with the jobs it concerned, and never thrown', async () => {

@@ -5,6 +5,9 @@ import { jobs, JobStatuses } from '../db/schema';
 /** How long a first token's time waits for its job to settle before it is written on its own. */
 export const FIRST_TOKEN_FLUSH_MS = 250;
 
+/** Jobs written per statement. */
+export const MARKS_PER_STATEMENT = 5_000;
+
 /**
  * When each job's first answer chunk passed the broker (`first_token_at`, and the job `streaming`),
  * kept off the hot path. Writing it as the chunk went out cost that chunk's reader a database
@@ -40,12 +43,16 @@ export class FirstTokenMarks {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.pending.size === 0) return;
-    const batch = [...this.pending];
+    const all = [...this.pending];
     this.pending = new Map();
-    try {
-      await markFirstTokens(this.db, batch);
-    } catch (err) {
-      this.onError(batch.map(([id]) => id), err);
+    // Two parameters a job: slices keep a burst within PostgreSQL's 65,535 per statement.
+    for (let i = 0; i < all.length; i += MARKS_PER_STATEMENT) {
+      const batch = all.slice(i, i + MARKS_PER_STATEMENT);
+      try {
+        await markFirstTokens(this.db, batch);
+      } catch (err) {
+        this.onError(batch.map(([id]) => id), err);
+      }
     }
   }
 }
