@@ -119,6 +119,8 @@ test('a conversation is kept encrypted on the device, survives a reload, opens f
     await sheet.getByTestId('conversation-open').click();
     await expect(page.getByTestId('message-user')).toContainText(canary);
 
+    // The composer's text is not kept in Chromium's session-restore file (it keeps form fields with autocomplete on).
+    await expect(page.getByTestId('message-input')).toHaveAttribute('autocomplete', 'off');
     // Nothing of it in clear in localStorage or IndexedDB (the key itself is a non-extractable CryptoKey) …
     const stored = await storedEverywhere(page);
     const conversationId = await page.evaluate(() => localStorage.getItem('cocoon.conversation.current'));

@@ -62,8 +62,10 @@ export function Composer({ value, onChange, onSend, onStop, streaming, canSend, 
   return (
     <div className="shrink-0 bg-tg-bottom-bar-bg pb-safe px-safe shadow-[0_-0.5px_0_var(--color-tg-separator)]">
       <div className="flex items-end gap-2 px-3 pt-2 pb-2">
+        {/* autoComplete off: Chromium otherwise saves a form field's value in its session-restore file, in clear, on disk. */}
         <textarea
           ref={input}
+          autoComplete="off"
           data-testid="message-input"
           rows={1}
           value={value}

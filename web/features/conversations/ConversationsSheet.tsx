@@ -88,6 +88,7 @@ export default function ConversationsSheet(p: ConversationsSheetProps) {
       </button>
       <input
         type="search"
+        autoComplete="off"
         data-testid="conversation-search"
         value={query}
         onChange={(e) => setQuery(e.target.value)}
@@ -112,6 +113,7 @@ export default function ConversationsSheet(p: ConversationsSheetProps) {
                 >
                   <input
                     autoFocus
+                    autoComplete="off"
                     data-testid="rename-input"
                     aria-label={t('conversations.renameLabel')}
                     value={renaming.title}

@@ -33,7 +33,9 @@ export function TextInput({ value, onChange, disabled }: { value: string; onChan
   const over = value.length > MAX_TOOL_TEXT_CHARS;
   return (
     <div className="mt-4 rounded-xl bg-tg-section-bg">
+      {/* autoComplete off: not in the browser's session-restore file (see Composer). */}
       <textarea
+        autoComplete="off"
         data-testid="tool-input"
         value={value}
         onChange={(e) => onChange(e.target.value)}
