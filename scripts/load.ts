@@ -138,7 +138,7 @@ try {
   console.log(`targets (one run, ${((performance.now() - t0) / 1000).toFixed(0)} s):`);
   targetLines(one, TARGET_STREAMS).forEach((l) => console.log(l));
   if (typeof two === 'string') console.log(`two brokers: ${two}`);
-  else targetLines(two, opts.LOAD_CLUSTER_STREAMS).forEach((l) => console.log(`${l}   [two brokers]`));
+  else targetLines(two, opts.LOAD_CLUSTER_STREAMS, null).forEach((l) => console.log(`${l}   [two brokers]`));
 } catch (e) {
   failed = true;
   console.error('load: the harness failed:', e);
