@@ -64,7 +64,7 @@ async function direct(engineUrl: string, model: string): Promise<Sample> {
 const dataDir = mkdtempSync(join(tmpdir(), 'cocoon-bench-'));
 // The engine on a CPU of its own, as vLLM decodes on the host's GPU (scripts/lib/cpu-placement.ts),
 // and in its own process, as vLLM runs beside the host agent: both paths call the same one.
-const placement = placeForChat();
+const placement = placeForChat(process.env.BENCH_PLACEMENT === 'shared' ? 'shared' : 'pinned');
 const engineProcess = await startEngineProcess();
 placement.engine(engineProcess.child.pid!);
 const engineUrl = engineProcess.config.url;

@@ -31,7 +31,7 @@ function pin(pid: number, cpus: string): boolean {
 const list = (from: number, to: number) => (from === to ? `${from}` : `${from}-${to}`);
 
 /** Pins this process, and so what it starts later (the host agent), away from the engine's CPU: call it before starting anything. */
-export function placeForChat(mode = process.env.BENCH_PLACEMENT): Placement {
+export function placeForChat(mode: 'pinned' | 'shared'): Placement {
   const cpus = availableParallelism();
   const shared = (why: string): Placement => ({ describe: `shared: ${cpus} CPU(s), all placed by the scheduler (${why})`, engine: () => {}, release: () => {} });
   if (mode === 'shared') return shared('BENCH_PLACEMENT=shared');

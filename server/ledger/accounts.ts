@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Executor } from '../db/client';
 import { accounts, AccountKinds, type AccountKind } from '../db/schema';
 
@@ -47,7 +47,6 @@ export async function ensureAccounts(exec: Executor, refs: AccountRef[]): Promis
  * on both accounts, and with `for update` two users paying each other deadlock on PostgreSQL.
  */
 export async function lockAvailable(exec: Executor, ref: AccountRef): Promise<bigint | undefined> {
-  const result = await exec.execute(sql`select ${accounts.balance} - ${accounts.held} as available from ${accounts} where ${accounts.id} = ${ref.id} for no key update`);
-  const row = ((result as { rows?: { available: unknown }[] }).rows ?? [])[0];
-  return row && BigInt(String(row.available));
+  const [row] = await exec.select({ balance: accounts.balance, held: accounts.held }).from(accounts).where(eq(accounts.id, ref.id)).for('no key update');
+  return row && row.balance - row.held;
 }

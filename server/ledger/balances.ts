@@ -31,10 +31,10 @@ export interface Funds {
  */
 export async function fundsOf(exec: Executor, userId: string): Promise<Funds> {
   const [row] = await exec.select({ balance: accounts.balance, held: accounts.held }).from(accounts).where(eq(accounts.id, Accounts.user(userId).id));
-  return fundsFrom(row?.balance ?? 0n, row?.held ?? 0n);
+  const balance = row?.balance ?? 0n;
+  const held = row?.held ?? 0n;
+  return { balance, held, available: balance - held };
 }
-
-export const fundsFrom = (balance: bigint, held: bigint): Funds => ({ balance, held, available: balance - held });
 
 /**
  * Sum of every account's balance; zero unless the ledger is broken. Computed per account and
